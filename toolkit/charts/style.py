@@ -1,0 +1,85 @@
+"""One look for every chart, in English and Chinese.
+
+Chinese labels need a font with CJK glyphs. We register Noto Sans CJK SC,
+which the ``mplfonts`` package ships, so charts render the same on a fresh
+machine as on a trainer's laptop, without system fonts. The font covers
+Latin text too, so both languages share it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+
+__all__ = ["DEFAULT_ACCENT", "apply_style", "chart_font_family", "palette", "register_cjk_font"]
+
+DEFAULT_ACCENT = "#1f5f8b"
+_BASE_PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@lru_cache(maxsize=1)
+def register_cjk_font() -> str | None:
+    """Register the bundled CJK font with matplotlib and return its family name.
+
+    Returns ``None`` when ``mplfonts`` is not installed (charts then fall
+    back to system fonts).
+    """
+    try:
+        import mplfonts
+    except ImportError:
+        return None
+    path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
+    if not path.exists():
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def chart_font_family() -> list[str]:
+    """Font families for charts, the CJK-capable one first."""
+    cjk = register_cjk_font()
+    return ([cjk] if cjk else []) + ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "DejaVu Sans"]
+
+
+def palette(accent: str | None = None) -> list[str]:
+    """The colour cycle: the brand accent first, then the base palette."""
+    accent = accent or DEFAULT_ACCENT
+    return [accent] + [c for c in _BASE_PALETTE if c.lower() != accent.lower()]
+
+
+def apply_style(accent: str | None = None) -> None:
+    """Set matplotlib's defaults for readable report charts.
+
+    Parameters
+    ----------
+    accent : str, optional
+        Brand colour (hex) used first in every chart.
+    """
+    plt.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": chart_font_family(),
+        "axes.unicode_minus": False,  # CJK fonts have no U+2212 minus glyph
+        "figure.figsize": (8.0, 4.2),
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "font.size": 10.5,
+        "axes.titlesize": 12.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 10.5,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#e6e6e6",
+        "grid.linewidth": 0.8,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": matplotlib.cycler(color=palette(accent)),
+        "legend.frameon": False,
+        "figure.constrained_layout.use": True,
+    })
