@@ -1,0 +1,43 @@
+"""Every notebook follows the contract in docs/architecture.md."""
+
+import json
+
+import pytest
+
+from toolkit.report.catalog import SHARED_PARAMETERS, list_notebooks, notebooks_dir
+
+SPECS = list_notebooks()
+EXPECTED = {"data_overview", "rfm", "bullseye", "eight_r", "email_campaign", "telemarketing",
+            "database_workflow", "customer_value"}
+
+
+def test_notebook_names_are_known():
+    names = [s.name for s in SPECS]
+    assert len(names) == len(set(names))
+    assert set(names) <= EXPECTED, set(names) - EXPECTED
+    assert "data_overview" in names
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_metadata_and_parameters(spec):
+    for lang in ("en", "zh"):
+        assert spec.title.get(lang) and spec.description.get(lang), f"{spec.name}: title/description in {lang}"
+    for shared in ("lang", "brand", "output_dir"):
+        assert shared in spec.parameters, f"{spec.name} lacks the shared parameter {shared!r}"
+    if "data" in spec.parameters:
+        assert {"columns", "as_of"} <= spec.parameters.keys() or spec.name in {"email_campaign", "telemarketing"}
+    for name, info in spec.parameters.items():
+        assert info["help"], f"{spec.name}: parameter {name!r} has no help comment (or papermill could not parse it)"
+
+
+@pytest.mark.parametrize("path", sorted(notebooks_dir().glob("*.ipynb")), ids=lambda p: p.name)
+def test_committed_without_outputs_and_with_bilingual_narrative(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = nb["cells"]
+    assert not any(c.get("outputs") for c in cells if c["cell_type"] == "code"), "strip outputs before committing"
+    tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells if c["cell_type"] == "markdown"]
+    assert sum("lang-en" in t for t in tags) == sum("lang-zh" in t for t in tags) > 0
+    assert sum("exercise" in t for t in tags) >= 2, "each notebook carries at least two exercises"
+    code_tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells if c["cell_type"] == "code"]
+    assert sum("solution" in t for t in code_tags) >= 2
+    assert code_tags[0] == {"parameters"}

@@ -1,0 +1,85 @@
+"""The HTML export: what is kept, what is removed, escaping and page structure."""
+
+import nbformat
+import pytest
+
+from toolkit.errors import ParameterError
+from toolkit.report.branding import Brand, load_brand
+from toolkit.report.export import prepare_notebook, render_html
+from toolkit.report.notebook import EXEC_END, EXEC_START
+from toolkit.report.tables import format_value, table_html
+
+import pandas as pd
+
+
+def notebook():
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell
+    md = nbformat.v4.new_markdown_cell
+    nb.cells = [
+        code("x = 1", metadata={"tags": ["parameters"]}),
+        code("x = 2", metadata={"tags": ["injected-parameters"]}),
+        md("## English section", metadata={"tags": ["lang-en"]}),
+        md("## 中文小节", metadata={"tags": ["lang-zh"]}),
+        md("Shared text"),
+        md("Try this", metadata={"tags": ["exercise", "lang-en"]}),
+        code("answer = 42", metadata={"tags": ["solution"]}),
+        code("print(1)"),
+    ]
+    nb.cells[-1].outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: something"),
+        nbformat.v4.new_output("stream", name="stdout", text="visible"),
+    ]
+    return nb
+
+
+def test_prepare_keeps_only_the_report_language_and_drops_course_cells():
+    nb, stderr = prepare_notebook(notebook(), "zh")
+    sources = [c.source for c in nb.cells]
+    assert sources == ["## 中文小节", "Shared text", "print(1)"]
+    assert stderr == ["FutureWarning: something"]
+    assert [o["text"] for o in nb.cells[-1].outputs] == ["visible"]
+
+
+def test_page_structure_summary_on_top_and_escaping():
+    body = (f'<h2 id="a">Section A</h2><p>text</p>{EXEC_START}<section class="pmkt-exec-summary">'
+            f"<h2>Executive summary</h2><ul><li>finding</li></ul></section>{EXEC_END}")
+    brand = Brand(company="<script>alert(1)</script> & Co", client="Client <b>", confidentiality="Confidential")
+    page = render_html(body, lang="zh", title="报告 <i>", description="desc", brand=brand,
+                       parameters={"data": "<evil>.csv"}, provenance={"sha256": "abc"}, run_seconds=1.5)
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
+    assert page.index("pmkt-exec-summary") < page.index("pmkt-toc") < page.index('id="a"')
+    assert page.count("pmkt-exec-summary\"") == 1
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "报告 &lt;i&gt;" in page and "&lt;evil&gt;.csv" in page
+    assert '<a href="#a">Section A</a>' in page
+    assert "附录" in page and "1.5 秒" in page
+
+
+def test_table_html_formats_and_escapes():
+    frame = pd.DataFrame({"segment": ["<b>x</b>"], "revenue": [12345.678], "share_of_revenue": [0.1234],
+                          "customers": [1200]})
+    html = table_html(frame, "zh")
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x" not in html
+    assert "12,346" in html and "12.3%" in html and "1,200" in html
+    assert "销售额" in html and "客户数" in html
+    assert format_value(float("nan")) == "–"
+    assert format_value(pd.Timestamp("2024-01-02")) == "2024-01-02"
+
+
+def test_brand_file_validation(tmp_path):
+    good = tmp_path / "brand.yaml"
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    good.write_text("company: Acme\naccent: '#0b7a75'\nlogo: logo.png\n", encoding="utf-8")
+    brand = load_brand(good)
+    assert brand.accent == "#0b7a75" and brand.logo_data_uri.startswith("data:image/png;base64,")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("company: Acme\ncolour: red\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"bad.yaml: unknown field\(s\) \['colour'\]"):
+        load_brand(bad)
+    bad.write_text("accent: red\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="must be a colour like '#1f5f8b'. Got 'red' instead."):
+        load_brand(bad)
+    bad.write_text("logo: missing.png\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="logo file not found"):
+        load_brand(bad)
