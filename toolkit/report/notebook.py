@@ -130,7 +130,8 @@ class Report:
         if quality is None:
             raise ValueError("no data loaded: call rpt.load_transactions(...) first")
         table = quality.table(self.lang)
-        self.table(table, "data_quality", caption=self.t("report.data_quality"), percent=["share_removed"])
+        self.table(table, "data_quality", caption=self.t("report.data_quality"), percent=["share_removed"],
+                   decimals={"share_removed": 2})
         return table
 
     # --------------------------------------------------------------- output

@@ -50,6 +50,16 @@ def _first_line(source: str) -> str:
     return ""
 
 
+def _source_cell_number(executed_path: Path, cell_index: int) -> int:
+    """1-based position of a failing cell in the source notebook (papermill adds one cell)."""
+    try:
+        cells = nbformat.read(executed_path, as_version=4).cells
+    except (OSError, ValueError):
+        return cell_index + 1
+    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    return cell_index if injected and injected[0] < cell_index else cell_index + 1
+
+
 def build_parameters(spec: NotebookSpec, *, data: str = "", columns: Mapping[str, str] | None = None,
                      as_of: str = "", lang: str = "en", brand: str = "", output_dir: Path,
                      params: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -133,14 +143,15 @@ def run_notebook(
     try:
         executed = pm.execute_notebook(
             str(spec.path), str(executed_path), parameters=parameters, kernel_name="python3",
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, cwd=None,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=True,
+            execution_timeout=timeout, cwd=None, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         cell = _first_line(exc.source)
+        number = _source_cell_number(executed_path, exc.cell_index)
         raise RunError(
             spec.name,
-            f"{spec.name} ({lang}): cell {exc.exec_count} (`{cell}`) failed: {exc.ename}: {exc.evalue}\n"
+            f"{spec.name} ({lang}): cell {number} (`{cell}`) failed: {exc.ename}: {exc.evalue}\n"
             f"  executed notebook kept at {executed_path}",
             cell_index=exc.cell_index, cell_title=cell, error_name=exc.ename, error_value=exc.evalue,
             executed_path=str(executed_path),
