@@ -2,7 +2,7 @@
 
     python3 tasks.py reports   # create .venv, install, build every report (en + zh)
     python3 tasks.py test      # create .venv, install, run the whole test suite
-    python3 tasks.py bench     # run the benchmarks
+    python3 tasks.py bench     # run every benchmark (or: bench NAME [options])
 
 The Makefile's targets call this script, so `make reports` and `make test`
 do the same on machines that have make (Windows users run the script).
@@ -52,7 +52,10 @@ def main(argv: list[str]) -> int:
         elif task == "test":
             _run(str(python), "-m", "pytest", *rest)
         elif task == "bench":
-            _run(str(python), "-m", "benchmarks.rfm_benchmark", *rest)
+            modules = sorted(p.stem for p in (ROOT / "benchmarks").glob("*.py") if not p.stem.startswith("_"))
+            chosen = [rest.pop(0)] if rest and rest[0] in modules else modules
+            for module in chosen:
+                _run(str(python), "-m", f"benchmarks.{module}", *rest)
     except subprocess.CalledProcessError as exc:
         return exc.returncode or 1
     return 0
