@@ -83,13 +83,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from toolkit.i18n import check_lang
     from toolkit.report.build import build_reports
 
     langs = [x.strip() for x in args.lang.split(",") if x.strip()]
     for lang in langs:
-        from toolkit.i18n import check_lang
-
         check_lang(lang)
+    if args.edition:
+        from toolkit.course import build_edition
+
+        for index in build_edition(args.edition, langs, args.out):
+            print(f"{args.edition} edition ({index.parent.name}): open {index.resolve()}")
+        return 0
     items = build_reports(langs, out=args.out, jobs=args.jobs, brand=args.brand or "",
                           names=args.only.split(",") if args.only else None, timeout=args.timeout)
     failed = [i for i in items if not i.ok]
@@ -143,6 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: one per core)")
     p.add_argument("--brand", help="branding YAML file for every report")
     p.add_argument("--only", help="comma-separated notebook names")
+    p.add_argument("--edition", choices=["student", "instructor"],
+                   help="build a course edition (notebooks + pages + syllabus) instead of reports")
     p.add_argument("--timeout", type=int, default=900)
     p.set_defaults(func=_cmd_build)
 
