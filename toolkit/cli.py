@@ -119,6 +119,16 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bullseye_template(args: argparse.Namespace) -> int:
+    from toolkit.bullseye import write_template
+
+    path = write_template(args.path, products=tuple(args.product or ["Product A"]),
+                          raters=tuple(args.rater or [""]), lang=args.lang)
+    print(f"blank Bullseye scorecard written to {path}; fill in the scores (0-10) and run "
+          f"pmkt run bullseye -p scorecard {path}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmkt", description="Precision-marketing reports from notebooks.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +170,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", action="append", metavar="RULE=drop|keep", help="cleaning action override")
     p.add_argument("--lang", default="en", choices=["en", "zh"])
     p.set_defaults(func=_cmd_check_data)
+
+    p = sub.add_parser("bullseye-template", help="a blank Bullseye scorecard (.xlsx, .csv or .yaml) for a class to fill in")
+    p.add_argument("path", help="file to write; its suffix picks the format")
+    p.add_argument("--product", action="append", help="product name, repeatable")
+    p.add_argument("--rater", action="append", help="rater name, repeatable")
+    p.add_argument("--lang", default="en", choices=["en", "zh"])
+    p.set_defaults(func=_cmd_bullseye_template)
     return parser
 
 

@@ -43,6 +43,14 @@ def _absolute(value: str) -> str:
     return str(Path(path).expanduser().resolve()) + sep + target
 
 
+def _is_local_file(value: str) -> bool:
+    """Whether a text parameter names an existing file relative to the caller's folder."""
+    try:
+        return bool(value) and "\n" not in value and Path(value.partition("#")[0]).expanduser().is_file()
+    except OSError:
+        return False
+
+
 def _first_line(source: str) -> str:
     for line in source.splitlines():
         if line.strip():
@@ -82,7 +90,7 @@ def build_parameters(spec: NotebookSpec, *, data: str = "", columns: Mapping[str
         shared["data"] = _absolute(str(params.pop("data")))
     merged = {k: v for k, v in shared.items() if k in spec.parameters}
     for key, value in params.items():
-        if key in ("data", "brand") and isinstance(value, str):
+        if isinstance(value, str) and (key in ("data", "brand") or _is_local_file(value)):
             value = _absolute(value)
         merged[key] = value
     return merged
@@ -169,7 +177,8 @@ def run_notebook(
     executed_path.unlink(missing_ok=True)
     summary_path = results_dir / "summary.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-    shown_params = {k: v for k, v in parameters.items() if k != "output_dir"}
+    # the appendix lists every parameter with the value in force, defaults included
+    shown_params = {k: parameters.get(k, info["default"]) for k, info in spec.parameters.items() if k != "output_dir"}
     html_path = out / f"{spec.name}.html"
     warnings = export_report(
         nbformat.from_dict(executed), html_path, lang=lang, title=spec.title_in(lang),

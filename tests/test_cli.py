@@ -1,0 +1,26 @@
+"""Command-line details: the Bullseye template command and path parameters."""
+
+import pytest
+
+from toolkit.bullseye import read_scorecard
+from toolkit.cli import main
+from toolkit.errors import DataError
+from toolkit.report.catalog import find_notebook
+from toolkit.report.runner import build_parameters
+
+
+def test_bullseye_template_command_writes_a_blank_scorecard(tmp_path, capsys):
+    path = tmp_path / "class.csv"
+    assert main(["bullseye-template", str(path), "--product", "跑鞋", "--rater", "张三", "--lang", "zh"]) == 0
+    assert path.exists() and "pmkt run bullseye -p scorecard" in capsys.readouterr().out
+    with pytest.raises(DataError, match=r"the scorecard has 30 problem\(s\): row 2: product .跑鞋., rater .张三., criterion .T1.: no score"):
+        read_scorecard(path)
+    assert main(["bullseye-template", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_relative_file_parameters_become_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "card.yaml").write_text("x: 1\n", encoding="utf-8")
+    spec = find_notebook("bullseye")
+    params = build_parameters(spec, output_dir=tmp_path, params={"scorecard": "card.yaml"})
+    assert params["scorecard"] == str(tmp_path / "card.yaml")
