@@ -15,7 +15,9 @@ shows what happened to every row. Rules run in a fixed order:
 5. ``non_positive_price`` — a unit price of zero or below (an amount of
    zero when no price is given) on rows that are not returns: free samples,
    write-offs and bad-debt adjustments.
-6. ``future_dates`` — order dates after the analysis date.
+6. ``future_dates`` — orders on or after the analysis date. The analysis
+   date is a point in time, midnight at the start of that day: it is the
+   first moment not covered by the analysis window.
 
 "Rows matching" counts every row the rule's test finds in the raw data;
 "rows removed" counts what the rule took out after the rules before it.
@@ -167,7 +169,7 @@ def clean_transactions(
         "missing_date": frame["order_date"].isna(),
         "returns": is_return,
         "non_positive_price": bad_price,
-        "future_dates": frame["order_date"] > as_of,
+        "future_dates": frame["order_date"] >= as_of,
     }
     frame["is_return"] = is_return.fillna(False).astype(bool)
     keep = pd.Series(True, index=frame.index)
