@@ -8,6 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+# one BLAS thread: the suite runs beside notebook kernels on a 2-core machine
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import pandas as pd
 import pytest
 

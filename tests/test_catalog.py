@@ -1,6 +1,7 @@
 """Every notebook follows the contract in docs/architecture.md."""
 
 import json
+import re
 
 import pytest
 
@@ -28,6 +29,12 @@ def test_metadata_and_parameters(spec):
         assert {"columns", "as_of"} <= spec.parameters.keys() or spec.name in {"email_campaign", "telemarketing"}
     for name, info in spec.parameters.items():
         assert info["help"], f"{spec.name}: parameter {name!r} has no help comment (or papermill could not parse it)"
+    # every assignment in the parameters cell must reach papermill (a '=' or ';' in a comment hides it)
+    nb = json.loads(spec.path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    assigned = re.findall(r"^([A-Za-z_]\w*)\s*=", source, flags=re.M)
+    assert assigned == list(spec.parameters), f"{spec.name}: papermill sees {list(spec.parameters)}"
 
 
 @pytest.mark.parametrize("path", sorted(notebooks_dir().glob("*.ipynb")), ids=lambda p: p.name)

@@ -24,3 +24,12 @@ def test_relative_file_parameters_become_absolute(tmp_path, monkeypatch):
     spec = find_notebook("bullseye")
     params = build_parameters(spec, output_dir=tmp_path, params={"scorecard": "card.yaml"})
     assert params["scorecard"] == str(tmp_path / "card.yaml")
+
+
+def test_parameter_values_are_read_as_yaml_with_dates_as_text():
+    from toolkit.cli import _parse_value
+
+    assert _parse_value("2011-06-30") == "2011-06-30"
+    assert _parse_value("3") == 3 and _parse_value("0.5") == 0.5
+    assert _parse_value("[a, b]") == ["a", "b"]
+    assert _parse_value("{recency: [30, 90]}") == {"recency": [30, 90]}

@@ -7,6 +7,7 @@ and exit with status 2; a failing notebook exits with status 1.
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,21 @@ from toolkit.errors import ParameterError, PmktError, RunError
 __all__ = ["main"]
 
 
+def _plain(value: Any) -> Any:
+    """Dates read from YAML become ISO text, as notebooks expect for date parameters."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _parse_value(text: str) -> Any:
     """Read a ``-p key value`` value as YAML, so 3 is a number and [a, b] a list."""
     try:
-        return yaml.safe_load(text)
+        return _plain(yaml.safe_load(text))
     except yaml.YAMLError:
         return text
 
@@ -35,7 +47,7 @@ def _collect_params(args: argparse.Namespace) -> dict[str, Any]:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
             raise ParameterError(f"{path.name}: expected 'name: value' lines")
-        params.update(loaded)
+        params.update(_plain(loaded))
     for key, value in args.param or []:
         params[key] = _parse_value(value)
     return params
@@ -49,9 +61,10 @@ def _mapping(items: list[str] | None) -> dict[str, str]:
     files = [i for i in items if i.lower().endswith((".yaml", ".yml"))]
     pairs = [i for i in items if i not in files]
     mapping: dict[str, str] = {}
+    # checked against the notebook's own column names when it loads its data
     for f in files:
-        mapping.update(parse_mapping(f))
-    mapping.update(parse_mapping(pairs))
+        mapping.update(parse_mapping(f, strict=False))
+    mapping.update(parse_mapping(pairs, strict=False))
     return mapping
 
 

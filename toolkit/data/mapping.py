@@ -60,7 +60,7 @@ def _normalise(name: str) -> str:
     return re.sub(r"[\s_\-./]", "", str(name)).lower()
 
 
-def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None) -> dict[str, str]:
+def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None, *, strict: bool = True) -> dict[str, str]:
     """Turn any accepted form of column mapping into ``{canonical: column}``.
 
     Parameters
@@ -68,6 +68,10 @@ def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None) -
     spec : dict, list of "canonical=column" strings, path to a YAML file, or None
         A YAML file holds either the mapping itself or a ``columns:`` key
         with it.
+
+    strict : bool, default True
+        Check the keys against the canonical transaction columns. Notebooks
+        on other kinds of data (campaign files) map their own names.
 
     Returns
     -------
@@ -104,7 +108,7 @@ def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None) -
             key, value = str(item).split("=", 1)
             mapping[key.strip()] = value.strip()
     unknown = [k for k in mapping if k not in CANONICAL_COLUMNS]
-    if unknown:
+    if unknown and strict:
         raise ParameterError(
             f"Unknown canonical column(s) {unknown} in the mapping; the toolkit's names are "
             f"{list(CANONICAL_COLUMNS)} (write canonical=your_column)."

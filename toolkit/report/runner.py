@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -139,6 +140,10 @@ def run_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     check_lang(lang)
+    # one BLAS thread per kernel: builds run one report per core, and threaded
+    # BLAS on a busy machine makes the logistic fits many times slower
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     spec = find_notebook(name)
     brand_obj = load_brand(_absolute(brand))
     out = Path(out).resolve()
