@@ -33,7 +33,7 @@ import pandas as pd
 from toolkit.errors import ParameterError, check_choice
 from toolkit.i18n import t
 
-__all__ = ["RULES", "DEFAULT_ACTIONS", "RuleResult", "DataQuality", "clean_transactions", "default_as_of"]
+__all__ = ["ACTIONS", "RULES", "DEFAULT_ACTIONS", "RuleResult", "DataQuality", "clean_transactions", "default_as_of"]
 
 RULES: tuple[str, ...] = (
     "duplicates",

@@ -1,0 +1,99 @@
+"""The rfm report's result files against independent computations.
+
+Uses the session's one build of every report (``built_reports``), so the
+notebook is not executed again here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.data.datasets import load_hillstrom
+from toolkit.report.catalog import find_notebook
+
+pytestmark = pytest.mark.slow
+
+
+def test_notebook_structure():
+    spec = find_notebook("rfm")
+    for name in ("method", "level", "bins", "thresholds", "weights", "segments_file", "campaign_cost", "margin",
+                 "data", "columns", "as_of", "lang", "brand", "output_dir"):
+        assert name in spec.parameters, name
+        assert spec.parameters[name]["help"], f"parameter {name} has no help text"
+    nb = nbformat.read(spec.path, as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "committed without outputs"
+    tags = [set(c.metadata.get("tags", [])) for c in nb.cells]
+    assert sum("solution" in t for t in tags) >= 2 and sum("exercise-check" in t for t in tags) >= 2
+    assert sum({"exercise", "lang-zh"} <= t for t in tags) >= 2
+
+
+@pytest.fixture(scope="module", params=["en", "zh"])
+def result(request, built_reports):
+    folder = built_reports / request.param / "rfm"
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    customers = pd.read_csv(folder / "customers.csv", dtype={"customer_id": str, "rfm_cell": str}, encoding="utf-8-sig")
+    return folder, summary, customers
+
+
+def test_customers_csv(result):
+    folder, summary, customers = result
+    assert list(customers.columns) == ["customer_id", "recency", "frequency", "monetary", "r_score", "f_score",
+                                       "m_score", "rfm_cell", "segment"]
+    assert len(customers) == summary["metrics"]["customers"] == 4338
+    assert customers["customer_id"].is_unique and not customers["segment"].isna().any()
+    assert (customers["rfm_cell"] == customers["r_score"].astype(str) + customers["f_score"].astype(str)
+            + customers["m_score"].astype(str)).all()
+    # spot check against the raw published file: customer 12347 (7 invoices, last on 2011-12-07)
+    c = customers.set_index("customer_id").loc["12347"]
+    assert (c["frequency"], c["recency"]) == (7, 3) and c["monetary"] == pytest.approx(4310.0)
+
+
+def test_segments_csv_and_summary_agree_with_customers(result):
+    folder, summary, customers = result
+    segments = pd.read_csv(folder / "segments.csv", encoding="utf-8-sig").set_index("segment")
+    counts = customers["segment"].value_counts()
+    assert (segments["customers"].loc[counts.index] == counts).all()
+    revenue = customers.groupby("segment")["monetary"].sum()
+    np.testing.assert_allclose(segments["revenue"].loc[revenue.index], revenue, rtol=1e-9)
+    champions = customers.loc[customers["segment"] == "champions", "monetary"].sum() / customers["monetary"].sum()
+    assert summary["metrics"]["segments"]["champions"]["share_of_revenue"] == pytest.approx(champions)
+    assert summary["metrics"]["unassigned_customers"] == 0
+    thresholds = pd.read_csv(folder / "thresholds.csv", encoding="utf-8-sig")
+    r5 = thresholds.query("dimension == 'recency' and score == 5").iloc[0]
+    assert summary["metrics"]["r_top_within"] == r5["upper"]
+    assert (customers.loc[customers["r_score"] == 5, "recency"] <= r5["upper"]).all()
+    assert (customers.loc[customers["r_score"] < 5, "recency"] > r5["upper"]).all()
+
+
+def test_cell_response_against_hillstrom(result):
+    folder, summary, _ = result
+    metrics = summary["metrics"]
+    assert metrics["worked_break_even_rate"] == pytest.approx(0.01375)
+    assert metrics["worked_index_at_2_5pct"] == 81.82
+    h = load_hillstrom()
+    mailed = h[h["segment"] != "No E-Mail"]
+    profit = 0.3 * mailed.loc[mailed["conversion"] == 1, "spend"].sum() / mailed["conversion"].sum()
+    assert metrics["profit_per_response"] == pytest.approx(profit)
+    assert metrics["break_even_rate"] == pytest.approx(0.55 / profit)
+    cells = pd.read_csv(folder / "cell_response.csv", encoding="utf-8-sig")
+    assert cells["contacts"].sum() == 42694 and cells["responses"].sum() == 456
+    assert set(cells.loc[cells["roll_out"], "cell"]) == set(metrics["cells_rolled_out"])
+    assert (cells.loc[cells["roll_out"], "response_rate"] > metrics["break_even_rate"]).all()
+    rollout = pd.read_csv(folder / "rollout.csv", encoding="utf-8-sig")
+    no_mail = h[h["segment"] == "No E-Mail"]
+    assert rollout.iloc[-1]["contacts"] == metrics["rollout_contacts"] == rollout.iloc[:-1]["contacts"].sum()
+    assert rollout.iloc[:-1]["contacts"].sum() <= len(no_mail)
+
+
+def test_migration_csv(result):
+    folder, summary, customers = result
+    migration = pd.read_csv(folder / "migration.csv", index_col=0, encoding="utf-8-sig")
+    assert migration.to_numpy().sum() == len(customers)  # every customer of the later date, once
+    assert "left_file" not in migration.columns  # the history accumulates: nobody leaves
+    earlier = migration.drop(index="not_yet_customer").to_numpy().sum()
+    assert summary["metrics"]["top_segments_slipped"] > 0 and 0 < earlier < len(customers)
