@@ -183,3 +183,15 @@ def test_duckdb_path_errors(tmp_path):
         customer_table_from_file(bad)
     with pytest.raises(ParameterError, match="DuckDB engine"):
         customer_table_from_file(tmp_path / "sales.xlsx")
+
+
+def test_duckdb_and_pandas_agree_on_future_dates_with_a_given_analysis_date():
+    """Orders on or after the analysis date are future dates on both paths."""
+    from toolkit.data import load_transactions
+
+    core = load_transactions(as_of="2011-11-30")
+    got = customer_table_from_file(dataset_path("online_retail"), as_of="2011-11-30")
+    assert got.quality.counts() == core.quality.counts()
+    assert core.quality.counts()["future_dates"]["removed"] > 0
+    expected = customer_table(core.transactions, core.as_of)
+    pd.testing.assert_frame_equal(got.customers, expected.customers, check_exact=False, rtol=1e-9)

@@ -318,7 +318,7 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
         f"WHEN {flag[rule]} THEN '{rule}'" for rule in RULES[1:] if actions[rule] == "drop"
     )
     stage = f"CASE {stage_cases} ELSE NULL END" if stage_cases else "NULL"
-    con.execute(f"CREATE TEMP VIEW s AS SELECT *, coalesce(order_date > {as_of_sql}, false) AS future_dates FROM g")
+    con.execute(f"CREATE TEMP VIEW s AS SELECT *, coalesce(order_date >= {as_of_sql}, false) AS future_dates FROM g")
     con.execute(f"CREATE TEMP VIEW k AS SELECT *, {stage} AS stage, {weight} AS w FROM s")
     # one pass for every count: rule matches, sequential removals, and the checks on kept lines
     row = con.execute(f"""
