@@ -1,0 +1,231 @@
+"""Right People: how revenue is spread over customers, and who comes back.
+
+Functions take canonical transactions (``customer_id``, ``order_date``,
+``amount`` and optionally ``order_id`` and ``is_return``) and return new
+frames or small result objects; nothing is printed or plotted here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from toolkit.eight_r._checks import check_fraction, order_key, require_columns, require_numeric, sales_only
+from toolkit.errors import DataError
+
+__all__ = [
+    "Concentration",
+    "customer_revenue",
+    "lorenz_curve",
+    "concentration",
+    "new_vs_returning",
+    "repeat_customers",
+]
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How concentrated revenue is among customers.
+
+    Attributes
+    ----------
+    top : float
+        The top share of customers considered (0.2 = the top 20%).
+    top_share : float
+        Share of revenue from the top ``top`` of customers.
+    gini : float
+        Gini coefficient of revenue per customer (0 = all equal, near 1 =
+        one customer has everything).
+    customers : int
+        Customers included (net revenue > 0).
+    excluded : int
+        Customers left out because their net revenue was zero or negative
+        (e.g. everything they bought was returned).
+    lorenz : DataFrame
+        ``share_of_customers`` and ``share_of_revenue`` from (0, 0) to (1, 1),
+        customers sorted from the smallest to the largest.
+    """
+
+    top: float
+    top_share: float
+    gini: float
+    customers: int
+    excluded: int
+    lorenz: pd.DataFrame
+
+
+def customer_revenue(tx: pd.DataFrame) -> pd.DataFrame:
+    """Net revenue, orders and first and last purchase per customer.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        Canonical transactions: ``customer_id``, ``order_date``, ``amount``
+        [, ``order_id``, ``is_return``]. Return lines (negative amounts)
+        reduce the customer's net revenue; orders count sales only.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``revenue``, ``orders``, ``first_order``,
+        ``last_order``, sorted by revenue (largest first).
+    """
+    require_columns(tx, ["customer_id", "order_date", "amount"], "Revenue per customer")
+    require_numeric(tx, "amount", "Revenue per customer")
+    frame = pd.DataFrame({
+        "customer_id": tx["customer_id"].astype(str),
+        "order_date": pd.to_datetime(tx["order_date"]),
+        "amount": tx["amount"].astype(float),
+        "order": order_key(tx),
+        "sale": ~tx["is_return"].astype(bool) if "is_return" in tx.columns else True,
+    })
+    sales = frame[frame["sale"]]
+    out = frame.groupby("customer_id").agg(revenue=("amount", "sum"))
+    per = sales.groupby("customer_id").agg(
+        orders=("order", "nunique"), first_order=("order_date", "min"), last_order=("order_date", "max"))
+    out = out.join(per, how="left")
+    out["orders"] = out["orders"].fillna(0).astype(int)
+    out = out.reset_index().sort_values(["revenue", "customer_id"], ascending=[False, True])
+    return out.reset_index(drop=True)
+
+
+def lorenz_curve(values: pd.Series | np.ndarray) -> pd.DataFrame:
+    """Points of the Lorenz curve of positive values.
+
+    Parameters
+    ----------
+    values : array-like of float
+        One positive value per customer (e.g. revenue).
+
+    Returns
+    -------
+    DataFrame
+        ``share_of_customers`` and ``share_of_revenue``, n + 1 rows from
+        (0, 0) to (1, 1), values sorted ascending.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    if x.size == 0:
+        raise DataError("The Lorenz curve needs at least one customer with positive revenue; there is none.")
+    if (x <= 0).any() or not np.isfinite(x).all():
+        raise DataError("The Lorenz curve needs positive, finite values; "
+                        f"found {int((x <= 0).sum())} zero or negative values.")
+    cum = np.concatenate([[0.0], np.cumsum(x)]) / x.sum()
+    people = np.arange(x.size + 1) / x.size
+    return pd.DataFrame({"share_of_customers": people, "share_of_revenue": cum})
+
+
+def concentration(tx_or_revenue: pd.DataFrame | pd.Series, top: float = 0.2) -> Concentration:
+    """Share of revenue from the top customers, Gini coefficient and Lorenz curve.
+
+    Parameters
+    ----------
+    tx_or_revenue : DataFrame or Series
+        Canonical transactions, the output of :func:`customer_revenue`, or
+        a Series of revenue per customer.
+    top : float, default 0.2
+        Top share of customers (0.2 = the "top 20%").
+
+    Returns
+    -------
+    Concentration
+        When ``top`` times the number of customers is not a whole number,
+        the customer at the boundary counts pro rata (the value is read off
+        the Lorenz curve), so the figure does not jump with one customer.
+
+    Notes
+    -----
+    Gini = 1 - 2 x (area under the Lorenz curve), which equals
+    ``2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n`` for values sorted
+    ascending (no small-sample correction).
+    """
+    top = check_fraction("top", top)
+    if isinstance(tx_or_revenue, pd.Series):
+        revenue = tx_or_revenue.astype(float)
+    elif isinstance(tx_or_revenue, pd.DataFrame) and "revenue" in tx_or_revenue.columns \
+            and "amount" not in tx_or_revenue.columns:
+        revenue = tx_or_revenue["revenue"].astype(float)
+    else:
+        revenue = customer_revenue(tx_or_revenue)["revenue"]
+    positive = revenue[revenue > 0]
+    excluded = int(len(revenue) - len(positive))
+    lorenz = lorenz_curve(positive)
+    p, s = lorenz["share_of_customers"].to_numpy(), lorenz["share_of_revenue"].to_numpy()
+    top_share = float(1.0 - np.interp(1.0 - top, p, s))
+    area = float(np.sum((s[1:] + s[:-1]) / 2 * np.diff(p)))
+    return Concentration(top=top, top_share=top_share, gini=1.0 - 2.0 * area,
+                         customers=int(len(positive)), excluded=excluded, lorenz=lorenz)
+
+
+def new_vs_returning(tx: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+    """New and returning customers and their revenue per period.
+
+    A customer is *new* in the period of their first purchase in the data
+    and *returning* in every later period in which they buy.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        Canonical transactions (sales lines are used; returns ignored).
+    freq : str, default "M"
+        Period length as a pandas period alias ("M" month, "Q" quarter).
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (str), ``customers``, ``new_customers``,
+        ``returning_customers``, ``returning_share``, ``revenue_new``,
+        ``revenue_returning``, ``censored``. ``censored`` is True for the
+        first period: everyone buying then looks new because earlier history
+        is not in the data.
+    """
+    require_columns(tx, ["customer_id", "order_date", "amount"], "New versus returning customers")
+    sales = sales_only(tx)
+    frame = pd.DataFrame({
+        "customer_id": sales["customer_id"].astype(str),
+        "period": pd.to_datetime(sales["order_date"]).dt.to_period(freq),
+        "amount": sales["amount"].astype(float),
+    })
+    first = frame.groupby("customer_id")["period"].min().rename("first_period")
+    frame = frame.join(first, on="customer_id")
+    frame["is_new"] = frame["period"] == frame["first_period"]
+    per_cust = frame.groupby(["period", "customer_id"]).agg(is_new=("is_new", "first"), amount=("amount", "sum"))
+    per_cust = per_cust.reset_index()
+    out = per_cust.groupby("period").agg(
+        customers=("customer_id", "size"),
+        new_customers=("is_new", "sum"),
+    )
+    out["returning_customers"] = out["customers"] - out["new_customers"]
+    out["returning_share"] = out["returning_customers"] / out["customers"]
+    rev = per_cust.pivot_table(index="period", columns="is_new", values="amount", aggfunc="sum", fill_value=0.0)
+    out["revenue_new"] = rev.get(True, pd.Series(0.0, index=rev.index)).reindex(out.index).fillna(0.0)
+    out["revenue_returning"] = rev.get(False, pd.Series(0.0, index=rev.index)).reindex(out.index).fillna(0.0)
+    out["new_customers"] = out["new_customers"].astype(int)
+    out["returning_customers"] = out["returning_customers"].astype(int)
+    out = out.sort_index().reset_index()
+    out["censored"] = out.index == 0
+    out["period"] = out["period"].astype(str)
+    return out
+
+
+def repeat_customers(tx: pd.DataFrame) -> dict[str, float]:
+    """How many customers bought more than once.
+
+    Orders are distinct ``order_id`` values, or distinct purchase days
+    when no order id is mapped.
+
+    Returns
+    -------
+    dict
+        ``customers``, ``repeat_customers`` (two or more orders) and
+        ``repeat_share``.
+    """
+    require_columns(tx, ["customer_id", "order_date"], "Repeat customers")
+    sales = sales_only(tx)
+    orders = pd.DataFrame({"c": sales["customer_id"].astype(str), "o": order_key(sales)})
+    per = orders.groupby("c")["o"].nunique()
+    if per.empty:
+        raise DataError("Repeat customers: the data has no sales lines.")
+    repeat = int((per >= 2).sum())
+    return {"customers": int(per.size), "repeat_customers": repeat, "repeat_share": repeat / per.size}
