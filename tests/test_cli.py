@@ -33,3 +33,20 @@ def test_parameter_values_are_read_as_yaml_with_dates_as_text():
     assert _parse_value("3") == 3 and _parse_value("0.5") == 0.5
     assert _parse_value("[a, b]") == ["a", "b"]
     assert _parse_value("{recency: [30, 90]}") == {"recency": [30, 90]}
+
+
+def test_database_passwords_are_masked_in_the_appendix():
+    from toolkit.report.runner import _mask_secrets
+
+    assert _mask_secrets("postgresql+psycopg://pmkt:s3cret@127.0.0.1:5432/pmkt") == \
+        "postgresql+psycopg://pmkt:***@127.0.0.1:5432/pmkt"
+    assert _mask_secrets("sales.duckdb") == "sales.duckdb" and _mask_secrets(3) == 3
+
+
+def test_spreadsheet_float_ids_become_whole_numbers():
+    import pandas as pd
+
+    from toolkit.data.validation import parse_ids
+
+    assert parse_ids(pd.Series(["17850.0", "13047.0", None])).tolist()[:2] == ["17850", "13047"]
+    assert parse_ids(pd.Series(["A1.0", "17850.0"])).tolist() == ["A1.0", "17850.0"]

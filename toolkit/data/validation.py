@@ -84,7 +84,12 @@ def parse_ids(values: pd.Series) -> pd.Series:
         if (whole == np.floor(whole)).all():
             values = values.astype("Int64")
     text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    text = text.mask(text == "")
+    present = text.dropna()
+    if len(present) and present.str.fullmatch(r"-?\d+\.0+").all():
+        # ids written out by a spreadsheet as 17850.0
+        text = text.str.replace(r"\.0+$", "", regex=True)
+    return text
 
 
 def to_canonical(frame: pd.DataFrame, info: SourceInfo, mapping: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,16 @@ def _is_local_file(value: str) -> bool:
         return bool(value) and "\n" not in value and Path(value.partition("#")[0]).expanduser().is_file()
     except OSError:
         return False
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s]+@", re.I)
+
+
+def _mask_secrets(value: Any) -> Any:
+    """Hide passwords in database URLs before a parameter is shown in a report."""
+    if isinstance(value, str):
+        return _URL_PASSWORD.sub(lambda m: m.group("head") + "***@", value)
+    return value
 
 
 def _first_line(source: str) -> str:
@@ -183,7 +194,8 @@ def run_notebook(
     summary_path = results_dir / "summary.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
     # the appendix lists every parameter with the value in force, defaults included
-    shown_params = {k: parameters.get(k, info["default"]) for k, info in spec.parameters.items() if k != "output_dir"}
+    shown_params = {k: _mask_secrets(parameters.get(k, info["default"]))
+                    for k, info in spec.parameters.items() if k != "output_dir"}
     html_path = out / f"{spec.name}.html"
     warnings = export_report(
         nbformat.from_dict(executed), html_path, lang=lang, title=spec.title_in(lang),
