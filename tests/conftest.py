@@ -16,6 +16,11 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# charts under test look as they do in reports, whatever test ran first
+from toolkit.charts.style import apply_style  # noqa: E402
+
+apply_style()
 IN_CI = bool(os.environ.get("CI"))
 
 

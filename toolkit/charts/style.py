@@ -71,7 +71,6 @@ def apply_style(accent: str | None = None) -> None:
         "font.size": 10.5,
         "axes.titlesize": 12.5,
         "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
         "axes.labelsize": 10.5,
         "axes.spines.top": False,
         "axes.spines.right": False,
