@@ -21,7 +21,7 @@ from toolkit.data.readers import SourceInfo, read_table
 from toolkit.data.validation import to_canonical
 from toolkit.errors import ParameterError
 
-__all__ = ["TransactionData", "load_transactions", "parse_as_of"]
+__all__ = ["CanonicalTable", "TransactionData", "load_transactions", "parse_as_of", "read_canonical"]
 
 
 @dataclass
@@ -76,6 +76,46 @@ class TransactionData:
         return all(c in self.transactions.columns for c in columns)
 
 
+@dataclass
+class CanonicalTable:
+    """A user's table as read (``raw``) and in canonical columns, not yet cleaned."""
+
+    raw: pd.DataFrame
+    canonical: pd.DataFrame
+    source: SourceInfo
+    mapping: dict[str, str]
+    bundled: str | None = None
+
+
+def read_canonical(
+    data: str | Path | None = None,
+    columns: Mapping[str, str] | list[str] | str | None = None,
+) -> CanonicalTable:
+    """Read a transactions file (empty: the bundled Online Retail) and validate its columns.
+
+    Parameters
+    ----------
+    data : str or Path, optional
+        Any file :func:`toolkit.data.read_table` reads; empty or None loads
+        the bundled UCI Online Retail data.
+    columns : dict, list of "canonical=column", or YAML path, optional
+        Column mapping ``{canonical: your column}``.
+
+    Returns
+    -------
+    CanonicalTable
+    """
+    bundled = None
+    if data is None or not str(data).strip():
+        bundled = "online_retail"
+        data = dataset_path(bundled)
+    raw, info = read_table(data)
+    if bundled:
+        info.name = DATASETS[bundled].title
+    canonical, used = to_canonical(raw, info, parse_mapping(columns))
+    return CanonicalTable(raw, canonical, info, used, bundled)
+
+
 def parse_as_of(as_of: str | pd.Timestamp | None) -> pd.Timestamp | None:
     """Parse an analysis date given as text (``YYYY-MM-DD``) or a Timestamp."""
     if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
@@ -111,16 +151,9 @@ def load_transactions(
     -------
     TransactionData
     """
-    bundled = None
-    if data is None or not str(data).strip():
-        bundled = "online_retail"
-        data = dataset_path(bundled)
-    raw, info = read_table(data)
-    if bundled:
-        info.name = DATASETS[bundled].title
-    canonical, used = to_canonical(raw, info, parse_mapping(columns))
-    duplicate_mask = raw.duplicated(keep="first")
+    table = read_canonical(data, columns)
+    duplicate_mask = table.raw.duplicated(keep="first")
     given = parse_as_of(as_of)
-    as_of_ts = given if given is not None else default_as_of(canonical["order_date"])
-    clean, quality = clean_transactions(canonical, as_of_ts, rules=rules, duplicate_mask=duplicate_mask)
-    return TransactionData(clean, quality, as_of_ts, given is None, info, used, bundled)
+    as_of_ts = given if given is not None else default_as_of(table.canonical["order_date"])
+    clean, quality = clean_transactions(table.canonical, as_of_ts, rules=rules, duplicate_mask=duplicate_mask)
+    return TransactionData(clean, quality, as_of_ts, given is None, table.source, table.mapping, table.bundled)

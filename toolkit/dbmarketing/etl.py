@@ -18,11 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.data.cleaning import RULES, default_as_of
-from toolkit.data.datasets import DATASETS, dataset_path
-from toolkit.data.mapping import parse_mapping
-from toolkit.data.readers import SourceInfo, read_table
-from toolkit.data.transactions import parse_as_of
-from toolkit.data.validation import to_canonical
+from toolkit.data.readers import SourceInfo
+from toolkit.data.transactions import parse_as_of, read_canonical
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.schema import TABLES, create_tables, table_counts
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
@@ -117,15 +114,8 @@ def collect(data: str | Path | None = "", columns: Mapping[str, str] | None = No
     -------
     RawLines
     """
-    bundled = None
-    if data is None or not str(data).strip():
-        bundled = "online_retail"
-        data = dataset_path(bundled)
-    raw, info = read_table(data)
-    if bundled:
-        info.name = DATASETS[bundled].title
-    canonical, used = to_canonical(raw, info, parse_mapping(columns))
-    return RawLines(canonical, info, used, bundled)
+    table = read_canonical(data, columns)
+    return RawLines(table.canonical, table.source, table.mapping, table.bundled)
 
 
 def staging_frame(canonical: pd.DataFrame, row_offset: int = 1) -> pd.DataFrame:
