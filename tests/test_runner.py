@@ -43,6 +43,7 @@ def test_success_writes_html_and_summary(notebooks, tmp_path):
     assert summary["metrics"] == {"size": 7} and summary["findings"] == ["大小为 7"]
     page = result.html.read_text(encoding="utf-8")
     assert "大小为 7" in page and '<html lang="zh-CN">' in page and "rpt.metric" not in page
+    assert not list((tmp_path / "out").glob("*.ipynb")) and not list((tmp_path / "out").glob(".*.ipynb"))
 
 
 def test_failing_cell_is_named_and_notebook_kept(notebooks, tmp_path):

@@ -70,6 +70,12 @@ def _first_line(source: str) -> str:
     return ""
 
 
+def _keep(running: Path, failed: Path) -> None:
+    """Keep the partly executed notebook under its failure name."""
+    if running.exists():
+        running.replace(failed)
+
+
 def _source_cell_number(executed_path: Path, cell_index: int) -> int:
     """1-based position of a failing cell in the source notebook (papermill adds one cell)."""
     try:
@@ -162,15 +168,18 @@ def run_notebook(
     results_dir.mkdir(parents=True, exist_ok=True)
     parameters = build_parameters(spec, data=data, columns=columns, as_of=as_of, lang=lang, brand=brand,
                                   output_dir=results_dir, params=params)
+    running_path = out / f".{spec.name}.running.ipynb"   # saved as cells run; renamed on failure
     executed_path = out / f"{spec.name}.failed.ipynb"
+    executed_path.unlink(missing_ok=True)
     started = time.perf_counter()
     try:
         executed = pm.execute_notebook(
-            str(spec.path), str(executed_path), parameters=parameters, kernel_name="python3",
+            str(spec.path), str(running_path), parameters=parameters, kernel_name="python3",
             progress_bar=False, log_output=False, request_save_on_cell_execute=True,
             execution_timeout=timeout, cwd=None, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
+        _keep(running_path, executed_path)
         cell = _first_line(exc.source)
         number = _source_cell_number(executed_path, exc.cell_index)
         raise RunError(
@@ -181,6 +190,7 @@ def run_notebook(
             executed_path=str(executed_path),
         ) from None
     except Exception as exc:  # timeouts and dead kernels come from nbclient
+        _keep(running_path, executed_path)
         kind = type(exc).__name__
         what = "timed out" if "Timeout" in kind else "stopped"
         raise RunError(
@@ -190,7 +200,7 @@ def run_notebook(
             error_name=kind, error_value=str(exc), executed_path=str(executed_path),
         ) from None
     seconds = time.perf_counter() - started
-    executed_path.unlink(missing_ok=True)
+    running_path.unlink(missing_ok=True)
     summary_path = results_dir / "summary.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
     # the appendix lists every parameter with the value in force, defaults included
