@@ -28,7 +28,7 @@ __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
 SQL_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".parquet", ".pq")
 _UTF8 = {"utf-8", "utf-8-sig", "utf_8", "ascii"}
 ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
-_DEDUP_STRATEGIES = ("hash", "exact")  # grouping on the values is the fallback after a hash collision
+_DEDUP_STRATEGIES = ("hash", "exact")  # "hash": group on the values only the lines whose hash repeats
 _NUMBER_NOISE = r"[,\s¥￥$€£元]"
 _DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
@@ -56,18 +56,25 @@ def _is_numeric(sql_type: str) -> bool:
 def _id_expr(column: str, sql_type: str) -> str:
     c = _q(column)
     base = sql_type.upper().split("(")[0]
+    # the text of a number has no blanks and is never empty, so trimming it changes nothing
     if base in {"DOUBLE", "FLOAT", "REAL", "DECIMAL"}:
-        text = f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
-    else:
-        text = f"CAST({c} AS VARCHAR)"
-    return f"NULLIF(trim({text}), '')"
+        return f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
+    if _is_numeric(sql_type):
+        return f"CAST({c} AS VARCHAR)"
+    return f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
 
 
 def _number_expr(column: str, sql_type: str) -> str:
     c = _q(column)
     if _is_numeric(sql_type):
         return f"CAST({c} AS DOUBLE)"
-    return f"TRY_CAST(NULLIF(regexp_replace(trim(CAST({c} AS VARCHAR)), '{_NUMBER_NOISE}', '', 'g'), '') AS DOUBLE)"
+    # A plain number casts directly (the cast allows surrounding blanks, and such a text holds no
+    # separator or currency sign, so it gives the same value); only the rest take the regex path.
+    # COALESCE evaluates its second argument only where the first is NULL. (No NULLIF(..., ''):
+    # an empty text does not cast anyway, and NULLIF repeats its argument, which the optimiser
+    # would then compute once for every line.) Blanks are in the pattern, so no trim is needed.
+    return (f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS DOUBLE), "
+            f"TRY_CAST(regexp_replace(CAST({c} AS VARCHAR), '{_NUMBER_NOISE}', '', 'g') AS DOUBLE))")
 
 
 def _date_expr(column: str, sql_type: str) -> str:
@@ -77,7 +84,9 @@ def _date_expr(column: str, sql_type: str) -> str:
         return f"CAST({c} AS TIMESTAMP)"
     text = f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
     tries = [f"TRY_CAST({text} AS TIMESTAMP)"] + [f"try_strptime({text}, {_lit(f)})" for f in _DATE_FORMATS]
-    return "COALESCE(" + ", ".join(tries) + ")"
+    # the plain cast first: it allows surrounding blanks, so where it succeeds the trimmed text
+    # gives the same timestamp; the rest (and NULLIF's repeated argument) only for what is left
+    return f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP), " + ", ".join(tries) + ")"
 
 
 def _utf8_copy(path: Path, encoding: str) -> Path:
@@ -234,107 +243,121 @@ def customer_table_from_file(
             temp.parent.rmdir()
 
 
-def _parse_failed(column: str, parsed: str) -> str:
-    """SQL test: the raw value is there but did not parse."""
-    return f"(NULLIF(trim(CAST({_q(column)} AS VARCHAR)), '') IS NOT NULL AND ({parsed}) IS NULL)"
-
-
 def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
     expr = {"customer_id": _id_expr(used["customer_id"], types[used["customer_id"]]),
             "order_date": _date_expr(used["order_date"], types[used["order_date"]])}
     for canonical in ("amount", "quantity", "unit_price"):
         if canonical in used:
             expr[canonical] = _number_expr(used[canonical], types[used[canonical]])
-    checks = {c: _parse_failed(used[c], expr[c]) for c in ("order_date", "amount", "quantity", "unit_price")
-              if c in used and not (_is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))}
-    amount = expr.get("amount", f"({expr.get('quantity')}) * ({expr.get('unit_price')})")
+    checks = [c for c in ("order_date", "amount", "quantity", "unit_price")
+              if c in used and not (_is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
+    # Each value is parsed once, in an inner SELECT; the outer one derives amount, the flags and
+    # the parse checks from the parsed values.
+    numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
     order_id = _id_expr(used["order_id"], types[used["order_id"]]) if "order_id" in used else "NULL"
-    is_return = f"coalesce(starts_with({order_id}, {_lit(prefix)}), false)" if "order_id" in used else "false"
-    negative = expr["quantity"] if "quantity" in used else amount
-    is_return += f" OR coalesce(({negative}) < 0, false)"
-    price_test = f"({expr['unit_price']}) <= 0" if "unit_price" in used else f"({amount}) = 0"
-    bad_cols = "".join(f", {test} AS bad__{c}" for c, test in checks.items())
+    parsed = ", ".join(
+        [f"{expr['customer_id']} AS customer_id", f"{expr['order_date']} AS order_date", f"{order_id} AS order_id"]
+        + [f"{expr[c]} AS v__{c}" for c in numbers]
+        + [f"{_q(used[c])} AS r__{c}" for c in checks] + ["n__ AS n"])
+    amount = "v__amount" if "amount" in used else "(v__quantity * v__unit_price)"
+    is_return = f"coalesce(starts_with(order_id, {_lit(prefix)}), false)" if "order_id" in used else "false"
+    negative = "v__quantity" if "quantity" in used else amount
+    is_return += f" OR coalesce({negative} < 0, false)"
+    price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
+    value = {"order_date": "order_date"} | {c: f"v__{c}" for c in numbers}
+    bad_cols = "".join(
+        f", CASE WHEN {value[c]} IS NULL THEN coalesce(trim(CAST(r__{c} AS VARCHAR)) <> '', false) ELSE false END "
+        f"AS bad__{c}" for c in checks)
     raw_columns = ", ".join(_q(c) for c in types)
-    canonical = (f"{expr['customer_id']} AS customer_id, {expr['order_date']} AS order_date, {order_id} AS order_id, "
-                 f"{amount} AS amount, ({is_return}) AS is_return, coalesce({price_test}, false) AS bad_price{bad_cols}")
+    canonical = (f"customer_id, order_date, order_id, {amount} AS amount, ({is_return}) AS is_return, "
+                 f"coalesce({price_test}, false) AS bad_price{bad_cols}, n")
     flags = ("customer_id IS NULL AS missing_customer, order_date IS NULL AS missing_date, "
              "bad_price AND NOT is_return AS non_positive_price")
-    keep_cols = "customer_id, order_date, order_id, amount, is_return, missing_customer, missing_date, " \
-        "non_positive_price" + "".join(f", bad__{c}" for c in checks)
-    if "hash" in _DEDUP_STRATEGIES:
-        # Exact duplicates without a wide aggregate: every line gets a 64-bit hash of all
-        # its raw columns (h1) and a second, salted one (h2). Only hashes seen more than
-        # once are grouped; inside such a group h2 must agree, otherwise two different
-        # lines collided on h1 and the grouping is redone on the column values.
-        con.execute(f"""
-            CREATE TEMP TABLE t AS
-            SELECT *, {flags} FROM (
-                SELECT hash({raw_columns}) AS h1__, hash({raw_columns}, 'pmkt') AS h2__, {canonical} FROM raw)
-        """)
-        con.execute("""
-            CREATE TEMP TABLE dup AS
-            SELECT h1__, count(*) AS n, min(h2__) <> max(h2__) AS clash FROM t GROUP BY h1__ HAVING count(*) > 1
-        """)
-        clash = con.execute("SELECT coalesce(bool_or(clash), false) FROM dup").fetchone()[0]
-    else:
-        clash = True
-    if not clash:
-        any_cols = ", ".join(f"any_value({c.strip()}) AS {c.strip()}" for c in keep_cols.split(","))
-        con.execute(f"""
-            CREATE TEMP VIEW g AS
-            SELECT {keep_cols}, 1 AS n FROM t ANTI JOIN dup USING (h1__)
-            UNION ALL
-            SELECT {any_cols}, any_value(dup.n) AS n FROM t JOIN dup USING (h1__) GROUP BY h1__
-        """)
-    else:
-        needed = ", ".join(_q(c) for c in dict.fromkeys(used.values()))
-        con.execute("DROP TABLE IF EXISTS t")
-        con.execute(f"""
-            CREATE TEMP TABLE g AS
-            SELECT {keep_cols}, n FROM (
-                SELECT *, {flags} FROM (
-                    SELECT {canonical}, n__ AS n FROM (SELECT count(*) AS n__, {needed} FROM raw GROUP BY {raw_columns})))
-        """)
-    if checks:
-        failed = con.execute("SELECT " + ", ".join(f"count(*) FILTER (bad__{c})" for c in checks) + " FROM g").fetchone()
-        for (canonical, _), n_failed in zip(checks.items(), failed):
-            if n_failed:
-                _bad_values(con, used[canonical], expr[canonical], name, canonical,
-                            "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
-    last = con.execute("SELECT max(order_date) FROM g").fetchone()[0]
-    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
-        if last is None:
-            raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
-        as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    else:
+    # A given analysis date is known before the pass; the default one (midnight after the last
+    # order date) lies after every order date, so then no line is a future date.
+    as_of_ts, as_of_error = None, None
+    if not (as_of is None or (isinstance(as_of, str) and not as_of.strip())):
         try:
             as_of_ts = pd.Timestamp(as_of)
         except (TypeError, ValueError):
-            raise ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.") from None
-    as_of_sql = f"TIMESTAMP {_lit(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}"
+            as_of_error = ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
+    if as_of_ts is not None:
+        as_of_sql = f"TIMESTAMP {_lit(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}"
+        future = f"coalesce(order_date >= {as_of_sql}, false)"
+    else:
+        future = "false"
     weight = "1" if actions["duplicates"] == "drop" else "n"
     flag = {rule: rule for rule in RULES} | {"returns": "is_return"}
     stage_cases = " ".join(
         f"WHEN {flag[rule]} THEN '{rule}'" for rule in RULES[1:] if actions[rule] == "drop"
     )
     stage = f"CASE {stage_cases} ELSE NULL END" if stage_cases else "NULL"
-    con.execute(f"CREATE TEMP VIEW s AS SELECT *, coalesce(order_date >= {as_of_sql}, false) AS future_dates FROM g")
-    con.execute(f"CREATE TEMP VIEW k AS SELECT *, {stage} AS stage, {weight} AS w FROM s")
-    # one pass for every count: rule matches, sequential removals, and the checks on kept lines
-    row = con.execute(f"""
-        SELECT sum(n), sum(n - 1),
-               sum(n) FILTER (missing_customer), sum(n) FILTER (missing_date), sum(n) FILTER (is_return),
-               sum(n) FILTER (non_positive_price), sum(n) FILTER (future_dates),
-               {", ".join(f"sum(w) FILTER (stage = '{r}')" for r in RULES[1:])},
-               count(*) FILTER (stage IS NULL AND customer_id IS NULL),
-               count(*) FILTER (stage IS NULL AND order_date IS NULL),
-               count(*) FILTER (stage IS NULL AND future_dates AND NOT is_return),
-               count(*) FILTER (stage IS NULL AND NOT is_return AND order_id IS NULL),
-               sum(w) FILTER (stage IS NULL), sum(w) FILTER (stage IS NULL AND NOT is_return),
-               sum(w) FILTER (stage IS NULL AND is_return)
-        FROM k
-    """).fetchone()
-    counts = [int(v or 0) for v in row]
+    if "order_id" in used:
+        order_key, basis = "order_id", "orders"
+    else:
+        order_key, basis = "CAST(order_date AS DATE)", "purchase_dates"
+    # One pass over the distinct lines for every count: rule matches, sequential removals, the
+    # checks on kept lines and the values that did not parse (plus the last order date).
+    partials = [
+        "sum(n)", "sum(n - 1)",
+        "sum(n) FILTER (missing_customer)", "sum(n) FILTER (missing_date)", "sum(n) FILTER (is_return)",
+        "sum(n) FILTER (non_positive_price)", "sum(n) FILTER (future_dates)",
+        *(f"sum(w) FILTER (stage = '{r}')" for r in RULES[1:]),
+        "count(*) FILTER (stage IS NULL AND customer_id IS NULL)",
+        "count(*) FILTER (stage IS NULL AND order_date IS NULL)",
+        "count(*) FILTER (stage IS NULL AND future_dates AND NOT is_return)",
+        "count(*) FILTER (stage IS NULL AND NOT is_return AND order_id IS NULL)",
+        "sum(w) FILTER (stage IS NULL)", "sum(w) FILTER (stage IS NULL AND NOT is_return)",
+        "sum(w) FILTER (stage IS NULL AND is_return)",
+        *(f"count(*) FILTER (bad__{c})" for c in checks),
+    ]
+    keep_cols = "customer_id, order_date, order_id, amount, is_return, missing_customer, missing_date, " \
+        "non_positive_price" + "".join(f", bad__{c}" for c in checks)
+
+    def lines(source: str, carry: str = "") -> str:
+        """The canonical lines (with the count n of identical raw lines) of a SELECT of raw columns + n__."""
+        return (f"SELECT {keep_cols}, n{carry} FROM (SELECT *, {flags} FROM (SELECT {canonical}{carry} FROM "
+                f"(SELECT {parsed}{carry} FROM ({source}))))")
+
+    if "hash" in _DEDUP_STRATEGIES:
+        # Exact duplicates without a 10-million-group aggregate on the values. One read of the
+        # source gives the canonical lines with a 64-bit hash of all their raw columns; the hashes
+        # seen more than once are found with a narrow aggregate. Only the lines with such a hash
+        # are then read again and grouped on their raw values, so lines that merely collide on
+        # the hash stay apart: the comparison is exact, over every raw column.
+        # The second read hashes only the lines whose key column (order id, else customer id)
+        # has the hash of a candidate's key (k__), as parsing is cheaper than hashing.
+        key = _q(used.get("order_id", used["customer_id"]))
+        con.execute("CREATE TEMP TABLE t AS " + lines(
+            f"SELECT *, hash({raw_columns}) AS h__, hash({key}) AS k__, 1 AS n__ FROM raw", ", h__, k__"))
+        con.execute("CREATE TEMP TABLE dup AS SELECT h__ FROM t GROUP BY h__ HAVING count(*) > 1")
+        if con.execute("SELECT count(*) FROM dup").fetchone()[0]:
+            con.execute("CREATE TEMP TABLE dup_keys AS SELECT DISTINCT k__ FROM t SEMI JOIN dup USING (h__)")
+            con.execute("CREATE TEMP TABLE dup_lines AS " + lines(
+                f"SELECT {raw_columns}, count(*) AS n__ FROM (SELECT *, hash({raw_columns}) AS h__ FROM "
+                f"(SELECT * FROM raw WHERE hash({key}) IN (SELECT k__ FROM dup_keys))) "
+                "SEMI JOIN dup USING (h__) GROUP BY ALL"))
+            con.execute(f"CREATE TEMP VIEW g AS SELECT {keep_cols}, n FROM t ANTI JOIN dup USING (h__) "
+                        "UNION ALL SELECT * FROM dup_lines")
+        else:
+            con.execute(f"CREATE TEMP VIEW g AS SELECT {keep_cols}, n FROM t")
+    else:
+        con.execute("CREATE TEMP TABLE g AS " + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM raw GROUP BY ALL"))
+    con.execute(f"CREATE TEMP VIEW k AS SELECT *, {stage} AS stage, {weight} AS w FROM "
+                f"(SELECT *, {future} AS future_dates FROM g)")
+    row = con.execute("SELECT " + ", ".join(partials) + ", max(order_date) FROM k").fetchone()
+    counts, last = [int(v or 0) for v in row[:-1]], row[-1]
+    if checks:
+        for canonical, n_failed in zip(checks, counts[19:]):
+            if n_failed:
+                _bad_values(con, used[canonical], expr[canonical], name, canonical,
+                            "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
+    if as_of_error is not None:
+        raise as_of_error
+    if as_of_ts is None:
+        if last is None:
+            raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
+        as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
     raw_rows, matching = counts[0], counts[1:7]
     removed = [counts[1] if actions["duplicates"] == "drop" else 0] + counts[7:12]
     kept_nulls, no_order, line_counts = counts[12:15], counts[15], counts[16:19]
@@ -350,14 +373,10 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
         raise DataError(f"{kept_nulls[2]:,} purchase line(s) are dated after the analysis date {as_of_ts:%Y-%m-%d}; "
                         "choose a later as_of or use the action 'drop' for the rule future_dates.",
                         source=name, column="order_date")
-    if "order_id" in used:
-        if no_order:
-            raise DataError(f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
-                            "frequency counts orders, so every purchase line needs one (or map no order_id to "
-                            "count purchase dates).", source=name, column=used["order_id"])
-        order_key, basis = "order_id", "orders"
-    else:
-        order_key, basis = "CAST(order_date AS DATE)", "purchase_dates"
+    if "order_id" in used and no_order:
+        raise DataError(f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
+                        "frequency counts orders, so every purchase line needs one (or map no order_id to "
+                        "count purchase dates).", source=name, column=used["order_id"])
     table = con.execute(f"""
         WITH o AS (
             SELECT customer_id, {order_key} AS order_key,
@@ -371,7 +390,7 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
         SELECT customer_id, min(first_d) AS first_purchase, max(last_d) AS last_purchase,
                count(*) FILTER (purchase) AS frequency,
                coalesce(sum(gross), 0) AS gross, -coalesce(sum(ret), 0) AS returned
-        FROM o GROUP BY customer_id
+        FROM o GROUP BY customer_id ORDER BY customer_id
     """).df()
     returns_only = table["frequency"] == 0
     table = table.loc[~returns_only].sort_values("customer_id", kind="stable").reset_index(drop=True)
