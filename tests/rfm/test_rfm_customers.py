@@ -195,3 +195,25 @@ def test_duckdb_and_pandas_agree_on_future_dates_with_a_given_analysis_date():
     assert core.quality.counts()["future_dates"]["removed"] > 0
     expected = customer_table(core.transactions, core.as_of)
     pd.testing.assert_frame_equal(got.customers, expected.customers, check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize("weak_hash", ["(hash({}) % 3)", "0"])
+def test_duckdb_duplicates_stay_exact_when_row_hashes_collide(tmp_path, monkeypatch, weak_hash):
+    """Lines that merely share a hash are not duplicates: counts and table match pandas."""
+    from toolkit.data import load_transactions
+    from toolkit.rfm import customers_sql
+
+    frame = pd.DataFrame({"customer_id": ["1", "1", "1", "2", "2", "3", "3"],
+                          "order_id": ["A", "A", "A", "B", "B", "C", "D"],
+                          "order_date": ["2024-01-01"] * 3 + ["2024-01-02"] * 2 + ["2024-01-03", "2024-01-04"],
+                          "amount": ["5", "5", "6", "7", "7", "1", "1"],
+                          "note": ["x", "x", "x", "z", "w", "q", "q"]})
+    path = tmp_path / "near.csv"
+    frame.to_csv(path, index=False)
+    monkeypatch.setattr(customers_sql, "_ROW_HASH", weak_hash)
+    got = customer_table_from_file(path)
+    core = load_transactions(path)
+    assert got.quality.counts() == core.quality.counts()
+    assert core.quality.counts()["duplicates"]["removed"] == 1  # only row 2 repeats row 1 exactly
+    expected = customer_table(core.transactions, core.as_of)
+    pd.testing.assert_frame_equal(got.customers, expected.customers, check_exact=False, rtol=1e-9)

@@ -28,6 +28,8 @@ __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
 SQL_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".parquet", ".pq")
 _UTF8 = {"utf-8", "utf-8-sig", "utf_8", "ascii"}
 ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
+# SQL for the 64-bit hash of a line's raw columns; tests swap in a weak one to force collisions
+_ROW_HASH = "hash({})"
 _DEDUP_STRATEGIES = ("hash", "exact")  # "hash": group on the values only the lines whose hash repeats
 _NUMBER_NOISE = r"[,\s¥￥$€£元]"
 _DATE_FORMATS = (
@@ -329,12 +331,12 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
         # has the hash of a candidate's key (k__), as parsing is cheaper than hashing.
         key = _q(used.get("order_id", used["customer_id"]))
         con.execute("CREATE TEMP TABLE t AS " + lines(
-            f"SELECT *, hash({raw_columns}) AS h__, hash({key}) AS k__, 1 AS n__ FROM raw", ", h__, k__"))
+            f"SELECT *, {_ROW_HASH.format(raw_columns)} AS h__, hash({key}) AS k__, 1 AS n__ FROM raw", ", h__, k__"))
         con.execute("CREATE TEMP TABLE dup AS SELECT h__ FROM t GROUP BY h__ HAVING count(*) > 1")
         if con.execute("SELECT count(*) FROM dup").fetchone()[0]:
             con.execute("CREATE TEMP TABLE dup_keys AS SELECT DISTINCT k__ FROM t SEMI JOIN dup USING (h__)")
             con.execute("CREATE TEMP TABLE dup_lines AS " + lines(
-                f"SELECT {raw_columns}, count(*) AS n__ FROM (SELECT *, hash({raw_columns}) AS h__ FROM "
+                f"SELECT {raw_columns}, count(*) AS n__ FROM (SELECT *, {_ROW_HASH.format(raw_columns)} AS h__ FROM "
                 f"(SELECT * FROM raw WHERE hash({key}) IN (SELECT k__ FROM dup_keys))) "
                 "SEMI JOIN dup USING (h__) GROUP BY ALL"))
             con.execute(f"CREATE TEMP VIEW g AS SELECT {keep_cols}, n FROM t ANTI JOIN dup USING (h__) "
