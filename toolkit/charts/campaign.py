@@ -13,8 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
+from toolkit.charts.style import money_formatter, short_money
 from toolkit.i18n import has, t
 
 __all__ = [
@@ -244,14 +245,6 @@ def calibration_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
-def _money(value: float, _pos: int = 0) -> str:
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M"
-    if abs(value) >= 1_000:
-        return f"{value / 1_000:,.0f}k"
-    return f"{value:,.0f}"
-
-
 def profit_chart(curve: pd.DataFrame, lang: str = "en", scale: float = 1.0,
                  threshold_share: float | None = None) -> Figure:
     """Profit of calling the top share of the ranked list, with the best depth marked.
@@ -274,17 +267,17 @@ def profit_chart(curve: pd.DataFrame, lang: str = "en", scale: float = 1.0,
     best = curve["profit"].idxmax()
     bx, by = curve.loc[best, "share"], profit.loc[best]
     ax.scatter([bx], [by], color="#c44e52", zorder=3)
-    ax.annotate(t("campaign.chart.best_depth", lang, share=bx, profit=_money(by)), (bx, by), xytext=(10, -4),
+    ax.annotate(t("campaign.chart.best_depth", lang, share=bx, profit=short_money(by)), (bx, by), xytext=(10, -4),
                 textcoords="offset points", fontsize=9.5, va="top")
     ax.scatter([1.0], [profit.iloc[-1]], color=_GREY, zorder=3)
-    ax.annotate(t("campaign.chart.call_everyone", lang, profit=_money(profit.iloc[-1])), (1.0, profit.iloc[-1]),
+    ax.annotate(t("campaign.chart.call_everyone", lang, profit=short_money(profit.iloc[-1])), (1.0, profit.iloc[-1]),
                 xytext=(-6, 8), textcoords="offset points", ha="right", fontsize=9.5)
     if threshold_share is not None:
         ax.axvline(threshold_share, color="#3a9d5d", linestyle=":",
                    label=t("campaign.chart.break_even_rule", lang))
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.yaxis.set_major_formatter(FuncFormatter(_money))
+    ax.yaxis.set_major_formatter(money_formatter("en"))
     ax.set_xlabel(t("campaign.chart.share_called", lang))
     ax.set_ylabel(t("col.profit", lang))
     ax.set_title(t("campaign.chart.profit_title", lang))

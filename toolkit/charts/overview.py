@@ -5,24 +5,11 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
+from toolkit.charts.style import money_formatter
 from toolkit.i18n import t
 
-__all__ = ["monthly_revenue_chart", "top_items_chart", "money_formatter"]
-
-
-def money_formatter(lang: str) -> FuncFormatter:
-    """Axis labels like 1.2M / 120万 for large amounts."""
-    def fmt(value: float, _pos: int) -> str:
-        if lang == "zh" and abs(value) >= 10_000:
-            return f"{value / 10_000:,.0f}万"
-        if abs(value) >= 1_000_000:
-            return f"{value / 1_000_000:,.1f}M"
-        if abs(value) >= 1_000:
-            return f"{value / 1_000:,.0f}k"
-        return f"{value:,.0f}"
-    return FuncFormatter(fmt)
+__all__ = ["monthly_revenue_chart", "top_items_chart"]
 
 
 def monthly_revenue_chart(monthly: pd.DataFrame, lang: str = "en") -> Figure:

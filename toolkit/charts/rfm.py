@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.charts.overview import money_formatter
+from toolkit.charts.style import money_formatter
 from toolkit.i18n import t
 
 __all__ = [

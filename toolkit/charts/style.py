@@ -14,8 +14,10 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter
 
-__all__ = ["DEFAULT_ACCENT", "apply_style", "chart_font_family", "palette", "register_cjk_font"]
+__all__ = ["DEFAULT_ACCENT", "apply_style", "chart_font_family", "money_formatter", "palette",
+           "register_cjk_font", "short_money"]
 
 DEFAULT_ACCENT = "#1f5f8b"
 _BASE_PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
@@ -82,3 +84,19 @@ def apply_style(accent: str | None = None) -> None:
         "legend.frameon": False,
         "figure.constrained_layout.use": True,
     })
+
+
+def short_money(value: float, lang: str = "en") -> str:
+    """A compact amount for chart labels: 1.2M / 35k / 120, or 120万 in Chinese."""
+    if lang == "zh" and abs(value) >= 10_000:
+        return f"{value / 10_000:,.0f}万"
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}M"
+    if abs(value) >= 1_000:
+        return f"{value / 1_000:,.0f}k"
+    return f"{value:,.0f}"
+
+
+def money_formatter(lang: str) -> FuncFormatter:
+    """Axis tick labels through :func:`short_money`."""
+    return FuncFormatter(lambda value, _pos: short_money(value, lang))

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from toolkit.charts.overview import money_formatter
+from toolkit.charts.style import money_formatter
 from toolkit.i18n import t
 from toolkit.value.tiers import TIERS, ValueTiers
 

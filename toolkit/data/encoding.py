@@ -58,7 +58,7 @@ def detect_encoding(path: str | Path, sample_bytes: int = SAMPLE_BYTES) -> str:
         truncated = bool(handle.read(1))
     if sample.startswith(_UTF8_BOM):
         return "utf-8-sig"
-    if _CONTROL.search(sample[:2000].decode("latin-1")) or b"\x00" in sample[:2000]:
+    if _CONTROL.search(sample[:2000].decode("latin-1")):  # NUL and other control bytes
         raise DataError(
             "this is not a text file (it contains binary data); save it as CSV, Excel or Parquet",
             source=path.name,

@@ -96,7 +96,7 @@ def build_reports(
             if not item.ok:
                 bar.write("        " + item.message.replace("\n", "\n        "))
             bar.update(1)
-    order = {(s.name, lang): i for i, (s, lang) in enumerate((s, lang) for s in specs for lang in langs)}
+    order = {task: i for i, task in enumerate(tasks)}
     items.sort(key=lambda it: order[(it.name, it.lang)])
     write_index(out, specs, langs, items)
     return items

@@ -146,8 +146,7 @@ def render_html(
     if brand.author:
         meta.append(t("report.prepared_by", lang, author=brand.author))
     confidentiality = f'<div class="confidential">{esc(brand.confidentiality)}</div>' if brand.confidentiality else ""
-    provenance_rows = {t("report.versions", lang): library_versions()}
-    provenance_rows = {**{k: v for k, v in provenance.items()}, **provenance_rows}
+    provenance_rows = {**provenance, t("report.versions", lang): library_versions()}
     if run_seconds is not None:
         provenance_rows[t("report.run_time", lang)] = t("report.seconds", lang, seconds=run_seconds)
     toc = _toc(body)

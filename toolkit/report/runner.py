@@ -104,8 +104,6 @@ def build_parameters(spec: NotebookSpec, *, data: str = "", columns: Mapping[str
         )
     shared = {"data": _absolute(data), "columns": dict(columns or {}), "as_of": as_of or "", "lang": lang,
               "brand": _absolute(brand), "output_dir": str(output_dir)}
-    if not shared["data"] and "data" in params:
-        shared["data"] = _absolute(str(params.pop("data")))
     merged = {k: v for k, v in shared.items() if k in spec.parameters}
     for key, value in params.items():
         if isinstance(value, str) and (key in ("data", "brand") or _is_local_file(value)):

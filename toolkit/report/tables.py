@@ -17,9 +17,6 @@ from toolkit.i18n import translate_columns
 
 __all__ = ["format_value", "is_percent_column", "table_html"]
 
-_PERCENT_HINTS = ("share", "rate", "pct_", "probability", "_ratio")
-
-
 def is_percent_column(name: str) -> bool:
     """Whether a column holds a share/rate in [0, 1] to show as a percentage."""
     name = str(name).lower()
