@@ -15,7 +15,9 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
 from toolkit.data.encoding import detect_encoding
@@ -31,6 +33,9 @@ ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
 # SQL for the 64-bit hash of a line's raw columns; tests swap in a weak one to force collisions
 _ROW_HASH = "hash({})"
 _DEDUP_STRATEGIES = ("hash", "exact")  # "hash": group on the values only the lines whose hash repeats
+# per group of lines, how many lines repeat another line's hash (a group with none holds no duplicate)
+_REPEATS = ("CASE WHEN count(*) > 1 AND bit_count(bit_or(CAST(1 AS UBIGINT) << (h__ & 63))) < count(*) "
+            "AND bit_count(bit_or(CAST(1 AS UBIGINT) << ((h__ >> 6) & 63))) < count(*) THEN 1 ELSE 0 END")
 _NUMBER_NOISE = r"[,\s¥￥$€£元]"
 _DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
@@ -245,115 +250,146 @@ def customer_table_from_file(
             temp.parent.rmdir()
 
 
-def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
-    expr = {"customer_id": _id_expr(used["customer_id"], types[used["customer_id"]]),
-            "order_date": _date_expr(used["order_date"], types[used["order_date"]])}
-    for canonical in ("amount", "quantity", "unit_price"):
-        if canonical in used:
-            expr[canonical] = _number_expr(used[canonical], types[used[canonical]])
-    checks = [c for c in ("order_date", "amount", "quantity", "unit_price")
-              if c in used and not (_is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
-    # Each value is parsed once, in an inner SELECT; the outer one derives amount, the flags and
-    # the parse checks from the parsed values.
+# Bits of the per-line flags; the first aggregate groups on them, so a group's lines share them.
+_MISSING_DATE, _NEGATIVE, _BAD_PRICE, _FUTURE, _FIRST_BAD_VALUE = 1, 2, 4, 8, 16
+
+
+def _given_as_of(as_of) -> tuple[pd.Timestamp | None, ParameterError | None]:
+    """The analysis date if one is given (its error is raised after the data checks)."""
+    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
+        return None, None
+    try:
+        return pd.Timestamp(as_of), None
+    except (TypeError, ValueError):
+        return None, ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
+
+
+def _line_sql(used, types, as_of_ts, checks):
+    """A function giving, for a SELECT of raw columns, one parsed row per line.
+
+    Each row has the raw customer id ``rc`` and order id ``ro`` (the purchase
+    day when there is no order id), the parsed ``order_date`` and ``amount``,
+    and ``bits``, the line's flags. Ids are not trimmed here: trimming is done
+    once per group of lines (see :func:`_classify`), not once per line.
+    """
     numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
-    order_id = _id_expr(used["order_id"], types[used["order_id"]]) if "order_id" in used else "NULL"
-    parsed = ", ".join(
-        [f"{expr['customer_id']} AS customer_id", f"{expr['order_date']} AS order_date", f"{order_id} AS order_id"]
-        + [f"{expr[c]} AS v__{c}" for c in numbers]
-        + [f"{_q(used[c])} AS r__{c}" for c in checks] + ["n__ AS n"])
+    expr = {"order_date": _date_expr(used["order_date"], types[used["order_date"]])}
+    expr |= {c: _number_expr(used[c], types[used[c]]) for c in numbers}
+    parsed = [f"{_q(used['customer_id'])} AS rc", f"{expr['order_date']} AS order_date"]
+    parsed += [f"{_q(used['order_id'])} AS ro"] if "order_id" in used else []
+    parsed += [f"{expr[c]} AS v__{c}" for c in numbers] + [f"{_q(used[c])} AS r__{c}" for c in checks]
     amount = "v__amount" if "amount" in used else "(v__quantity * v__unit_price)"
-    is_return = f"coalesce(starts_with(order_id, {_lit(prefix)}), false)" if "order_id" in used else "false"
     negative = "v__quantity" if "quantity" in used else amount
-    is_return += f" OR coalesce({negative} < 0, false)"
     price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
     value = {"order_date": "order_date"} | {c: f"v__{c}" for c in numbers}
-    bad_cols = "".join(
-        f", CASE WHEN {value[c]} IS NULL THEN coalesce(trim(CAST(r__{c} AS VARCHAR)) <> '', false) ELSE false END "
-        f"AS bad__{c}" for c in checks)
-    raw_columns = ", ".join(_q(c) for c in types)
-    canonical = (f"customer_id, order_date, order_id, {amount} AS amount, ({is_return}) AS is_return, "
-                 f"coalesce({price_test}, false) AS bad_price{bad_cols}, n")
-    flags = ("customer_id IS NULL AS missing_customer, order_date IS NULL AS missing_date, "
-             "bad_price AND NOT is_return AS non_positive_price")
     # A given analysis date is known before the pass; the default one (midnight after the last
     # order date) lies after every order date, so then no line is a future date.
-    as_of_ts, as_of_error = None, None
-    if not (as_of is None or (isinstance(as_of, str) and not as_of.strip())):
-        try:
-            as_of_ts = pd.Timestamp(as_of)
-        except (TypeError, ValueError):
-            as_of_error = ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
-    if as_of_ts is not None:
-        as_of_sql = f"TIMESTAMP {_lit(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}"
-        future = f"coalesce(order_date >= {as_of_sql}, false)"
-    else:
-        future = "false"
-    weight = "1" if actions["duplicates"] == "drop" else "n"
-    flag = {rule: rule for rule in RULES} | {"returns": "is_return"}
-    stage_cases = " ".join(
-        f"WHEN {flag[rule]} THEN '{rule}'" for rule in RULES[1:] if actions[rule] == "drop"
-    )
-    stage = f"CASE {stage_cases} ELSE NULL END" if stage_cases else "NULL"
-    if "order_id" in used:
-        order_key, basis = "order_id", "orders"
-    else:
-        order_key, basis = "CAST(order_date AS DATE)", "purchase_dates"
-    # One pass over the distinct lines for every count: rule matches, sequential removals, the
-    # checks on kept lines and the values that did not parse (plus the last order date).
-    partials = [
-        "sum(n)", "sum(n - 1)",
-        "sum(n) FILTER (missing_customer)", "sum(n) FILTER (missing_date)", "sum(n) FILTER (is_return)",
-        "sum(n) FILTER (non_positive_price)", "sum(n) FILTER (future_dates)",
-        *(f"sum(w) FILTER (stage = '{r}')" for r in RULES[1:]),
-        "count(*) FILTER (stage IS NULL AND customer_id IS NULL)",
-        "count(*) FILTER (stage IS NULL AND order_date IS NULL)",
-        "count(*) FILTER (stage IS NULL AND future_dates AND NOT is_return)",
-        "count(*) FILTER (stage IS NULL AND NOT is_return AND order_id IS NULL)",
-        "sum(w) FILTER (stage IS NULL)", "sum(w) FILTER (stage IS NULL AND NOT is_return)",
-        "sum(w) FILTER (stage IS NULL AND is_return)",
-        *(f"count(*) FILTER (bad__{c})" for c in checks),
-    ]
-    keep_cols = "customer_id, order_date, order_id, amount, is_return, missing_customer, missing_date, " \
-        "non_positive_price" + "".join(f", bad__{c}" for c in checks)
+    future = (f"coalesce(order_date >= TIMESTAMP {_lit(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}, false)"
+              if as_of_ts is not None else "false")
+    bits = [f"{_MISSING_DATE} * CAST(order_date IS NULL AS INTEGER)",
+            f"{_NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
+            f"{_BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
+            f"{_FUTURE} * CAST({future} AS INTEGER)"]
+    bits += [f"{_FIRST_BAD_VALUE << i} * CAST({value[c]} IS NULL AND coalesce(trim(CAST(r__{c} AS VARCHAR)) <> '', false) "
+             "AS INTEGER)" for i, c in enumerate(checks)]
+    order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
+    outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({' + '.join(bits)} AS USMALLINT) AS bits"
 
     def lines(source: str, carry: str = "") -> str:
-        """The canonical lines (with the count n of identical raw lines) of a SELECT of raw columns + n__."""
-        return (f"SELECT {keep_cols}, n{carry} FROM (SELECT *, {flags} FROM (SELECT {canonical}{carry} FROM "
-                f"(SELECT {parsed}{carry} FROM ({source}))))")
+        return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}{carry} FROM ({source}))"
 
-    if "hash" in _DEDUP_STRATEGIES:
-        # Exact duplicates without a 10-million-group aggregate on the values. One read of the
-        # source gives the canonical lines with a 64-bit hash of all their raw columns; the hashes
-        # seen more than once are found with a narrow aggregate. Only the lines with such a hash
-        # are then read again and grouped on their raw values, so lines that merely collide on
-        # the hash stay apart: the comparison is exact, over every raw column.
-        # The second read hashes only the lines whose key column (order id, else customer id)
-        # has the hash of a candidate's key (k__), as parsing is cheaper than hashing.
-        key = _q(used.get("order_id", used["customer_id"]))
-        con.execute("CREATE TEMP TABLE t AS " + lines(
-            f"SELECT *, {_ROW_HASH.format(raw_columns)} AS h__, hash({key}) AS k__, 1 AS n__ FROM raw", ", h__, k__"))
-        con.execute("CREATE TEMP TABLE dup AS SELECT h__ FROM t GROUP BY h__ HAVING count(*) > 1")
-        if con.execute("SELECT count(*) FROM dup").fetchone()[0]:
-            con.execute("CREATE TEMP TABLE dup_keys AS SELECT DISTINCT k__ FROM t SEMI JOIN dup USING (h__)")
-            con.execute("CREATE TEMP TABLE dup_lines AS " + lines(
-                f"SELECT {raw_columns}, count(*) AS n__ FROM (SELECT *, {_ROW_HASH.format(raw_columns)} AS h__ FROM "
-                f"(SELECT * FROM raw WHERE hash({key}) IN (SELECT k__ FROM dup_keys))) "
-                "SEMI JOIN dup USING (h__) GROUP BY ALL"))
-            con.execute(f"CREATE TEMP VIEW g AS SELECT {keep_cols}, n FROM t ANTI JOIN dup USING (h__) "
-                        "UNION ALL SELECT * FROM dup_lines")
-        else:
-            con.execute(f"CREATE TEMP VIEW g AS SELECT {keep_cols}, n FROM t")
+    return lines, expr
+
+
+def _classify(con, used, types, actions, prefix, dropped: int) -> None:
+    """Table ``k``: the groups of lines with their ids trimmed, their return flag and their stage.
+
+    ``u`` stacks the groups of the first pass (``o``) and, with negative
+    counts, the extra copies of exact duplicates (``x``): ``raw`` counts the
+    lines read, ``dl`` the distinct lines, ``w`` the lines analysed
+    (distinct ones when duplicates are dropped), and ``amount`` is the
+    amount of the lines analysed.
+    """
+    cust_type = types[used["customer_id"]]
+    cust = "rc" if _is_numeric(cust_type) else _id_expr("rc", cust_type)
+    # trimmed ids: two raw ids may then be one (" 17850" and "17850"), see _customer_rows
+    trimmed = [] if _is_numeric(cust_type) else ["CAST(rc AS VARCHAR) IS DISTINCT FROM cust"]
+    if "order_id" in used:
+        order_type = types[used["order_id"]]
+        order_key = "ro" if _is_numeric(order_type) else _id_expr("ro", order_type)
+        order_text = _id_expr("ro", order_type)
+        prefix_test = f"coalesce(starts_with({order_text}, {_lit(prefix)}), false)"
+        trimmed += [] if _is_numeric(order_type) else ["CAST(ro AS VARCHAR) IS DISTINCT FROM order_key"]
     else:
-        con.execute("CREATE TEMP TABLE g AS " + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM raw GROUP BY ALL"))
-    con.execute(f"CREATE TEMP VIEW k AS SELECT *, {stage} AS stage, {weight} AS w FROM "
-                f"(SELECT *, {future} AS future_dates FROM g)")
-    row = con.execute("SELECT " + ", ".join(partials) + ", max(order_date) FROM k").fetchone()
+        order_key, prefix_test = "ro", "false"
+    flags = {"missing_customer": "cust IS NULL", "missing_date": f"bits & {_MISSING_DATE} <> 0", "returns": "is_return",
+             "non_positive_price": f"bits & {_BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {_FUTURE} <> 0"}
+    # the stage is the number (in RULES) of the first rule that removes the lines, NULL if kept
+    cases = " ".join(f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop")
+    stage = f"CAST(CASE {cases} ELSE NULL END AS UTINYINT)" if cases else "CAST(NULL AS UTINYINT)"
+    con.execute(f"""
+        CREATE TEMP TABLE k AS
+        SELECT *, {stage} AS stage, {" OR ".join(trimmed) or "false"} AS trimmed FROM (
+            SELECT *, {cust} AS cust, {order_key} AS order_key, ({prefix_test} OR bits & {_NEGATIVE} <> 0) AS is_return
+            FROM (SELECT rc, ro, bits, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
+                  UNION ALL
+                  SELECT rc, ro, bits, 0, -e, -{dropped} * e, -{dropped} * e * amount, NULL, NULL, e FROM x))
+    """)
+
+
+def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
+    checks = [c for c in ("order_date", "amount", "quantity", "unit_price")
+              if c in used and not (_is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
+    as_of_ts, as_of_error = _given_as_of(as_of)
+    lines, expr = _line_sql(used, types, as_of_ts, checks)
+    raw_columns = ", ".join(_q(c) for c in types)
+    # One pass over the file: per raw customer id, order id and flags, the lines, their dates and
+    # amount, and whether a line's hash repeats another's (a group without that holds no duplicate).
+    con.execute(f"""
+        CREATE TEMP TABLE o AS
+        SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d,
+               sum(amount) AS amount, {_REPEATS} AS repeats
+        FROM ({lines(f"SELECT *, {_ROW_HASH.format(raw_columns)} AS h__ FROM raw", ", h__")})
+        GROUP BY rc, ro, bits
+    """)
+    # Exact duplicates: the lines of the groups where a hash repeats are read again and grouped on
+    # every raw column, so lines that merely share a hash stay apart. x holds, per set of identical
+    # lines, its parsed values and the number of extra copies e.
+    key = f"{_q(used['customer_id'])}, {_q(used['order_id'])}" if "order_id" in used else _q(used["customer_id"])
+    if "hash" in _DEDUP_STRATEGIES:
+        con.execute(f"CREATE TEMP TABLE cand AS SELECT DISTINCT hash({'rc, ro' if 'order_id' in used else 'rc'}) AS k__ "
+                    "FROM o WHERE repeats > 0")
+        found = con.execute("SELECT count(*) FROM cand").fetchall()[0][0] > 0
+        source = f"SELECT {raw_columns} FROM (SELECT *, hash({key}) AS k__ FROM raw) SEMI JOIN cand USING (k__)"
+    else:
+        found, source = True, "SELECT * FROM raw"
+    having = "HAVING count(*) > 1" if found else "HAVING false"
+    con.execute("CREATE TEMP TABLE x AS SELECT rc, ro, bits, order_date, amount, n__ - 1 AS e FROM ("
+                + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM ({source if found else 'SELECT * FROM raw WHERE false'}) "
+                        f"GROUP BY ALL {having}", ", n__") + ")")
+    _classify(con, used, types, actions, prefix, 1 if actions["duplicates"] == "drop" else 0)
+    # every count in one pass over the groups: lines read, rule matches (on the raw lines), lines
+    # removed by each rule in turn, the checks on kept lines, and the values that did not parse
+    partials = [
+        "sum(raw)", "sum(extra)", "sum(raw) FILTER (cust IS NULL)", f"sum(raw) FILTER (bits & {_MISSING_DATE} <> 0)",
+        "sum(raw) FILTER (is_return)", f"sum(raw) FILTER (bits & {_BAD_PRICE} <> 0 AND NOT is_return)",
+        f"sum(raw) FILTER (bits & {_FUTURE} <> 0)",
+        *(f"sum(w) FILTER (stage = {i})" for i in range(1, len(RULES))),
+        "sum(dl) FILTER (stage IS NULL AND cust IS NULL)",
+        f"sum(dl) FILTER (stage IS NULL AND bits & {_MISSING_DATE} <> 0)",
+        f"sum(dl) FILTER (stage IS NULL AND bits & {_FUTURE} <> 0 AND NOT is_return)",
+        "sum(dl) FILTER (stage IS NULL AND NOT is_return AND order_key IS NULL)",
+        "sum(w) FILTER (stage IS NULL)", "sum(w) FILTER (stage IS NULL AND NOT is_return)",
+        "sum(w) FILTER (stage IS NULL AND is_return)",
+        *(f"sum(raw) FILTER (bits & {_FIRST_BAD_VALUE << i} <> 0)" for i in range(len(checks))),
+        "count(*) FILTER (stage IS NULL AND NOT is_return AND trimmed)",
+    ]
+    row = con.execute("SELECT " + ", ".join(partials) + ", max(last_d) FROM k").fetchall()[0]
     counts, last = [int(v or 0) for v in row[:-1]], row[-1]
-    if checks:
-        for canonical, n_failed in zip(checks, counts[19:]):
-            if n_failed:
-                _bad_values(con, used[canonical], expr[canonical], name, canonical,
-                            "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
+    for canonical, n_failed in zip(checks, counts[19:19 + len(checks)]):
+        if n_failed:
+            _bad_values(con, used[canonical], expr[canonical], name, canonical,
+                        "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
     if as_of_error is not None:
         raise as_of_error
     if as_of_ts is None:
@@ -379,40 +415,63 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
         raise DataError(f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
                         "frequency counts orders, so every purchase line needs one (or map no order_id to "
                         "count purchase dates).", source=name, column=used["order_id"])
-    table = con.execute(f"""
-        WITH o AS (
-            SELECT customer_id, {order_key} AS order_key,
-                   min(order_date) FILTER (NOT is_return) AS first_d,
-                   max(order_date) FILTER (NOT is_return) AS last_d,
-                   sum(amount * w) FILTER (NOT is_return) AS gross,
-                   sum(amount * w) FILTER (is_return) AS ret,
-                   bool_or(NOT is_return) AS purchase
-            FROM k WHERE stage IS NULL GROUP BY ALL
-        )
-        SELECT customer_id, min(first_d) AS first_purchase, max(last_d) AS last_purchase,
-               count(*) FILTER (purchase) AS frequency,
-               coalesce(sum(gross), 0) AS gross, -coalesce(sum(ret), 0) AS returned
-        FROM o GROUP BY customer_id ORDER BY customer_id
-    """).df()
-    returns_only = table["frequency"] == 0
-    table = table.loc[~returns_only].sort_values("customer_id", kind="stable").reset_index(drop=True)
-    table["customer_id"] = table["customer_id"].astype("string")
-    for column in ("first_purchase", "last_purchase"):
-        table[column] = table[column].astype("datetime64[ns]")
-    table["frequency"] = table["frequency"].astype("int64")
-    table["recency"] = (as_of_ts.normalize() - table["last_purchase"].dt.normalize()).dt.days.astype("int64")
-    table["recency_months"] = months_since(table["recency"])
-    table["monetary"] = (table["gross"] - table["returned"]) if returns == "net" else table["gross"]
-    table["monetary"] = table["monetary"].astype("float64").round(6)
-    table["returned"] = table["returned"].astype("float64").round(6)
-    table["mean_order_value"] = table["monetary"] / table["frequency"]
-    table = table[list(CUSTOMER_COLUMNS)]
+    # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
+    # (the flags of kept purchase lines can differ in nothing else) could split an order.
+    one_group_per_order = counts[-1] == 0 and actions["non_positive_price"] == "drop"
+    table, returns_only = _customer_rows(con, types[used["customer_id"]], as_of_ts, returns, one_group_per_order)
     stats = {
-        "lines": int(line_counts[0] or 0),
-        "purchase_lines": int(line_counts[1] or 0),
-        "return_lines": int(line_counts[2] or 0),
+        "lines": line_counts[0],
+        "purchase_lines": line_counts[1],
+        "return_lines": line_counts[2],
         "customers": int(len(table)),
-        "customers_returns_only": int(returns_only.sum()),
+        "customers_returns_only": returns_only,
         "customers_non_positive_monetary": int((table["monetary"] <= 0).sum()),
     }
+    basis = "orders" if "order_id" in used else "purchase_dates"
     return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality)
+
+
+def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
+                   one_group_per_order: bool) -> tuple[pd.DataFrame, int]:
+    """The customer table from the kept groups of ``k``, and the number of customers with returns only.
+
+    Frequency counts orders with a purchase line. When every order's kept
+    purchase lines form one group of the first pass, it counts those groups
+    (the extra copies in ``x`` have ``raw = 0``); otherwise the groups are
+    first merged into orders.
+    """
+    cust_text = _id_expr("cust", cust_type) if _is_numeric(cust_type) else "cust"
+    if one_group_per_order:
+        source, order = "(SELECT * FROM k WHERE stage IS NULL)", "NOT is_return AND raw > 0"
+    else:
+        source = ("(SELECT cust, order_key, is_return, min(first_d) AS first_d, max(last_d) AS last_d, "
+                  "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return)")
+        order = "NOT is_return"
+    # sorted by id in DuckDB: byte order of UTF-8 text, the same as Python's order of str
+    result = con.sql(f"""
+        SELECT {cust_text} AS customer_id,
+               min(first_d) FILTER (NOT is_return) AS first_purchase,
+               max(last_d) FILTER (NOT is_return) AS last_purchase,
+               count(*) FILTER ({order}) AS frequency,
+               coalesce(sum(amount) FILTER (NOT is_return), 0) AS gross,
+               -coalesce(sum(amount) FILTER (is_return), 0) AS returned
+        FROM {source} GROUP BY cust ORDER BY customer_id
+    """).to_arrow_table()
+    frequency = result.column("frequency").to_numpy()
+    purchases = frequency > 0
+    result = result.filter(pa.array(purchases))
+    frequency = frequency[purchases]
+    gross = result.column("gross").to_numpy()
+    returned = result.column("returned").to_numpy()
+    table = pd.DataFrame({
+        "customer_id": pd.array(result.column("customer_id"), dtype=pd.StringDtype()),
+        "first_purchase": result.column("first_purchase").to_numpy().astype("datetime64[ns]"),
+        "last_purchase": result.column("last_purchase").to_numpy().astype("datetime64[ns]"),
+        "frequency": frequency.astype("int64"),
+    })
+    table["recency"] = (as_of_ts.normalize() - table["last_purchase"].dt.normalize()).dt.days.astype("int64")
+    table["recency_months"] = months_since(table["recency"])
+    table["monetary"] = np.round(gross - returned if returns == "net" else gross, 6)
+    table["returned"] = np.round(returned, 6)
+    table["mean_order_value"] = table["monetary"] / table["frequency"]
+    return table[list(CUSTOMER_COLUMNS)], int((~purchases).sum())

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from toolkit.errors import DataError, ParameterError, format_examples
 
@@ -163,6 +164,12 @@ def _check_customers(customers: pd.DataFrame, columns: Sequence[str]) -> None:
 
 def cell_code(r: pd.Series, f: pd.Series, m: pd.Series) -> pd.Series:
     """Join three single-digit scores into the cell code, e.g. 5, 4, 3 -> "543"."""
+    digits = [np.asarray(x, dtype="int64") for x in (r, f, m)]
+    if all(((d >= 1) & (d <= 9)).all() for d in digits):
+        # a lookup of the at most 729 codes instead of joining a million strings
+        codes = digits[0] * 100 + digits[1] * 10 + digits[2]
+        text = pa.array([str(code) for code in range(1000)]).take(pa.array(codes))
+        return pd.Series(pd.array(text, dtype=pd.StringDtype()), index=r.index)
     return (r.astype("int64").astype(str) + f.astype("int64").astype(str) + m.astype("int64").astype(str)).astype("string")
 
 
@@ -210,8 +217,9 @@ def _thresholds_table(values: dict[str, np.ndarray], scores: dict[str, np.ndarra
     rows = []
     for dim in DIMENSIONS:
         v, s = values[dim], scores[dim]
+        counts = np.bincount(s, minlength=bins + 1)
+        ranges = pd.Series(v).groupby(s).agg(["min", "max"])
         for score in range(bins, 0, -1):
-            mask = s == score
             if cuts is not None:
                 bounds = np.concatenate([[-np.inf], cuts[dim], [np.inf]])
                 k = (bins - score) if _LOWER_IS_BETTER[dim] else (score - 1)
@@ -220,9 +228,9 @@ def _thresholds_table(values: dict[str, np.ndarray], scores: dict[str, np.ndarra
                 lower = upper = np.nan
             rows.append({
                 "dimension": dim, "score": score, "lower": lower, "upper": upper,
-                "min_value": v[mask].min() if mask.any() else np.nan,
-                "max_value": v[mask].max() if mask.any() else np.nan,
-                "customers": int(mask.sum()), "share": float(mask.mean()),
+                "min_value": ranges.at[score, "min"] if counts[score] else np.nan,
+                "max_value": ranges.at[score, "max"] if counts[score] else np.nan,
+                "customers": int(counts[score]), "share": float(counts[score] / len(s)) if len(s) else np.nan,
             })
     return pd.DataFrame(rows)
 
@@ -356,7 +364,7 @@ def apply_thresholds(customers: pd.DataFrame, cuts: Mapping[str, Sequence[float]
 
 
 def _result(customers, values, scores, cuts, bins, method, warn) -> Scores:
-    out = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy()}, index=customers.index)
+    out = pd.DataFrame({"customer_id": customers["customer_id"].array}, index=customers.index)
     for dim in DIMENSIONS:
         out[SCORE_COLUMNS[dim]] = scores[dim].astype("int64")
     out["rfm_cell"] = cell_code(out["r_score"], out["f_score"], out["m_score"])
@@ -467,7 +475,7 @@ def weighted_scores(
                         "months since the last purchase cannot be negative.", column="recency_months", rows=rows)
     raised = months < min_months
     used = np.where(raised, float(min_months), months)
-    out = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy()}, index=customers.index)
+    out = pd.DataFrame({"customer_id": customers["customer_id"].array}, index=customers.index)
     out["months_used"] = used
     out["weighted_r"] = w[0] / used
     out["weighted_f"] = customers["frequency"].to_numpy(dtype="float64") * w[1]
