@@ -12,7 +12,7 @@ data.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -301,40 +301,36 @@ def _line_sql(used, types, as_of_ts, checks):
     return lines, expr
 
 
-def _classify(con, used, types, actions, prefix, dropped: int) -> None:
-    """Table ``k``: the groups of lines with their ids trimmed, their return flag and their stage.
+def _classified(used, types, actions, prefix) -> Callable[[str], str]:
+    """A function adding to a SELECT of groups (``rc, ro, bits``) their trimmed ids and stage.
 
-    ``u`` stacks the groups of the first pass (``o``) and, with negative
-    counts, the extra copies of exact duplicates (``x``): ``raw`` counts the
-    lines read, ``dl`` the distinct lines, ``w`` the lines analysed
-    (distinct ones when duplicates are dropped), and ``amount`` is the
-    amount of the lines analysed.
+    The added columns are ``cust`` and ``order_key`` (ids trimmed, an empty
+    one missing), ``is_return``, ``stage`` (the number in RULES of the first
+    rule that removes the lines, NULL if they are kept) and ``trimmed``
+    (trimming changed an id, so two raw ids may have become one).
     """
     cust_type = types[used["customer_id"]]
     cust = "rc" if _is_numeric(cust_type) else _id_expr("rc", cust_type)
-    # trimmed ids: two raw ids may then be one (" 17850" and "17850"), see _customer_rows
     trimmed = [] if _is_numeric(cust_type) else ["CAST(rc AS VARCHAR) IS DISTINCT FROM cust"]
     if "order_id" in used:
         order_type = types[used["order_id"]]
         order_key = "ro" if _is_numeric(order_type) else _id_expr("ro", order_type)
-        order_text = _id_expr("ro", order_type)
+        order_text = _id_expr("ro", order_type) if _is_numeric(order_type) else "order_key"
         prefix_test = f"coalesce(starts_with({order_text}, {_lit(prefix)}), false)"
         trimmed += [] if _is_numeric(order_type) else ["CAST(ro AS VARCHAR) IS DISTINCT FROM order_key"]
     else:
         order_key, prefix_test = "ro", "false"
     flags = {"missing_customer": "cust IS NULL", "missing_date": f"bits & {_MISSING_DATE} <> 0", "returns": "is_return",
              "non_positive_price": f"bits & {_BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {_FUTURE} <> 0"}
-    # the stage is the number (in RULES) of the first rule that removes the lines, NULL if kept
     cases = " ".join(f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop")
     stage = f"CAST(CASE {cases} ELSE NULL END AS UTINYINT)" if cases else "CAST(NULL AS UTINYINT)"
-    con.execute(f"""
-        CREATE TEMP TABLE k AS
-        SELECT *, {stage} AS stage, {" OR ".join(trimmed) or "false"} AS trimmed FROM (
-            SELECT *, {cust} AS cust, {order_key} AS order_key, ({prefix_test} OR bits & {_NEGATIVE} <> 0) AS is_return
-            FROM (SELECT rc, ro, bits, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
-                  UNION ALL
-                  SELECT rc, ro, bits, 0, -e, -{dropped} * e, -{dropped} * e * amount, NULL, NULL, e FROM x))
-    """)
+
+    def classified(groups: str) -> str:
+        return (f"SELECT *, {stage} AS stage, {' OR '.join(trimmed) or 'false'} AS trimmed FROM ("
+                f"SELECT *, ({prefix_test} OR bits & {_NEGATIVE} <> 0) AS is_return FROM ("
+                f"SELECT *, {cust} AS cust, {order_key} AS order_key FROM ({groups})))")
+
+    return classified
 
 
 def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
@@ -342,16 +338,18 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
               if c in used and not (_is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
     as_of_ts, as_of_error = _given_as_of(as_of)
     lines, expr = _line_sql(used, types, as_of_ts, checks)
+    classified = _classified(used, types, actions, prefix)
     raw_columns = ", ".join(_q(c) for c in types)
+    # The lines of a group share their raw customer and order ids, so the hash leaves those out.
+    keys = {used["customer_id"], used.get("order_id")}
+    hashed = ", ".join(_q(c) for c in types if c not in keys)
     # One pass over the file: per raw customer id, order id and flags, the lines, their dates and
     # amount, and whether a line's hash repeats another's (a group without that holds no duplicate).
-    con.execute(f"""
-        CREATE TEMP TABLE o AS
+    con.execute("CREATE TEMP TABLE o AS " + classified(f"""
         SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d,
                sum(amount) AS amount, {_REPEATS} AS repeats
-        FROM ({lines(f"SELECT *, {_ROW_HASH.format(raw_columns)} AS h__ FROM raw", ", h__")})
-        GROUP BY rc, ro, bits
-    """)
+        FROM ({lines(f"SELECT *, {_ROW_HASH.format(hashed)} AS h__ FROM raw", ", h__")})
+        GROUP BY rc, ro, bits"""))
     # Exact duplicates: the lines of the groups where a hash repeats are read again and grouped on
     # every raw column, so lines that merely share a hash stay apart. x holds, per set of identical
     # lines, its parsed values and the number of extra copies e.
@@ -364,10 +362,21 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
     else:
         found, source = True, "SELECT * FROM raw"
     having = "HAVING count(*) > 1" if found else "HAVING false"
-    con.execute("CREATE TEMP TABLE x AS SELECT rc, ro, bits, order_date, amount, n__ - 1 AS e FROM ("
-                + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM ({source if found else 'SELECT * FROM raw WHERE false'}) "
-                        f"GROUP BY ALL {having}", ", n__") + ")")
-    _classify(con, used, types, actions, prefix, 1 if actions["duplicates"] == "drop" else 0)
+    con.execute("CREATE TEMP TABLE x AS " + classified(
+        "SELECT rc, ro, bits, order_date, amount, n__ - 1 AS e FROM ("
+        + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM ({source if found else 'SELECT * FROM raw WHERE false'}) "
+                f"GROUP BY ALL {having}", ", n__") + ")"))
+    # k stacks the groups and, with negative counts, the extra copies of exact duplicates: raw
+    # counts the lines read, dl the distinct lines, w the lines analysed (the distinct ones when
+    # duplicates are dropped), and amount is the amount of the lines analysed.
+    dropped = 1 if actions["duplicates"] == "drop" else 0
+    common = "rc, ro, bits, cust, order_key, is_return, stage, trimmed"
+    con.execute(f"""
+        CREATE TEMP VIEW k AS
+        SELECT {common}, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
+        UNION ALL
+        SELECT {common}, 0, -e, -{dropped} * e, -{dropped} * e * amount, NULL, NULL, e FROM x
+    """)
     # every count in one pass over the groups: lines read, rule matches (on the raw lines), lines
     # removed by each rule in turn, the checks on kept lines, and the values that did not parse
     partials = [
