@@ -457,30 +457,38 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
                   "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return)")
         order = "NOT is_return"
     # sorted by id in DuckDB: byte order of UTF-8 text, the same as Python's order of str
+    as_of_day = _lit(as_of_ts.strftime("%Y-%m-%d"))
     result = con.sql(f"""
-        SELECT {cust_text} AS customer_id,
-               min(first_d) FILTER (NOT is_return) AS first_purchase,
-               max(last_d) FILTER (NOT is_return) AS last_purchase,
-               count(*) FILTER ({order}) AS frequency,
-               coalesce(sum(amount) FILTER (NOT is_return), 0) AS gross,
-               -coalesce(sum(amount) FILTER (is_return), 0) AS returned
-        FROM {source} GROUP BY cust ORDER BY customer_id
+        SELECT customer_id, CAST(first_purchase AS TIMESTAMP_NS) AS first_purchase,
+               CAST(last_purchase AS TIMESTAMP_NS) AS last_purchase,
+               date_diff('day', CAST(last_purchase AS DATE), DATE {as_of_day}) AS recency, frequency, gross, returned
+        FROM (
+            SELECT {cust_text} AS customer_id,
+                   min(first_d) FILTER (NOT is_return) AS first_purchase,
+                   max(last_d) FILTER (NOT is_return) AS last_purchase,
+                   count(*) FILTER ({order}) AS frequency,
+                   coalesce(sum(amount) FILTER (NOT is_return), 0) AS gross,
+                   -coalesce(sum(amount) FILTER (is_return), 0) AS returned
+            FROM {source} GROUP BY cust)
+        ORDER BY customer_id
     """).to_arrow_table()
     frequency = result.column("frequency").to_numpy()
-    purchases = frequency > 0
-    result = result.filter(pa.array(purchases))
-    frequency = frequency[purchases]
-    gross = result.column("gross").to_numpy()
-    returned = result.column("returned").to_numpy()
+    returns_only = int(np.count_nonzero(frequency == 0))
+    if returns_only:  # customers with kept return lines only: counted, left out
+        result = result.filter(pa.array(frequency > 0))
+        frequency = result.column("frequency").to_numpy()
+    gross, returned = result.column("gross").to_numpy(), result.column("returned").to_numpy()
+    recency = result.column("recency").to_numpy().astype("int64")
+    monetary = np.round(gross - returned if returns == "net" else gross, 6)
     table = pd.DataFrame({
         "customer_id": pd.array(result.column("customer_id"), dtype=pd.StringDtype()),
-        "first_purchase": result.column("first_purchase").to_numpy().astype("datetime64[ns]"),
-        "last_purchase": result.column("last_purchase").to_numpy().astype("datetime64[ns]"),
+        "first_purchase": result.column("first_purchase").to_numpy(),
+        "last_purchase": result.column("last_purchase").to_numpy(),
+        "recency": recency,
+        "recency_months": months_since(recency),
         "frequency": frequency.astype("int64"),
+        "monetary": monetary,
+        "mean_order_value": monetary / frequency,
+        "returned": np.round(returned, 6),
     })
-    table["recency"] = (as_of_ts.normalize() - table["last_purchase"].dt.normalize()).dt.days.astype("int64")
-    table["recency_months"] = months_since(table["recency"])
-    table["monetary"] = np.round(gross - returned if returns == "net" else gross, 6)
-    table["returned"] = np.round(returned, 6)
-    table["mean_order_value"] = table["monetary"] / table["frequency"]
-    return table[list(CUSTOMER_COLUMNS)], int((~purchases).sum())
+    return table, returns_only
