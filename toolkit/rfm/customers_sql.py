@@ -14,6 +14,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -254,6 +255,25 @@ def customer_table_from_file(
 _MISSING_DATE, _NEGATIVE, _BAD_PRICE, _FUTURE, _FIRST_BAD_VALUE = 1, 2, 4, 8, 16
 
 
+class _Tally(NamedTuple):
+    """Lines of the groups that share a stage, return flag, line flags and missing ids."""
+
+    stage: int | None
+    is_return: bool
+    bits: int
+    no_customer: bool
+    no_order: bool
+    trimmed: bool
+    raw: int
+    dl: int
+    w: int
+    extra: int
+    last: Any
+
+    def has(self, bit: int) -> bool:
+        return bool(self.bits & bit)
+
+
 def _given_as_of(as_of) -> tuple[pd.Timestamp | None, ParameterError | None]:
     """The analysis date if one is given (its error is raised after the data checks)."""
     if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
@@ -345,69 +365,75 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
     hashed = ", ".join(_q(c) for c in types if c not in keys)
     # One pass over the file: per raw customer id, order id and flags, the lines, their dates and
     # amount, and whether a line's hash repeats another's (a group without that holds no duplicate).
-    con.execute("CREATE TEMP TABLE o AS " + classified(f"""
+    # The table keeps what the counts and the customer table need, and for the groups where a
+    # hash repeats, the hash of their raw ids (cand_key), to find their lines again.
+    raw_key = "rc, ro" if "order_id" in used else "rc"
+    common = "bits, cust, order_key, is_return, stage, trimmed"
+    con.execute(f"CREATE TEMP TABLE o AS SELECT {common}, n, first_d, last_d, amount, "
+                f"CASE WHEN repeats > 0 THEN hash({raw_key}) END AS cand_key FROM (" + classified(f"""
         SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d,
                sum(amount) AS amount, {_REPEATS} AS repeats
         FROM ({lines(f"SELECT *, {_ROW_HASH.format(hashed)} AS h__ FROM raw", ", h__")})
-        GROUP BY rc, ro, bits"""))
+        GROUP BY rc, ro, bits""") + ")")
     # Exact duplicates: the lines of the groups where a hash repeats are read again and grouped on
     # every raw column, so lines that merely share a hash stay apart. x holds, per set of identical
     # lines, its parsed values and the number of extra copies e.
     key = f"{_q(used['customer_id'])}, {_q(used['order_id'])}" if "order_id" in used else _q(used["customer_id"])
     if "hash" in _DEDUP_STRATEGIES:
-        con.execute(f"CREATE TEMP TABLE cand AS SELECT DISTINCT hash({'rc, ro' if 'order_id' in used else 'rc'}) AS k__ "
-                    "FROM o WHERE repeats > 0")
+        con.execute("CREATE TEMP TABLE cand AS SELECT DISTINCT cand_key AS k__ FROM o WHERE cand_key IS NOT NULL")
         found = con.execute("SELECT count(*) FROM cand").fetchall()[0][0] > 0
         source = f"SELECT {raw_columns} FROM (SELECT *, hash({key}) AS k__ FROM raw) SEMI JOIN cand USING (k__)"
     else:
         found, source = True, "SELECT * FROM raw"
     having = "HAVING count(*) > 1" if found else "HAVING false"
-    con.execute("CREATE TEMP TABLE x AS " + classified(
-        "SELECT rc, ro, bits, order_date, amount, n__ - 1 AS e FROM ("
+    con.execute(f"CREATE TEMP TABLE x AS SELECT {common}, amount, e FROM (" + classified(
+        "SELECT rc, ro, bits, amount, n__ - 1 AS e FROM ("
         + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM ({source if found else 'SELECT * FROM raw WHERE false'}) "
-                f"GROUP BY ALL {having}", ", n__") + ")"))
+                f"GROUP BY ALL {having}", ", n__") + ")") + ")")
     # k stacks the groups and, with negative counts, the extra copies of exact duplicates: raw
     # counts the lines read, dl the distinct lines, w the lines analysed (the distinct ones when
     # duplicates are dropped), and amount is the amount of the lines analysed.
     dropped = 1 if actions["duplicates"] == "drop" else 0
-    common = "rc, ro, bits, cust, order_key, is_return, stage, trimmed"
     con.execute(f"""
         CREATE TEMP VIEW k AS
         SELECT {common}, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
         UNION ALL
         SELECT {common}, 0, -e, -{dropped} * e, -{dropped} * e * amount, NULL, NULL, e FROM x
     """)
-    # every count in one pass over the groups: lines read, rule matches (on the raw lines), lines
-    # removed by each rule in turn, the checks on kept lines, and the values that did not parse
-    partials = [
-        "sum(raw)", "sum(extra)", "sum(raw) FILTER (cust IS NULL)", f"sum(raw) FILTER (bits & {_MISSING_DATE} <> 0)",
-        "sum(raw) FILTER (is_return)", f"sum(raw) FILTER (bits & {_BAD_PRICE} <> 0 AND NOT is_return)",
-        f"sum(raw) FILTER (bits & {_FUTURE} <> 0)",
-        *(f"sum(w) FILTER (stage = {i})" for i in range(1, len(RULES))),
-        "sum(dl) FILTER (stage IS NULL AND cust IS NULL)",
-        f"sum(dl) FILTER (stage IS NULL AND bits & {_MISSING_DATE} <> 0)",
-        f"sum(dl) FILTER (stage IS NULL AND bits & {_FUTURE} <> 0 AND NOT is_return)",
-        "sum(dl) FILTER (stage IS NULL AND NOT is_return AND order_key IS NULL)",
-        "sum(w) FILTER (stage IS NULL)", "sum(w) FILTER (stage IS NULL AND NOT is_return)",
-        "sum(w) FILTER (stage IS NULL AND is_return)",
-        *(f"sum(raw) FILTER (bits & {_FIRST_BAD_VALUE << i} <> 0)" for i in range(len(checks))),
-        "count(*) FILTER (stage IS NULL AND NOT is_return AND trimmed)",
-    ]
-    row = con.execute("SELECT " + ", ".join(partials) + ", max(last_d) FROM k").fetchall()[0]
-    counts, last = [int(v or 0) for v in row[:-1]], row[-1]
-    for canonical, n_failed in zip(checks, counts[19:19 + len(checks)]):
-        if n_failed:
+    # Every count comes from k summed by stage, return flag, line flags and missing ids (a few
+    # dozen rows): lines read, rule matches (on the raw lines), lines removed by each rule in turn,
+    # the checks on kept lines and the values that did not parse.
+    tally = [_Tally(*row) for row in con.execute(
+        "SELECT stage, is_return, bits, cust IS NULL, order_key IS NULL, trimmed, CAST(sum(raw) AS BIGINT), "
+        "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d) "
+        "FROM k GROUP BY ALL").fetchall()]
+
+    def total(field: str, where: Callable[[_Tally], bool] = lambda g: True) -> int:
+        return int(sum(getattr(g, field) for g in tally if where(g)))
+
+    for i, canonical in enumerate(checks):
+        if total("raw", lambda g: g.has(_FIRST_BAD_VALUE << i)):
             _bad_values(con, used[canonical], expr[canonical], name, canonical,
                         "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
     if as_of_error is not None:
         raise as_of_error
+    last = max((g.last for g in tally if g.last is not None), default=None)
     if as_of_ts is None:
         if last is None:
             raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
         as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    raw_rows, matching = counts[0], counts[1:7]
-    removed = [counts[1] if actions["duplicates"] == "drop" else 0] + counts[7:12]
-    kept_nulls, no_order, line_counts = counts[12:15], counts[15], counts[16:19]
+    raw_rows = total("raw")
+    matching = [total("extra"), total("raw", lambda g: g.no_customer), total("raw", lambda g: g.has(_MISSING_DATE)),
+                total("raw", lambda g: g.is_return), total("raw", lambda g: g.has(_BAD_PRICE) and not g.is_return),
+                total("raw", lambda g: g.has(_FUTURE))]
+    removed = [matching[0] if actions["duplicates"] == "drop" else 0]
+    removed += [total("w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
+    kept = [g for g in tally if g.stage is None]
+    kept_nulls = [sum(g.dl for g in kept if g.no_customer), sum(g.dl for g in kept if g.has(_MISSING_DATE)),
+                  sum(g.dl for g in kept if g.has(_FUTURE) and not g.is_return)]
+    no_order = sum(g.dl for g in kept if g.no_order and not g.is_return)
+    line_counts = [sum(g.w for g in kept), sum(g.w for g in kept if not g.is_return),
+                   sum(g.w for g in kept if g.is_return)]
     quality = DataQuality(raw_rows=raw_rows, results=[
         RuleResult(rule, matching[i], removed[i], actions[rule]) for i, rule in enumerate(RULES)
     ])
@@ -426,7 +452,8 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
                         "count purchase dates).", source=name, column=used["order_id"])
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
     # (the flags of kept purchase lines can differ in nothing else) could split an order.
-    one_group_per_order = counts[-1] == 0 and actions["non_positive_price"] == "drop"
+    trimmed = any(g.trimmed for g in kept if not g.is_return)
+    one_group_per_order = not trimmed and actions["non_positive_price"] == "drop"
     table, returns_only = _customer_rows(con, types[used["customer_id"]], as_of_ts, returns, one_group_per_order)
     stats = {
         "lines": line_counts[0],
