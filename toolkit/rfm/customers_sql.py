@@ -34,9 +34,9 @@ ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
 # SQL for the 64-bit hash of a line's raw columns; tests swap in a weak one to force collisions
 _ROW_HASH = "hash({})"
 _DEDUP_STRATEGIES = ("hash", "exact")  # "hash": group on the values only the lines whose hash repeats
-# per group of lines, how many lines repeat another line's hash (a group with none holds no duplicate)
-_REPEATS = ("CASE WHEN count(*) > 1 AND bit_count(bit_or(CAST(1 AS UBIGINT) << (h__ & 63))) < count(*) "
-            "AND bit_count(bit_or(CAST(1 AS UBIGINT) << ((h__ >> 6) & 63))) < count(*) THEN 1 ELSE 0 END")
+# a line's slot: one of 64 bits, chosen by its hash (lines with equal hashes share a slot)
+_SLOT = "(CAST(1 AS UBIGINT) << ({} & 63))"
+_ALL_SLOTS = "CAST(18446744073709551615 AS UBIGINT)"
 _NUMBER_NOISE = r"[,\s¥￥$€£元]"
 _DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
@@ -364,25 +364,38 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
     keys = {used["customer_id"], used.get("order_id")}
     hashed = ", ".join(_q(c) for c in types if c not in keys)
     # One pass over the file: per raw customer id, order id and flags, the lines, their dates and
-    # amount, and whether a line's hash repeats another's (a group without that holds no duplicate).
-    # The table keeps what the counts and the customer table need, and for the groups where a
-    # hash repeats, the hash of their raw ids (cand_key), to find their lines again.
+    # amount. Two identical lines have the same hash and so the same slot; per group, m_or holds the
+    # slots taken and m_xor those taken an odd number of times. If every slot is taken at most
+    # twice (n = taken + taken twice), only the lines in a slot taken twice (m_or & ~m_xor) can be
+    # duplicates; otherwise any line of the group can. A group with as many slots as lines holds no
+    # duplicate. The table keeps what the counts and the customer table need, and for the other
+    # groups, the hash of their raw ids (cand_key) and the slots to look at (cand_slots).
     raw_key = "rc, ro" if "order_id" in used else "rc"
     common = "bits, cust, order_key, is_return, stage, trimmed"
-    con.execute(f"CREATE TEMP TABLE o AS SELECT {common}, n, first_d, last_d, amount, "
-                f"CASE WHEN repeats > 0 THEN hash({raw_key}) END AS cand_key FROM (" + classified(f"""
-        SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d,
-               sum(amount) AS amount, {_REPEATS} AS repeats
-        FROM ({lines(f"SELECT *, {_ROW_HASH.format(hashed)} AS h__ FROM raw", ", h__")})
-        GROUP BY rc, ro, bits""") + ")")
-    # Exact duplicates: the lines of the groups where a hash repeats are read again and grouped on
-    # every raw column, so lines that merely share a hash stay apart. x holds, per set of identical
-    # lines, its parsed values and the number of extra copies e.
+    row_hash = _ROW_HASH.format(hashed)
+    twice = "(m_or & ~m_xor)"
+    slot = _SLOT.format("h__")
+    groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
+              f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
+              f"FROM ({lines(f'SELECT *, {row_hash} AS h__ FROM raw', ', h__')}) GROUP BY rc, ro, bits")
+    con.execute(f"""
+        CREATE TEMP TABLE o AS
+        SELECT {common}, n, first_d, last_d, amount,
+               CASE WHEN n > 1 AND CAST(bit_count(m_or) AS INTEGER) < n THEN hash({raw_key}) END AS cand_key,
+               CASE WHEN n > CAST(bit_count(m_or) AS INTEGER) + CAST(bit_count({twice}) AS INTEGER)
+                    THEN {_ALL_SLOTS} ELSE {twice} END AS cand_slots
+        FROM ({classified(groups)})
+    """)
+    # Exact duplicates: those lines are read again and grouped on every raw column, so lines that
+    # merely share a hash or a slot stay apart. x holds, per set of identical lines, its parsed
+    # values and the number of extra copies e.
     key = f"{_q(used['customer_id'])}, {_q(used['order_id'])}" if "order_id" in used else _q(used["customer_id"])
     if "hash" in _DEDUP_STRATEGIES:
-        con.execute("CREATE TEMP TABLE cand AS SELECT DISTINCT cand_key AS k__ FROM o WHERE cand_key IS NOT NULL")
+        con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
+                    "WHERE cand_key IS NOT NULL GROUP BY cand_key")
         found = con.execute("SELECT count(*) FROM cand").fetchall()[0][0] > 0
-        source = f"SELECT {raw_columns} FROM (SELECT *, hash({key}) AS k__ FROM raw) SEMI JOIN cand USING (k__)"
+        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({key}) AS k__ FROM raw) JOIN cand USING (k__) "
+                  f"WHERE s__ & {_SLOT.format(row_hash)} <> 0")
     else:
         found, source = True, "SELECT * FROM raw"
     having = "HAVING count(*) > 1" if found else "HAVING false"
@@ -517,5 +530,5 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
         "monetary": monetary,
         "mean_order_value": monetary / frequency,
         "returned": np.round(returned, 6),
-    })
+    }, copy=False)
     return table, returns_only
