@@ -39,6 +39,7 @@ _SLOT = "(CAST(1 AS UBIGINT) << ({} & 63))"
 _ALL_SLOTS = "CAST(18446744073709551615 AS UBIGINT)"
 _NUMBER_NOISE = r"[,\s¥￥$€£元]"
 _DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
     "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y%m%d",
 )
@@ -90,11 +91,12 @@ def _date_expr(column: str, sql_type: str) -> str:
     base = sql_type.upper().split("(")[0]
     if base.startswith("TIMESTAMP") or base == "DATE":
         return f"CAST({c} AS TIMESTAMP)"
-    text = f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
-    tries = [f"TRY_CAST({text} AS TIMESTAMP)"] + [f"try_strptime({text}, {_lit(f)})" for f in _DATE_FORMATS]
-    # the plain cast first: it allows surrounding blanks, so where it succeeds the trimmed text
-    # gives the same timestamp; the rest (and NULLIF's repeated argument) only for what is left
-    return f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP), " + ", ".join(tries) + ")"
+    formats = "[" + ", ".join(_lit(f) for f in _DATE_FORMATS) + "]"
+    # The plain cast first (it allows surrounding blanks); only the lines it leaves are trimmed
+    # (of other spaces too) and tried against the list of formats. COALESCE evaluates its second
+    # argument only where the first is NULL, as long as no expression in it is repeated: the
+    # optimiser would then compute that expression once for every line.
+    return f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP), try_strptime(trim(CAST({c} AS VARCHAR)), {formats}))"
 
 
 def _utf8_copy(path: Path, encoding: str) -> Path:
@@ -222,7 +224,10 @@ def customer_table_from_file(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         try:
-            con.execute(f"CREATE TEMP VIEW raw AS SELECT * FROM {source}")
+            # Text is parsed once: a CSV is loaded into a DuckDB table (which spills to disk when
+            # larger than memory), as the lines whose hash repeats are read a second time.
+            kind = "VIEW" if path.suffix.lower() in (".parquet", ".pq") else "TABLE"
+            con.execute(f"CREATE TEMP {kind} raw AS SELECT * FROM {source}")
             described = con.execute("DESCRIBE raw").fetchall()
         except duckdb.Error as exc:
             raise DataError(f"cannot be read: {exc}", source=name) from None
@@ -310,8 +315,9 @@ def _line_sql(used, types, as_of_ts, checks):
             f"{_NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
             f"{_BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
             f"{_FUTURE} * CAST({future} AS INTEGER)"]
-    bits += [f"{_FIRST_BAD_VALUE << i} * CAST({value[c]} IS NULL AND coalesce(trim(CAST(r__{c} AS VARCHAR)) <> '', false) "
-             "AS INTEGER)" for i, c in enumerate(checks)]
+    # a value that did not parse but is not blank (CASE: trimmed only where the parse failed)
+    bits += [f"CASE WHEN {value[c]} IS NULL AND r__{c} IS NOT NULL AND trim(CAST(r__{c} AS VARCHAR)) <> '' "
+             f"THEN {_FIRST_BAD_VALUE << i} ELSE 0 END" for i, c in enumerate(checks)]
     order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
     outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({' + '.join(bits)} AS USMALLINT) AS bits"
 
