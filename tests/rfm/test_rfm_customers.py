@@ -217,3 +217,65 @@ def test_duckdb_duplicates_stay_exact_when_row_hashes_collide(tmp_path, monkeypa
     assert core.quality.counts()["duplicates"]["removed"] == 1  # only row 2 repeats row 1 exactly
     expected = customer_table(core.transactions, core.as_of)
     pd.testing.assert_frame_equal(got.customers, expected.customers, check_exact=False, rtol=1e-9)
+
+
+def _both_paths(path, **options):
+    """The DuckDB table and the pandas table (with its cleaning counts) for one file."""
+    from toolkit.data import load_transactions
+
+    core = load_transactions(path, rules=options.get("rules"))
+    expected = customer_table(core.transactions, core.as_of, returns=options.get("returns", "net"))
+    return customer_table_from_file(path, **options), expected, core
+
+
+@pytest.mark.parametrize("weak_hash", ["hash({})", "(hash({}) % 2)", "0"])
+def test_duckdb_counts_every_copy_of_lines_repeated_three_times(tmp_path, monkeypatch, weak_hash):
+    """A slot taken three times or more sends the whole order to the exact check."""
+    from toolkit.rfm import customers_sql
+
+    frame = pd.DataFrame({"customer_id": ["1"] * 6 + ["2"] * 4,
+                          "order_id": ["A"] * 6 + ["B"] * 4,
+                          "order_date": ["2024-01-01"] * 6 + ["2024-01-02"] * 4,
+                          "amount": ["5", "5", "5", "7", "7", "8", "1", "2", "3", "1"],
+                          "note": ["x", "x", "x", "y", "y", "z", "p", "q", "r", "p"]})
+    path = tmp_path / "triples.csv"
+    frame.to_csv(path, index=False)
+    monkeypatch.setattr(customers_sql, "_ROW_HASH", weak_hash)
+    got, expected, core = _both_paths(path)
+    assert got.quality.counts() == core.quality.counts()
+    assert core.quality.counts()["duplicates"]["removed"] == 4  # two extra "x" copies, one "y", one "p"
+    pd.testing.assert_frame_equal(got.customers, expected.customers, check_exact=False, rtol=1e-9)
+    assert got.customers.set_index("customer_id")["monetary"].to_dict() == {"1": 20.0, "2": 6.0}
+
+
+@pytest.mark.parametrize("rules", [None, {"non_positive_price": "keep"}, {"returns": "keep"}])
+def test_duckdb_trims_ids_like_pandas(tmp_path, rules):
+    """Ids with surrounding blanks are one customer and one order on both paths."""
+    frame = pd.DataFrame({"customer_id": ["7", " 7", "7 ", "8", " 8 ", "9"],
+                          "order_id": ["A1", "A1 ", " A1", "B1", "B2", "C1"],
+                          "order_date": ["2024-03-01 10:00"] * 3 + ["2024-03-02", "2024-03-05", "2024-03-04"],
+                          "quantity": ["1", "2", "3", "1", "1", "1"],
+                          "unit_price": ["10", "0", "5", "4", "6", "3"]})
+    path = tmp_path / "padded.csv"
+    frame.to_csv(path, index=False)
+    got, expected, core = _both_paths(path, rules=rules)
+    assert got.quality.counts() == core.quality.counts()
+    pd.testing.assert_frame_equal(got.customers, expected.customers, check_exact=False, rtol=1e-9)
+    table = got.customers.set_index("customer_id")
+    assert table.loc["7", "frequency"] == 1 and table.loc["8", "frequency"] == 2
+    assert table.loc["7", "monetary"] == 25.0 and table.loc["8", "monetary"] == 10.0
+
+
+def test_duckdb_reads_dates_in_the_formats_the_core_reads(tmp_path):
+    frame = pd.DataFrame({"customer_id": ["1", "2", "3", "4"],
+                          "order_date": ["2024-03-01 10:00:00", "2024/03/02 11:30", "03/04/2024",
+                                         "\u30002024-03-05\u3000"],
+                          "amount": ["1", "2", "3", "4"]})
+    path = tmp_path / "dates.csv"
+    frame.to_csv(path, index=False)
+    got, expected, core = _both_paths(path)
+    pd.testing.assert_frame_equal(got.customers, expected.customers)
+    assert list(got.customers["last_purchase"].dt.day) == [1, 2, 4, 5]
+    # Chinese dates: the DuckDB engine reads them (the pandas core does not yet)
+    pd.DataFrame({"customer_id": ["1"], "order_date": ["2024年3月3日"], "amount": ["1"]}).to_csv(path, index=False)
+    assert customer_table_from_file(path).customers["last_purchase"].iloc[0] == pd.Timestamp("2024-03-03")
