@@ -24,7 +24,11 @@ from toolkit.data.cleaning import RULES, DataQuality, RuleResult
 from toolkit.data.encoding import detect_encoding
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, parse_mapping, resolve_mapping
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
-from toolkit.rfm.customers import CUSTOMER_COLUMNS, RETURNS_RULES, CustomerTable, months_since
+from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
+from toolkit.rfm.sql_lines import (
+    BAD_PRICE, FIRST_BAD_VALUE, FUTURE, MISSING_DATE, classified_sql, id_expr, is_numeric, line_sql, literal,
+    quote,
+)
 
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
 
@@ -33,70 +37,13 @@ _UTF8 = {"utf-8", "utf-8-sig", "utf_8", "ascii"}
 ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
 # SQL for the 64-bit hash of a line's raw columns; tests swap in a weak one to force collisions
 _ROW_HASH = "hash({})"
-_DEDUP_STRATEGIES = ("hash", "exact")  # "hash": group on the values only the lines whose hash repeats
+_DEDUP_STRATEGIES = ("hash", "exact")  # "hash": re-read only candidate lines; "exact": every line
 # a line's slot: one of 64 bits, chosen by its hash (lines with equal hashes share a slot)
 _SLOT = "(CAST(1 AS UBIGINT) << ({} & 63))"
 _ALL_SLOTS = "CAST(18446744073709551615 AS UBIGINT)"
-_NUMBER_NOISE = r"[,\s¥￥$€£元]"
-_DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y%m%d",
-)
+# what the tables of groups (o) and of duplicate copies (x) share, from toolkit.rfm.sql_lines
+_GROUP_COLUMNS = "bits, cust, order_key, is_return, stage, trimmed"
 
-
-def _q(name: str) -> str:
-    """Quote an identifier for SQL."""
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    """Quote a string literal for SQL."""
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-def _is_numeric(sql_type: str) -> bool:
-    return sql_type.upper().split("(")[0] in {
-        "DOUBLE", "FLOAT", "REAL", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-        "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-    }
-
-
-def _id_expr(column: str, sql_type: str) -> str:
-    c = _q(column)
-    base = sql_type.upper().split("(")[0]
-    # the text of a number has no blanks and is never empty, so trimming it changes nothing
-    if base in {"DOUBLE", "FLOAT", "REAL", "DECIMAL"}:
-        return f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
-    if _is_numeric(sql_type):
-        return f"CAST({c} AS VARCHAR)"
-    return f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
-
-
-def _number_expr(column: str, sql_type: str) -> str:
-    c = _q(column)
-    if _is_numeric(sql_type):
-        return f"CAST({c} AS DOUBLE)"
-    # A plain number casts directly (the cast allows surrounding blanks, and such a text holds no
-    # separator or currency sign, so it gives the same value); only the rest take the regex path.
-    # COALESCE evaluates its second argument only where the first is NULL. (No NULLIF(..., ''):
-    # an empty text does not cast anyway, and NULLIF repeats its argument, which the optimiser
-    # would then compute once for every line.) Blanks are in the pattern, so no trim is needed.
-    return (f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS DOUBLE), "
-            f"TRY_CAST(regexp_replace(CAST({c} AS VARCHAR), '{_NUMBER_NOISE}', '', 'g') AS DOUBLE))")
-
-
-def _date_expr(column: str, sql_type: str) -> str:
-    c = _q(column)
-    base = sql_type.upper().split("(")[0]
-    if base.startswith("TIMESTAMP") or base == "DATE":
-        return f"CAST({c} AS TIMESTAMP)"
-    formats = "[" + ", ".join(_lit(f) for f in _DATE_FORMATS) + "]"
-    # The plain cast first (it allows surrounding blanks); only the lines it leaves are trimmed
-    # (of other spaces too) and tried against the list of formats. COALESCE evaluates its second
-    # argument only where the first is NULL, as long as no expression in it is repeated: the
-    # optimiser would then compute that expression once for every line.
-    return f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP), try_strptime(trim(CAST({c} AS VARCHAR)), {formats}))"
 
 
 def _utf8_copy(path: Path, encoding: str) -> Path:
@@ -116,23 +63,23 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
 def _source_sql(path: Path) -> tuple[str, Path | None]:
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        return f"read_parquet({_lit(str(path))})", None
+        return f"read_parquet({literal(str(path))})", None
     encoding = detect_encoding(path)
     temp = None
     if encoding.lower().replace("_", "-") not in _UTF8:
         temp = _utf8_copy(path, encoding)
         path = temp
     delim = ", delim='\\t'" if suffix == ".tsv" else ""
-    return f"read_csv({_lit(str(path))}, header=true, all_varchar=true{delim})", temp
+    return f"read_csv({literal(str(path))}, header=true, all_varchar=true{delim})", temp
 
 
 def _bad_values(con, column: str, parsed_expr: str, name: str, canonical: str, expected: str) -> None:
     """Raise a DataError if a mapped column holds values that do not parse."""
-    c = _q(column)
+    c = quote(column)
     n, examples = con.execute(
         f"SELECT count(*), list({c}) FILTER (rn <= 5) FROM (SELECT {c}, row_number() OVER () AS rn FROM raw "
         f"WHERE {c} IS NOT NULL AND NULLIF(trim(CAST({c} AS VARCHAR)), '') IS NOT NULL AND ({parsed_expr}) IS NULL)"
-    ).fetchone()
+    ).fetchall()[0]
     if n:
         raise DataError(
             f"column {column!r} (mapped to {canonical}) has {n:,} value(s) that are not {expected}: "
@@ -218,9 +165,9 @@ def customer_table_from_file(
     source, temp = _source_sql(path)
     con = duckdb.connect()
     try:
-        con.execute(f"SET memory_limit = {_lit(memory_limit)}")
+        con.execute(f"SET memory_limit = {literal(memory_limit)}")
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"SET temp_directory = {_lit(tempfile.gettempdir() + '/pmkt-duckdb')}")
+        con.execute(f"SET temp_directory = {literal(tempfile.gettempdir() + '/pmkt-duckdb')}")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         try:
@@ -256,10 +203,6 @@ def customer_table_from_file(
             temp.parent.rmdir()
 
 
-# Bits of the per-line flags; the first aggregate groups on them, so a group's lines share them.
-_MISSING_DATE, _NEGATIVE, _BAD_PRICE, _FUTURE, _FIRST_BAD_VALUE = 1, 2, 4, 8, 16
-
-
 class _Tally(NamedTuple):
     """Lines of the groups that share a stage, return flag, line flags and missing ids."""
 
@@ -289,201 +232,165 @@ def _given_as_of(as_of) -> tuple[pd.Timestamp | None, ParameterError | None]:
         return None, ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
 
 
-def _line_sql(used, types, as_of_ts, checks):
-    """A function giving, for a SELECT of raw columns, one parsed row per line.
-
-    Each row has the raw customer id ``rc`` and order id ``ro`` (the purchase
-    day when there is no order id), the parsed ``order_date`` and ``amount``,
-    and ``bits``, the line's flags. Ids are not trimmed here: trimming is done
-    once per group of lines (see :func:`_classify`), not once per line.
-    """
-    numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
-    expr = {"order_date": _date_expr(used["order_date"], types[used["order_date"]])}
-    expr |= {c: _number_expr(used[c], types[used[c]]) for c in numbers}
-    parsed = [f"{_q(used['customer_id'])} AS rc", f"{expr['order_date']} AS order_date"]
-    parsed += [f"{_q(used['order_id'])} AS ro"] if "order_id" in used else []
-    parsed += [f"{expr[c]} AS v__{c}" for c in numbers] + [f"{_q(used[c])} AS r__{c}" for c in checks]
-    amount = "v__amount" if "amount" in used else "(v__quantity * v__unit_price)"
-    negative = "v__quantity" if "quantity" in used else amount
-    price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
-    value = {"order_date": "order_date"} | {c: f"v__{c}" for c in numbers}
-    # A given analysis date is known before the pass; the default one (midnight after the last
-    # order date) lies after every order date, so then no line is a future date.
-    future = (f"coalesce(order_date >= TIMESTAMP {_lit(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}, false)"
-              if as_of_ts is not None else "false")
-    bits = [f"{_MISSING_DATE} * CAST(order_date IS NULL AS INTEGER)",
-            f"{_NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
-            f"{_BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
-            f"{_FUTURE} * CAST({future} AS INTEGER)"]
-    # a value that did not parse but is not blank (CASE: trimmed only where the parse failed)
-    bits += [f"CASE WHEN {value[c]} IS NULL AND r__{c} IS NOT NULL AND trim(CAST(r__{c} AS VARCHAR)) <> '' "
-             f"THEN {_FIRST_BAD_VALUE << i} ELSE 0 END" for i, c in enumerate(checks)]
-    order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
-    outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({' + '.join(bits)} AS USMALLINT) AS bits"
-
-    def lines(source: str, carry: str = "") -> str:
-        return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}{carry} FROM ({source}))"
-
-    return lines, expr
-
-
-def _classified(used, types, actions, prefix) -> Callable[[str], str]:
-    """A function adding to a SELECT of groups (``rc, ro, bits``) their trimmed ids and stage.
-
-    The added columns are ``cust`` and ``order_key`` (ids trimmed, an empty
-    one missing), ``is_return``, ``stage`` (the number in RULES of the first
-    rule that removes the lines, NULL if they are kept) and ``trimmed``
-    (trimming changed an id, so two raw ids may have become one).
-    """
-    cust_type = types[used["customer_id"]]
-    cust = "rc" if _is_numeric(cust_type) else _id_expr("rc", cust_type)
-    trimmed = [] if _is_numeric(cust_type) else ["CAST(rc AS VARCHAR) IS DISTINCT FROM cust"]
-    if "order_id" in used:
-        order_type = types[used["order_id"]]
-        order_key = "ro" if _is_numeric(order_type) else _id_expr("ro", order_type)
-        order_text = _id_expr("ro", order_type) if _is_numeric(order_type) else "order_key"
-        prefix_test = f"coalesce(starts_with({order_text}, {_lit(prefix)}), false)"
-        trimmed += [] if _is_numeric(order_type) else ["CAST(ro AS VARCHAR) IS DISTINCT FROM order_key"]
-    else:
-        order_key, prefix_test = "ro", "false"
-    flags = {"missing_customer": "cust IS NULL", "missing_date": f"bits & {_MISSING_DATE} <> 0", "returns": "is_return",
-             "non_positive_price": f"bits & {_BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {_FUTURE} <> 0"}
-    cases = " ".join(f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop")
-    stage = f"CAST(CASE {cases} ELSE NULL END AS UTINYINT)" if cases else "CAST(NULL AS UTINYINT)"
-
-    def classified(groups: str) -> str:
-        return (f"SELECT *, {stage} AS stage, {' OR '.join(trimmed) or 'false'} AS trimmed FROM ("
-                f"SELECT *, ({prefix_test} OR bits & {_NEGATIVE} <> 0) AS is_return FROM ("
-                f"SELECT *, {cust} AS cust, {order_key} AS order_key FROM ({groups})))")
-
-    return classified
-
-
 def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
+    """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     checks = [c for c in ("order_date", "amount", "quantity", "unit_price")
-              if c in used and not (_is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
+              if c in used and not (is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
     as_of_ts, as_of_error = _given_as_of(as_of)
-    lines, expr = _line_sql(used, types, as_of_ts, checks)
-    classified = _classified(used, types, actions, prefix)
-    raw_columns = ", ".join(_q(c) for c in types)
-    # The lines of a group share their raw customer and order ids, so the hash leaves those out.
-    keys = {used["customer_id"], used.get("order_id")}
-    hashed = ", ".join(_q(c) for c in types if c not in keys)
-    # One pass over the file: per raw customer id, order id and flags, the lines, their dates and
-    # amount. Two identical lines have the same hash and so the same slot; per group, m_or holds the
-    # slots taken and m_xor those taken an odd number of times. If every slot is taken at most
-    # twice (n = taken + taken twice), only the lines in a slot taken twice (m_or & ~m_xor) can be
-    # duplicates; otherwise any line of the group can. A group with as many slots as lines holds no
-    # duplicate. The table keeps what the counts and the customer table need, and for the other
-    # groups, the hash of their raw ids (cand_key) and the slots to look at (cand_slots).
-    raw_key = "rc, ro" if "order_id" in used else "rc"
-    common = "bits, cust, order_key, is_return, stage, trimmed"
-    row_hash = _ROW_HASH.format(hashed)
-    twice = "(m_or & ~m_xor)"
-    slot = _SLOT.format("h__")
-    groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
-              f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
-              f"FROM ({lines(f'SELECT *, {row_hash} AS h__ FROM raw', ', h__')}) GROUP BY rc, ro, bits")
-    con.execute(f"""
-        CREATE TEMP TABLE o AS
-        SELECT {common}, n, first_d, last_d, amount,
-               CASE WHEN n > 1 AND CAST(bit_count(m_or) AS INTEGER) < n THEN hash({raw_key}) END AS cand_key,
-               CASE WHEN n > CAST(bit_count(m_or) AS INTEGER) + CAST(bit_count({twice}) AS INTEGER)
-                    THEN {_ALL_SLOTS} ELSE {twice} END AS cand_slots
-        FROM ({classified(groups)})
-    """)
-    # Exact duplicates: those lines are read again and grouped on every raw column, so lines that
-    # merely share a hash or a slot stay apart. x holds, per set of identical lines, its parsed
-    # values and the number of extra copies e.
-    key = f"{_q(used['customer_id'])}, {_q(used['order_id'])}" if "order_id" in used else _q(used["customer_id"])
-    if "hash" in _DEDUP_STRATEGIES:
-        con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
-                    "WHERE cand_key IS NOT NULL GROUP BY cand_key")
-        found = con.execute("SELECT count(*) FROM cand").fetchall()[0][0] > 0
-        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({key}) AS k__ FROM raw) JOIN cand USING (k__) "
-                  f"WHERE s__ & {_SLOT.format(row_hash)} <> 0")
-    else:
-        found, source = True, "SELECT * FROM raw"
-    having = "HAVING count(*) > 1" if found else "HAVING false"
-    con.execute(f"CREATE TEMP TABLE x AS SELECT {common}, amount, e FROM (" + classified(
-        "SELECT rc, ro, bits, amount, n__ - 1 AS e FROM ("
-        + lines(f"SELECT {raw_columns}, count(*) AS n__ FROM ({source if found else 'SELECT * FROM raw WHERE false'}) "
-                f"GROUP BY ALL {having}", ", n__") + ")") + ")")
-    # k stacks the groups and, with negative counts, the extra copies of exact duplicates: raw
-    # counts the lines read, dl the distinct lines, w the lines analysed (the distinct ones when
-    # duplicates are dropped), and amount is the amount of the lines analysed.
-    dropped = 1 if actions["duplicates"] == "drop" else 0
-    con.execute(f"""
-        CREATE TEMP VIEW k AS
-        SELECT {common}, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
-        UNION ALL
-        SELECT {common}, 0, -e, -{dropped} * e, -{dropped} * e * amount, NULL, NULL, e FROM x
-    """)
-    # Every count comes from k summed by stage, return flag, line flags and missing ids (a few
-    # dozen rows): lines read, rule matches (on the raw lines), lines removed by each rule in turn,
-    # the checks on kept lines and the values that did not parse.
-    tally = [_Tally(*row) for row in con.execute(
-        "SELECT stage, is_return, bits, cust IS NULL, order_key IS NULL, trimmed, CAST(sum(raw) AS BIGINT), "
-        "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d) "
-        "FROM k GROUP BY ALL").fetchall()]
-
-    def total(field: str, where: Callable[[_Tally], bool] = lambda g: True) -> int:
-        return int(sum(getattr(g, field) for g in tally if where(g)))
-
+    lines, expr = line_sql(used, types, as_of_ts, checks)
+    classified = classified_sql(used, types, actions, prefix)
+    _group_lines(con, used, types, lines, classified)
+    _duplicate_copies(con, used, types, lines, classified)
+    _stack(con, dropped=actions["duplicates"] == "drop")
+    tally = _read_tally(con)
     for i, canonical in enumerate(checks):
-        if total("raw", lambda g: g.has(_FIRST_BAD_VALUE << i)):
+        if _total(tally, "raw", lambda g: g.has(FIRST_BAD_VALUE << i)):
             _bad_values(con, used[canonical], expr[canonical], name, canonical,
                         "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
     if as_of_error is not None:
         raise as_of_error
-    last = max((g.last for g in tally if g.last is not None), default=None)
     if as_of_ts is None:
+        last = max((g.last for g in tally if g.last is not None), default=None)
         if last is None:
             raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
         as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    raw_rows = total("raw")
-    matching = [total("extra"), total("raw", lambda g: g.no_customer), total("raw", lambda g: g.has(_MISSING_DATE)),
-                total("raw", lambda g: g.is_return), total("raw", lambda g: g.has(_BAD_PRICE) and not g.is_return),
-                total("raw", lambda g: g.has(_FUTURE))]
-    removed = [matching[0] if actions["duplicates"] == "drop" else 0]
-    removed += [total("w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
+    quality = _quality(tally, actions)
+    _check_kept_lines(tally, used, name, as_of_ts)
     kept = [g for g in tally if g.stage is None]
-    kept_nulls = [sum(g.dl for g in kept if g.no_customer), sum(g.dl for g in kept if g.has(_MISSING_DATE)),
-                  sum(g.dl for g in kept if g.has(_FUTURE) and not g.is_return)]
-    no_order = sum(g.dl for g in kept if g.no_order and not g.is_return)
-    line_counts = [sum(g.w for g in kept), sum(g.w for g in kept if not g.is_return),
-                   sum(g.w for g in kept if g.is_return)]
-    quality = DataQuality(raw_rows=raw_rows, results=[
-        RuleResult(rule, matching[i], removed[i], actions[rule]) for i, rule in enumerate(RULES)
-    ])
-    if kept_nulls[0] or kept_nulls[1]:
-        which = "customer_id" if kept_nulls[0] else "order_date"
-        rule = "missing_customer" if kept_nulls[0] else "missing_date"
-        raise DataError(f"{max(kept_nulls[:2]):,} kept line(s) have no {which}; an RFM table needs both "
-                        f"(use the action 'drop' for the rule {rule}).", source=name, column=which)
-    if kept_nulls[2]:
-        raise DataError(f"{kept_nulls[2]:,} purchase line(s) are dated after the analysis date {as_of_ts:%Y-%m-%d}; "
-                        "choose a later as_of or use the action 'drop' for the rule future_dates.",
-                        source=name, column="order_date")
-    if "order_id" in used and no_order:
-        raise DataError(f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
-                        "frequency counts orders, so every purchase line needs one (or map no order_id to "
-                        "count purchase dates).", source=name, column=used["order_id"])
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
     # (the flags of kept purchase lines can differ in nothing else) could split an order.
     trimmed = any(g.trimmed for g in kept if not g.is_return)
     one_group_per_order = not trimmed and actions["non_positive_price"] == "drop"
     table, returns_only = _customer_rows(con, types[used["customer_id"]], as_of_ts, returns, one_group_per_order)
     stats = {
-        "lines": line_counts[0],
-        "purchase_lines": line_counts[1],
-        "return_lines": line_counts[2],
+        "lines": _total(kept, "w"),
+        "purchase_lines": _total(kept, "w", lambda g: not g.is_return),
+        "return_lines": _total(kept, "w", lambda g: g.is_return),
         "customers": int(len(table)),
         "customers_returns_only": returns_only,
         "customers_non_positive_monetary": int((table["monetary"] <= 0).sum()),
     }
     basis = "orders" if "order_id" in used else "purchase_dates"
     return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality)
+
+
+def _group_lines(con, used, types, lines, classified) -> None:
+    """Table ``o``: one pass over the file, grouping lines by raw customer id, order id and flags.
+
+    Per group: the lines, their first and last date and amount, with the
+    group's trimmed ids and cleaning stage. Two identical lines have the same
+    hash and so the same slot; ``m_or`` holds the slots taken and ``m_xor``
+    those taken an odd number of times. A group with as many slots as lines
+    holds no duplicate. If every slot is taken at most twice (lines = taken +
+    taken twice), only the lines in a slot taken twice (``m_or & ~m_xor``)
+    can be duplicates; otherwise any line of the group can. For the groups
+    that may hold duplicates the table keeps the hash of their raw ids
+    (``cand_key``) and the slots to look at (``cand_slots``).
+    """
+    # the lines of a group share their raw customer and order ids, so the hash leaves those out
+    keys = {used["customer_id"], used.get("order_id")}
+    row_hash = _ROW_HASH.format(", ".join(quote(c) for c in types if c not in keys))
+    slot, twice = _SLOT.format("h__"), "(m_or & ~m_xor)"
+    raw_key = "rc, ro" if "order_id" in used else "rc"
+    groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
+              f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
+              f"FROM ({lines(f'SELECT *, {row_hash} AS h__ FROM raw', ', h__')}) GROUP BY rc, ro, bits")
+    con.execute(f"""
+        CREATE TEMP TABLE o AS
+        SELECT {_GROUP_COLUMNS}, n, first_d, last_d, amount,
+               CASE WHEN n > 1 AND CAST(bit_count(m_or) AS INTEGER) < n THEN hash({raw_key}) END AS cand_key,
+               CASE WHEN n > CAST(bit_count(m_or) AS INTEGER) + CAST(bit_count({twice}) AS INTEGER)
+                    THEN {_ALL_SLOTS} ELSE {twice} END AS cand_slots
+        FROM ({classified(groups)})
+    """)
+
+
+def _duplicate_copies(con, used, types, lines, classified) -> None:
+    """Table ``x``: per set of identical lines, its group columns, amount and extra copies ``e``.
+
+    The candidate lines found by :func:`_group_lines` are read again and
+    grouped on the values of every raw column, so lines that merely share a
+    hash or a slot stay apart: the duplicates are exact.
+    """
+    raw_columns = ", ".join(quote(c) for c in types)
+    if "hash" in _DEDUP_STRATEGIES:
+        con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
+                    "WHERE cand_key IS NOT NULL GROUP BY cand_key")
+        keys = [used["customer_id"]] + ([used["order_id"]] if "order_id" in used else [])
+        hashed = [c for c in types if c not in keys]
+        row_hash = _ROW_HASH.format(", ".join(quote(c) for c in hashed))
+        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({', '.join(quote(c) for c in keys)}) AS k__ FROM raw) "
+                  f"JOIN cand USING (k__) WHERE s__ & {_SLOT.format(row_hash)} <> 0")
+        if not con.execute("SELECT count(*) FROM cand").fetchall()[0][0]:
+            source = "SELECT * FROM raw WHERE false"  # no group can hold a duplicate: nothing to read
+    else:  # every line (tests compare both strategies)
+        source = "SELECT * FROM raw"
+    identical = f"SELECT {raw_columns}, count(*) AS n__ FROM ({source}) GROUP BY ALL HAVING count(*) > 1"
+    con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ("
+                + classified(f"SELECT rc, ro, bits, amount, n__ - 1 AS e FROM ({lines(identical, ', n__')})") + ")")
+
+
+def _stack(con, dropped: bool) -> None:
+    """View ``k``: the groups, and with negative counts the extra copies of exact duplicates.
+
+    ``raw`` counts the lines read, ``dl`` the distinct lines, ``w`` the lines
+    analysed (the distinct ones when duplicates are dropped) and ``amount``
+    is the amount of the lines analysed.
+    """
+    d = 1 if dropped else 0
+    con.execute(f"""
+        CREATE TEMP VIEW k AS
+        SELECT {_GROUP_COLUMNS}, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
+        UNION ALL
+        SELECT {_GROUP_COLUMNS}, 0, -e, -{d} * e, -{d} * e * amount, NULL, NULL, e FROM x
+    """)
+
+
+def _read_tally(con) -> list[_Tally]:
+    """``k`` summed by stage, return flag, line flags and missing ids: a few dozen rows."""
+    return [_Tally(*row) for row in con.execute(
+        "SELECT stage, is_return, bits, cust IS NULL, order_key IS NULL, trimmed, CAST(sum(raw) AS BIGINT), "
+        "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d) "
+        "FROM k GROUP BY ALL").fetchall()]
+
+
+def _total(tally: list[_Tally], field: str, where: Callable[[_Tally], bool] = lambda g: True) -> int:
+    return int(sum(getattr(g, field) for g in tally if where(g)))
+
+
+def _quality(tally: list[_Tally], actions: dict[str, str]) -> DataQuality:
+    """Rows matching each rule (on the raw lines) and rows removed by each rule in turn."""
+    matching = [_total(tally, "extra"), _total(tally, "raw", lambda g: g.no_customer),
+                _total(tally, "raw", lambda g: g.has(MISSING_DATE)), _total(tally, "raw", lambda g: g.is_return),
+                _total(tally, "raw", lambda g: g.has(BAD_PRICE) and not g.is_return),
+                _total(tally, "raw", lambda g: g.has(FUTURE))]
+    removed = [matching[0] if actions["duplicates"] == "drop" else 0]
+    removed += [_total(tally, "w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
+    return DataQuality(raw_rows=_total(tally, "raw"), results=[
+        RuleResult(rule, matching[i], removed[i], actions[rule]) for i, rule in enumerate(RULES)
+    ])
+
+
+def _check_kept_lines(tally: list[_Tally], used, name: str, as_of_ts: pd.Timestamp) -> None:
+    """Errors for kept lines an RFM table cannot use (when a rule's action is "keep")."""
+    kept = [g for g in tally if g.stage is None]
+    no_customer = _total(kept, "dl", lambda g: g.no_customer)
+    no_date = _total(kept, "dl", lambda g: g.has(MISSING_DATE))
+    if no_customer or no_date:
+        which = "customer_id" if no_customer else "order_date"
+        rule = "missing_customer" if no_customer else "missing_date"
+        raise DataError(f"{max(no_customer, no_date):,} kept line(s) have no {which}; an RFM table needs both "
+                        f"(use the action 'drop' for the rule {rule}).", source=name, column=which)
+    future = _total(kept, "dl", lambda g: g.has(FUTURE) and not g.is_return)
+    if future:
+        raise DataError(f"{future:,} purchase line(s) are dated after the analysis date {as_of_ts:%Y-%m-%d}; "
+                        "choose a later as_of or use the action 'drop' for the rule future_dates.",
+                        source=name, column="order_date")
+    no_order = _total(kept, "dl", lambda g: g.no_order and not g.is_return)
+    if "order_id" in used and no_order:
+        raise DataError(f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
+                        "frequency counts orders, so every purchase line needs one (or map no order_id to "
+                        "count purchase dates).", source=name, column=used["order_id"])
 
 
 def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
@@ -495,7 +402,7 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
     (the extra copies in ``x`` have ``raw = 0``); otherwise the groups are
     first merged into orders.
     """
-    cust_text = _id_expr("cust", cust_type) if _is_numeric(cust_type) else "cust"
+    cust_text = id_expr("cust", cust_type) if is_numeric(cust_type) else "cust"
     if one_group_per_order:
         source, order = "(SELECT * FROM k WHERE stage IS NULL)", "NOT is_return AND raw > 0"
     else:
@@ -503,7 +410,7 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
                   "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return)")
         order = "NOT is_return"
     # sorted by id in DuckDB: byte order of UTF-8 text, the same as Python's order of str
-    as_of_day = _lit(as_of_ts.strftime("%Y-%m-%d"))
+    as_of_day = literal(as_of_ts.strftime("%Y-%m-%d"))
     result = con.sql(f"""
         SELECT customer_id, CAST(first_purchase AS TIMESTAMP_NS) AS first_purchase,
                CAST(last_purchase AS TIMESTAMP_NS) AS last_purchase,

@@ -1,0 +1,149 @@
+"""SQL that parses and classifies transaction lines for the DuckDB engine.
+
+:mod:`toolkit.rfm.customers_sql` runs the aggregation; this module writes
+the expressions it uses: quoting, parsing ids, numbers and dates the way the
+pandas core does (:mod:`toolkit.data.validation`), the flags of a line, and
+the cleaning stage of a group of lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+from toolkit.data.cleaning import RULES
+
+_NUMBER_NOISE = r"[,\s¥￥$€£元]"
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y%m%d",
+)
+
+
+def quote(name: str) -> str:
+    """Quote an identifier for SQL."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """Quote a string literal for SQL."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def is_numeric(sql_type: str) -> bool:
+    return sql_type.upper().split("(")[0] in {
+        "DOUBLE", "FLOAT", "REAL", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+        "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+    }
+
+
+def id_expr(column: str, sql_type: str) -> str:
+    c = quote(column)
+    base = sql_type.upper().split("(")[0]
+    # the text of a number has no blanks and is never empty, so trimming it changes nothing
+    if base in {"DOUBLE", "FLOAT", "REAL", "DECIMAL"}:
+        return f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
+    if is_numeric(sql_type):
+        return f"CAST({c} AS VARCHAR)"
+    return f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
+
+
+def number_expr(column: str, sql_type: str) -> str:
+    c = quote(column)
+    if is_numeric(sql_type):
+        return f"CAST({c} AS DOUBLE)"
+    # A plain number casts directly (the cast allows surrounding blanks, and such a text holds no
+    # separator or currency sign, so it gives the same value); only the rest take the regex path.
+    # COALESCE evaluates its second argument only where the first is NULL. (No NULLIF(..., ''):
+    # an empty text does not cast anyway, and NULLIF repeats its argument, which the optimiser
+    # would then compute once for every line.) Blanks are in the pattern, so no trim is needed.
+    return (f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS DOUBLE), "
+            f"TRY_CAST(regexp_replace(CAST({c} AS VARCHAR), '{_NUMBER_NOISE}', '', 'g') AS DOUBLE))")
+
+
+def date_expr(column: str, sql_type: str) -> str:
+    c = quote(column)
+    base = sql_type.upper().split("(")[0]
+    if base.startswith("TIMESTAMP") or base == "DATE":
+        return f"CAST({c} AS TIMESTAMP)"
+    formats = "[" + ", ".join(literal(f) for f in _DATE_FORMATS) + "]"
+    # The plain cast first (it allows surrounding blanks); only the lines it leaves are trimmed
+    # (of other spaces too) and tried against the list of formats. COALESCE evaluates its second
+    # argument only where the first is NULL, as long as no expression in it is repeated: the
+    # optimiser would then compute that expression once for every line.
+    return f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP), try_strptime(trim(CAST({c} AS VARCHAR)), {formats}))"
+
+
+# Bits of the per-line flags; the first aggregate groups on them, so a group's lines share them.
+MISSING_DATE, NEGATIVE, BAD_PRICE, FUTURE, FIRST_BAD_VALUE = 1, 2, 4, 8, 16
+
+
+def line_sql(used, types, as_of_ts, checks):
+    """A function giving, for a SELECT of raw columns, one parsed row per line.
+
+    Each row has the raw customer id ``rc`` and order id ``ro`` (the purchase
+    day when there is no order id), the parsed ``order_date`` and ``amount``,
+    and ``bits``, the line's flags. Ids are not trimmed here: trimming is done
+    once per group of lines (see :func:`_classify`), not once per line.
+    """
+    numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
+    expr = {"order_date": date_expr(used["order_date"], types[used["order_date"]])}
+    expr |= {c: number_expr(used[c], types[used[c]]) for c in numbers}
+    parsed = [f"{quote(used['customer_id'])} AS rc", f"{expr['order_date']} AS order_date"]
+    parsed += [f"{quote(used['order_id'])} AS ro"] if "order_id" in used else []
+    parsed += [f"{expr[c]} AS v__{c}" for c in numbers] + [f"{quote(used[c])} AS r__{c}" for c in checks]
+    amount = "v__amount" if "amount" in used else "(v__quantity * v__unit_price)"
+    negative = "v__quantity" if "quantity" in used else amount
+    price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
+    value = {"order_date": "order_date"} | {c: f"v__{c}" for c in numbers}
+    # A given analysis date is known before the pass; the default one (midnight after the last
+    # order date) lies after every order date, so then no line is a future date.
+    future = (f"coalesce(order_date >= TIMESTAMP {literal(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}, false)"
+              if as_of_ts is not None else "false")
+    bits = [f"{MISSING_DATE} * CAST(order_date IS NULL AS INTEGER)",
+            f"{NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
+            f"{BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
+            f"{FUTURE} * CAST({future} AS INTEGER)"]
+    # a value that did not parse but is not blank (CASE: trimmed only where the parse failed)
+    bits += [f"CASE WHEN {value[c]} IS NULL AND r__{c} IS NOT NULL AND trim(CAST(r__{c} AS VARCHAR)) <> '' "
+             f"THEN {FIRST_BAD_VALUE << i} ELSE 0 END" for i, c in enumerate(checks)]
+    order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
+    outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({' + '.join(bits)} AS USMALLINT) AS bits"
+
+    def lines(source: str, carry: str = "") -> str:
+        return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}{carry} FROM ({source}))"
+
+    return lines, expr
+
+
+def classified_sql(used, types, actions, prefix) -> Callable[[str], str]:
+    """A function adding to a SELECT of groups (``rc, ro, bits``) their trimmed ids and stage.
+
+    The added columns are ``cust`` and ``order_key`` (ids trimmed, an empty
+    one missing), ``is_return``, ``stage`` (the number in RULES of the first
+    rule that removes the lines, NULL if they are kept) and ``trimmed``
+    (trimming changed an id, so two raw ids may have become one).
+    """
+    cust_type = types[used["customer_id"]]
+    cust = "rc" if is_numeric(cust_type) else id_expr("rc", cust_type)
+    trimmed = [] if is_numeric(cust_type) else ["CAST(rc AS VARCHAR) IS DISTINCT FROM cust"]
+    if "order_id" in used:
+        order_type = types[used["order_id"]]
+        order_key = "ro" if is_numeric(order_type) else id_expr("ro", order_type)
+        order_text = id_expr("ro", order_type) if is_numeric(order_type) else "order_key"
+        prefix_test = f"coalesce(starts_with({order_text}, {literal(prefix)}), false)"
+        trimmed += [] if is_numeric(order_type) else ["CAST(ro AS VARCHAR) IS DISTINCT FROM order_key"]
+    else:
+        order_key, prefix_test = "ro", "false"
+    flags = {"missing_customer": "cust IS NULL", "missing_date": f"bits & {MISSING_DATE} <> 0", "returns": "is_return",
+             "non_positive_price": f"bits & {BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {FUTURE} <> 0"}
+    cases = " ".join(f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop")
+    stage = f"CAST(CASE {cases} ELSE NULL END AS UTINYINT)" if cases else "CAST(NULL AS UTINYINT)"
+
+    def classified(groups: str) -> str:
+        return (f"SELECT *, {stage} AS stage, {' OR '.join(trimmed) or 'false'} AS trimmed FROM ("
+                f"SELECT *, ({prefix_test} OR bits & {NEGATIVE} <> 0) AS is_return FROM ("
+                f"SELECT *, {cust} AS cust, {order_key} AS order_key FROM ({groups})))")
+
+    return classified
