@@ -19,6 +19,7 @@ Usage::
 
     python -m benchmarks.rfm_benchmark                # 10 million rows, ~1 million customers
     python -m benchmarks.rfm_benchmark --rows 1000000 # a quick run
+    python -m benchmarks.rfm_benchmark --reuse --repeat 5 --methods toolkit-duckdb
 
 Results go to ``--out`` (``results.json``) and are printed as a Markdown
 table with each method's time as a ratio to the toolkit's DuckDB engine.
@@ -31,6 +32,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -159,20 +161,59 @@ def _child(method: str, path: Path, timeout: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def report(results: list[dict], meta: dict) -> str:
-    """Markdown table: time, ratio to toolkit-duckdb on the same file, peak memory."""
-    base = {r["file"]: r["seconds"] for r in results if r["method"] == "toolkit-duckdb" and "seconds" in r}
+def reference_seconds() -> float:
+    """Seconds for a fixed single-threaded task (sorting 10 million random numbers three times).
+
+    The project's machine is shared and its speed drifts by a third over an
+    hour; this number, taken before and after the runs, says how fast it was.
+    """
+    import numpy as np
+
+    values = np.random.default_rng(0).random(10_000_000)
+    start = time.perf_counter()
+    for _ in range(3):
+        np.sort(values)
+    return time.perf_counter() - start
+
+
+def summarise(runs: list[dict]) -> list[dict]:
+    """One row per method and file: median and best of the repeated runs."""
+    rows: dict[tuple[str, str], dict] = {}
+    for run in runs:
+        key = (run["method"], run["file"])
+        row = rows.setdefault(key, {"method": run["method"], "file": run["file"], "runs": []})
+        if "error" in run:
+            row["error"] = run["error"]
+        else:
+            row["runs"].append(run)
+    for row in rows.values():
+        done = row["runs"]
+        if not done:
+            continue
+        row.update({"seconds": statistics.median(r["seconds"] for r in done),
+                    "best_seconds": min(r["seconds"] for r in done),
+                    "cpu_seconds": statistics.median(r["cpu_seconds"] for r in done),
+                    "peak_mb": max(r["peak_mb"] for r in done), "customers": done[0]["customers"],
+                    "load_average": statistics.median(r["load_average"] for r in done)})
+    return list(rows.values())
+
+
+def report(rows: list[dict], meta: dict) -> str:
+    """Markdown table: median and best time, ratio to toolkit-duckdb on the same file, CPU, peak memory."""
+    base = {r["file"]: r["seconds"] for r in rows if r["method"] == "toolkit-duckdb" and "seconds" in r}
     lines = [f"rows {meta['rows']:,}; customers {meta['customers']:,}; Parquet {meta['parquet_mb']:.0f} MB; "
-             f"CSV {meta['csv_mb']:.0f} MB; {meta['machine']}", "",
-             "| method | file | seconds | x toolkit-duckdb | CPU seconds | peak memory (MB) | customers |",
-             "|---|---|---:|---:|---:|---:|---:|"]
-    for r in results:
-        if "error" in r:
-            lines.append(f"| {r['method']} | {r['file']} | {r['error']} | | | | |")
+             f"CSV {meta['csv_mb']:.0f} MB; {meta['machine']}; reference task "
+             f"{meta.get('reference_seconds_before', float('nan')):.2f} s before, "
+             f"{meta.get('reference_seconds_after', float('nan')):.2f} s after", "",
+             "| method | file | runs | median s | best s | x toolkit-duckdb | CPU s | peak memory (MB) | customers |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "seconds" not in r:
+            lines.append(f"| {r['method']} | {r['file']} | 0 | {r.get('error', 'failed')} | | | | | |")
             continue
         ratio = r["seconds"] / base[r["file"]] if r["file"] in base else float("nan")
-        lines.append(f"| {r['method']} | {r['file']} | {r['seconds']:.1f} | {ratio:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} | "
-                     f"{r['customers']:,} |")
+        lines.append(f"| {r['method']} | {r['file']} | {len(r['runs'])} | {r['seconds']:.1f} | {r['best_seconds']:.1f} | "
+                     f"{ratio:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} | {r['customers']:,} |")
     return "\n".join(lines)
 
 
@@ -185,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default="parquet,csv", help="parquet, csv or both")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per method")
     parser.add_argument("--reuse", action="store_true", help="reuse generated files of the same size")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per method, taken in turns so that a slower spell of the machine hits all")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -200,18 +243,24 @@ def main(argv: list[str] | None = None) -> int:
         meta["generate_seconds"] = time.perf_counter() - started
         meta_path.write_text(json.dumps(meta))
     meta["machine"] = f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
-    results = []
+    meta["reference_seconds_before"] = reference_seconds()
+    runs = []
     for fmt in [f.strip() for f in args.formats.split(",") if f.strip()]:
         path = out / f"transactions.{fmt}"
-        for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
-            result = _child(method, path, args.timeout)
-            results.append(result)
-            print(f"{method:16s} {fmt:8s} " + (f"{result['seconds']:7.1f} s  {result['peak_mb']:8,.0f} MB  "
-                                                f"load {result['load_average']:.1f}"
-                                                if "seconds" in result else result["error"]), flush=True)
-    (Path(args.out) / "results.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, default=str))
+        for turn in range(max(1, args.repeat)):
+            for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
+                result = _child(method, path, args.timeout)
+                runs.append(result)
+                print(f"{method:16s} {fmt:8s} run {turn + 1}  " + (
+                    f"{result['seconds']:7.1f} s  {result['cpu_seconds']:6.1f} CPU s  {result['peak_mb']:8,.0f} MB  "
+                    f"load {result['load_average']:.1f}" if "seconds" in result else result["error"]), flush=True)
+    meta["reference_seconds_after"] = reference_seconds()
+    rows = summarise(runs)
+    (Path(args.out) / "results.json").write_text(
+        json.dumps({"meta": meta, "summary": [{k: v for k, v in r.items() if k != "runs"} for r in rows], "runs": runs},
+                   indent=2, default=str))
     print()
-    print(report(results, meta))
+    print(report(rows, meta))
     return 0
 
 
