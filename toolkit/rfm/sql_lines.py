@@ -39,6 +39,7 @@ def is_numeric(sql_type: str) -> bool:
 
 
 def id_expr(column: str, sql_type: str) -> str:
+    """An id as text: whole numbers without ".0", text trimmed, an empty id missing."""
     c = quote(column)
     base = sql_type.upper().split("(")[0]
     # the text of a number has no blanks and is never empty, so trimming it changes nothing
@@ -46,7 +47,12 @@ def id_expr(column: str, sql_type: str) -> str:
         return f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
     if is_numeric(sql_type):
         return f"CAST({c} AS VARCHAR)"
-    return f"NULLIF(trim(CAST({c} AS VARCHAR)), '')"
+    # trim() looks at every character for Unicode spaces; it is needed only for an empty text, one
+    # starting or ending with a space, or one holding any non-ASCII character (more bytes than
+    # characters), so the cheap tests go first
+    text = f"CAST({c} AS VARCHAR)"
+    return (f"CASE WHEN {text} = '' OR {text} LIKE ' %' OR {text} LIKE '% ' OR strlen({text}) <> length({text}) "
+            f"THEN NULLIF(trim({text}), '') ELSE {text} END")
 
 
 def number_expr(column: str, sql_type: str) -> str:
