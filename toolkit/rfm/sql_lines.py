@@ -8,8 +8,9 @@ the cleaning stage of a group of lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+import pandas as pd
 
 from toolkit.data.cleaning import RULES
 
@@ -32,6 +33,7 @@ def literal(text: str) -> str:
 
 
 def is_numeric(sql_type: str) -> bool:
+    """True for DuckDB's integer, decimal and floating-point types."""
     return sql_type.upper().split("(")[0] in {
         "DOUBLE", "FLOAT", "REAL", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
         "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
@@ -56,6 +58,7 @@ def id_expr(column: str, sql_type: str) -> str:
 
 
 def number_expr(column: str, sql_type: str) -> str:
+    """A column as DOUBLE; text may carry thousands separators and currency signs."""
     c = quote(column)
     if is_numeric(sql_type):
         return f"CAST({c} AS DOUBLE)"
@@ -69,6 +72,7 @@ def number_expr(column: str, sql_type: str) -> str:
 
 
 def date_expr(column: str, sql_type: str) -> str:
+    """A column as TIMESTAMP; text in ISO or one of the listed formats, NULL when it does not parse."""
     c = quote(column)
     base = sql_type.upper().split("(")[0]
     if base.startswith("TIMESTAMP") or base == "DATE":
@@ -85,13 +89,32 @@ def date_expr(column: str, sql_type: str) -> str:
 MISSING_DATE, NEGATIVE, BAD_PRICE, FUTURE, FIRST_BAD_VALUE = 1, 2, 4, 8, 16
 
 
-def line_sql(used, types, as_of_ts, checks):
-    """A function giving, for a SELECT of raw columns, one parsed row per line.
+def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Timestamp | None,
+             checks: list[str]) -> tuple[Callable[..., str], dict[str, str]]:
+    """SQL that parses each transaction line once.
 
-    Each row has the raw customer id ``rc`` and order id ``ro`` (the purchase
-    day when there is no order id), the parsed ``order_date`` and ``amount``,
-    and ``bits``, the line's flags. Ids are not trimmed here: trimming is done
-    once per group of lines (see :func:`_classify`), not once per line.
+    Parameters
+    ----------
+    used : dict
+        ``{canonical: file column}`` for the mapped columns.
+    types : dict
+        ``{file column: DuckDB type}``.
+    as_of_ts : Timestamp or None
+        A given analysis date (lines on or after it get the ``FUTURE`` flag).
+    checks : list of str
+        Canonical text columns whose values must parse (flag bits from
+        ``FIRST_BAD_VALUE`` on, in this order).
+
+    Returns
+    -------
+    (lines, expr)
+        ``lines(source, carry="")`` wraps a SELECT of raw columns (plus the
+        columns named in ``carry``) into one row per line: the raw customer
+        id ``rc`` and order id ``ro`` (the purchase day when there is no
+        order id), the parsed ``order_date`` and ``amount``, and ``bits``,
+        the line's flags. Ids are trimmed later, once per group of lines
+        (:func:`classified_sql`). ``expr`` maps each parsed canonical column
+        to its SQL, for error messages.
     """
     numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
     expr = {"order_date": date_expr(used["order_date"], types[used["order_date"]])}
@@ -123,13 +146,28 @@ def line_sql(used, types, as_of_ts, checks):
     return lines, expr
 
 
-def classified_sql(used, types, actions, prefix) -> Callable[[str], str]:
-    """A function adding to a SELECT of groups (``rc, ro, bits``) their trimmed ids and stage.
+def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: Mapping[str, str],
+                   prefix: str) -> Callable[[str], str]:
+    """SQL that classifies groups of lines for the cleaning rules.
 
-    The added columns are ``cust`` and ``order_key`` (ids trimmed, an empty
-    one missing), ``is_return``, ``stage`` (the number in RULES of the first
-    rule that removes the lines, NULL if they are kept) and ``trimmed``
-    (trimming changed an id, so two raw ids may have become one).
+    Parameters
+    ----------
+    used, types : dict
+        As for :func:`line_sql`.
+    actions : dict
+        ``{rule: "drop" | "keep"}`` for every rule in ``RULES``.
+    prefix : str
+        Order ids starting with it are cancellations.
+
+    Returns
+    -------
+    callable
+        ``classified(groups)`` adds to a SELECT of groups (``rc, ro, bits``)
+        the columns ``cust`` and ``order_key`` (ids trimmed, an empty one
+        missing), ``is_return``, ``stage`` (the number in ``RULES`` of the
+        first rule that removes the lines, NULL if they are kept) and
+        ``trimmed`` (trimming changed an id, so two raw ids may have become
+        one).
     """
     cust_type = types[used["customer_id"]]
     cust = "rc" if is_numeric(cust_type) else id_expr("rc", cust_type)
