@@ -49,6 +49,18 @@ def test_unparseable_dates_name_column_rows_values_and_count(tmp_path):
     assert "(row numbers count the header as row 1)" in str(err)
 
 
+def test_chinese_dates_are_read(tmp_path):
+    rows = ["客户,日期,金额", "A,2024年3月1日,5", "B,2024年03月02日 10:30,5", "C,2024年3月3日10:45,5", "D,2024-03-04,5"]
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    dates = load_transactions(path, columns={"customer_id": "客户", "order_date": "日期", "amount": "金额"}).transactions
+    assert list(dates.sort_values("customer_id")["order_date"]) == [
+        pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-02 10:30"), pd.Timestamp("2024-03-03 10:45"),
+        pd.Timestamp("2024-03-04")]
+    bad = write(tmp_path, "customer_id,order_date,amount\nA,2024年13月1日,5\nB,2024年3月1日,5\n")
+    with pytest.raises(DataError, match="rows 2 hold '2024年13月1日'"):
+        load_transactions(bad)
+
+
 def test_unparseable_numbers(tmp_path):
     path = write(tmp_path, "customer_id;order_date;amount\nA;2024-01-01;¥1,200.50\nB;2024-01-02;12 dollars\nC;2024-01-02;7\n")
     with pytest.raises(DataError) as info:

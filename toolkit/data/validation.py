@@ -8,6 +8,7 @@ the count and a few row numbers with their values.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,6 +23,8 @@ __all__ = ["to_canonical", "parse_dates", "parse_numbers", "parse_ids"]
 NUMERIC_COLUMNS = ("amount", "quantity", "unit_price")
 TEXT_COLUMNS = ("order_id", "product_id", "product_name", "channel", "region")
 _NUMBER_NOISE = re.compile(r"[,\s¥￥$€£元]")
+# 2011年12月9日 (optionally followed by a time) -> 2011-12-09, the ISO form pandas infers
+_CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def _bad_value_error(info: SourceInfo, canonical: str, column: str, bad: pd.Series, expected: str) -> DataError:
@@ -48,8 +51,13 @@ def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str
         return pd.to_datetime(values).astype("datetime64[ns]")
     text = values.astype("string").str.strip()
     text = text.mask(text == "")
+    if text.str.contains("年", regex=False).any():
+        text = text.str.replace(_CHINESE_DATE, lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d} ", regex=True).str.strip()
     try:
-        parsed = pd.to_datetime(text, errors="coerce")
+        with warnings.catch_warnings():
+            # an odd first value: pandas parses value by value, which the retry below also does
+            warnings.filterwarnings("ignore", message="Could not infer format", category=UserWarning)
+            parsed = pd.to_datetime(text, errors="coerce")
     except (ValueError, TypeError):
         parsed = pd.to_datetime(text, errors="coerce", format="mixed")
     failed = parsed.isna() & text.notna()
