@@ -171,11 +171,8 @@ def customer_table_from_file(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         try:
-            # Text is parsed once: a CSV is loaded into a DuckDB table (which spills to disk when
-            # larger than memory), as the lines whose hash repeats are read a second time.
-            kind = "VIEW" if path.suffix.lower() in (".parquet", ".pq") else "TABLE"
-            con.execute(f"CREATE TEMP {kind} raw AS SELECT * FROM {source}")
-            described = con.execute("DESCRIBE raw").fetchall()
+            con.execute(f"CREATE TEMP VIEW source AS SELECT * FROM {source}")
+            described = con.execute("DESCRIBE source").fetchall()
         except duckdb.Error as exc:
             raise DataError(f"cannot be read: {exc}", source=name) from None
         types = {str(row[0]): str(row[1]) for row in described}
@@ -195,6 +192,13 @@ def customer_table_from_file(
         if "amount" not in used and not {"quantity", "unit_price"} <= used.keys():
             raise DataError(f"no column for amount, nor for both quantity and unit_price; available: {available}.",
                             source=name, column="amount")
+        # Text is parsed once: a CSV is loaded into a DuckDB table (which spills to disk when larger
+        # than memory), as the lines that may be duplicates are read a second time.
+        kind = "VIEW" if path.suffix.lower() in (".parquet", ".pq") else "TABLE"
+        try:
+            con.execute(f"CREATE TEMP {kind} raw AS SELECT * FROM source")
+        except duckdb.Error as exc:
+            raise DataError(f"cannot be read: {exc}", source=name) from None
         return _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix)
     finally:
         con.close()
