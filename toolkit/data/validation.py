@@ -22,7 +22,9 @@ __all__ = ["to_canonical", "parse_dates", "parse_numbers", "parse_ids"]
 
 NUMERIC_COLUMNS = ("amount", "quantity", "unit_price")
 TEXT_COLUMNS = ("order_id", "product_id", "product_name", "channel", "region")
-_NUMBER_NOISE = re.compile(r"[,\s¥￥$€£元]")
+# thousands separators, blanks and currency signs, dropped before a number is read (the DuckDB
+# engine's SQL uses the same pattern)
+NUMBER_NOISE = re.compile(r"[,\s¥￥$€£元]")
 # 2011年12月9日 (optionally followed by a time) -> 2011-12-09, the ISO form pandas infers
 _CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
@@ -77,7 +79,7 @@ def parse_numbers(values: pd.Series, info: SourceInfo, canonical: str, column: s
         return values.astype("float64")
     text = values.astype("string").str.strip()
     text = text.mask(text == "")
-    cleaned = text.str.replace(_NUMBER_NOISE, "", regex=True)
+    cleaned = text.str.replace(NUMBER_NOISE, "", regex=True)
     parsed = pd.to_numeric(cleaned, errors="coerce")
     failed = parsed.isna() & text.notna()
     if failed.any():

@@ -23,6 +23,7 @@ import pyarrow as pa
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
 from toolkit.data.encoding import detect_encoding
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, parse_mapping, resolve_mapping
+from toolkit.data.transactions import parse_as_of
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
 from toolkit.rfm.sql_lines import (
@@ -33,6 +34,7 @@ from toolkit.rfm.sql_lines import (
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
 
 SQL_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".parquet", ".pq")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
 _UTF8 = {"utf-8", "utf-8-sig", "utf_8", "ascii"}
 ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
 # SQL for the 64-bit hash of a line's raw columns; tests swap in a weak one to force collisions
@@ -62,7 +64,7 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
 
 def _source_sql(path: Path) -> tuple[str, Path | None]:
     suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
+    if suffix in _PARQUET_SUFFIXES:
         return f"read_parquet({literal(str(path))})", None
     encoding = detect_encoding(path)
     temp = None
@@ -194,7 +196,7 @@ def customer_table_from_file(
                             source=name, column="amount")
         # Text is parsed once: a CSV is loaded into a DuckDB table (which spills to disk when larger
         # than memory), as the lines that may be duplicates are read a second time.
-        kind = "VIEW" if path.suffix.lower() in (".parquet", ".pq") else "TABLE"
+        kind = "VIEW" if path.suffix.lower() in _PARQUET_SUFFIXES else "TABLE"
         try:
             con.execute(f"CREATE TEMP {kind} raw AS SELECT * FROM source")
         except duckdb.Error as exc:
@@ -226,21 +228,14 @@ class _Tally(NamedTuple):
         return bool(self.bits & bit)
 
 
-def _given_as_of(as_of) -> tuple[pd.Timestamp | None, ParameterError | None]:
-    """The analysis date if one is given (its error is raised after the data checks)."""
-    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
-        return None, None
-    try:
-        return pd.Timestamp(as_of), None
-    except (TypeError, ValueError):
-        return None, ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
-
-
 def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     checks = [c for c in ("order_date", "amount", "quantity", "unit_price")
               if c in used and not (is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
-    as_of_ts, as_of_error = _given_as_of(as_of)
+    try:  # as in load_transactions, a bad analysis date is reported after the data checks
+        as_of_ts, as_of_error = parse_as_of(as_of), None
+    except ParameterError as exc:
+        as_of_ts, as_of_error = None, exc
     lines, expr = line_sql(used, types, as_of_ts, checks)
     classified = classified_sql(used, types, actions, prefix)
     _group_lines(con, used, types, lines, classified)
@@ -259,8 +254,8 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
             raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
         as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
     quality = _quality(tally, actions)
-    _check_kept_lines(tally, used, name, as_of_ts)
     kept = [g for g in tally if g.stage is None]
+    _check_kept_lines(kept, used, name, as_of_ts)
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
     # (the flags of kept purchase lines can differ in nothing else) could split an order.
     trimmed = any(g.trimmed for g in kept if not g.is_return)
@@ -278,6 +273,12 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> Custo
     return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality)
 
 
+def _row_hash(used, types) -> str:
+    """SQL for a line's hash; the lines of a group share their raw customer and order ids, so it leaves those out."""
+    keys = {used["customer_id"], used.get("order_id")}
+    return _ROW_HASH.format(", ".join(quote(c) for c in types if c not in keys))
+
+
 def _group_lines(con, used, types, lines, classified) -> None:
     """Table ``o``: one pass over the file, grouping lines by raw customer id, order id and flags.
 
@@ -291,9 +292,7 @@ def _group_lines(con, used, types, lines, classified) -> None:
     that may hold duplicates the table keeps the hash of their raw ids
     (``cand_key``) and the slots to look at (``cand_slots``).
     """
-    # the lines of a group share their raw customer and order ids, so the hash leaves those out
-    keys = {used["customer_id"], used.get("order_id")}
-    row_hash = _ROW_HASH.format(", ".join(quote(c) for c in types if c not in keys))
+    row_hash = _row_hash(used, types)
     slot, twice = _SLOT.format("h__"), "(m_or & ~m_xor)"
     raw_key = "rc, ro" if "order_id" in used else "rc"
     groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
@@ -320,11 +319,9 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     if "hash" in _DEDUP_STRATEGIES:
         con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
                     "WHERE cand_key IS NOT NULL GROUP BY cand_key")
-        keys = [used["customer_id"]] + ([used["order_id"]] if "order_id" in used else [])
-        hashed = [c for c in types if c not in keys]
-        row_hash = _ROW_HASH.format(", ".join(quote(c) for c in hashed))
-        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({', '.join(quote(c) for c in keys)}) AS k__ FROM raw) "
-                  f"JOIN cand USING (k__) WHERE s__ & {_SLOT.format(row_hash)} <> 0")
+        keys = ", ".join(quote(used[c]) for c in ("customer_id", "order_id") if c in used)
+        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({keys}) AS k__ FROM raw) "
+                  f"JOIN cand USING (k__) WHERE s__ & {_SLOT.format(_row_hash(used, types))} <> 0")
         if not con.execute("SELECT count(*) FROM cand").fetchall()[0][0]:
             source = "SELECT * FROM raw WHERE false"  # no group can hold a duplicate: nothing to read
     else:  # every line (tests compare both strategies)
@@ -375,9 +372,8 @@ def _quality(tally: list[_Tally], actions: dict[str, str]) -> DataQuality:
     ])
 
 
-def _check_kept_lines(tally: list[_Tally], used, name: str, as_of_ts: pd.Timestamp) -> None:
+def _check_kept_lines(kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp) -> None:
     """Errors for kept lines an RFM table cannot use (when a rule's action is "keep")."""
-    kept = [g for g in tally if g.stage is None]
     no_customer = _total(kept, "dl", lambda g: g.no_customer)
     no_date = _total(kept, "dl", lambda g: g.has(MISSING_DATE))
     if no_customer or no_date:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from toolkit.data.cleaning import RULES
+from toolkit.data.validation import NUMBER_NOISE
 
-_NUMBER_NOISE = r"[,\s¥￥$€£元]"
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
@@ -68,7 +68,7 @@ def number_expr(column: str, sql_type: str) -> str:
     # an empty text does not cast anyway, and NULLIF repeats its argument, which the optimiser
     # would then compute once for every line.) Blanks are in the pattern, so no trim is needed.
     return (f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS DOUBLE), "
-            f"TRY_CAST(regexp_replace(CAST({c} AS VARCHAR), '{_NUMBER_NOISE}', '', 'g') AS DOUBLE))")
+            f"TRY_CAST(regexp_replace(CAST({c} AS VARCHAR), {literal(NUMBER_NOISE.pattern)}, '', 'g') AS DOUBLE))")
 
 
 def date_expr(column: str, sql_type: str) -> str:
