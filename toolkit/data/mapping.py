@@ -116,7 +116,11 @@ def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None, *
     return mapping
 
 
-def resolve_mapping(available: Iterable[str], mapping: Mapping[str, str] | None = None) -> dict[str, str]:
+def resolve_mapping(
+    available: Iterable[str],
+    mapping: Mapping[str, str] | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, str]:
     """Complete a user mapping with exact names and known aliases.
 
     Parameters
@@ -125,6 +129,10 @@ def resolve_mapping(available: Iterable[str], mapping: Mapping[str, str] | None 
         The columns in the user's table.
     mapping : dict, optional
         The user's explicit mapping; it always wins.
+    aliases : dict, optional
+        ``{canonical: other names}`` looked for in this order; default the
+        transaction columns' :data:`ALIASES`. Names are compared without
+        case, blanks, ``_ - . /``.
 
     Returns
     -------
@@ -138,10 +146,10 @@ def resolve_mapping(available: Iterable[str], mapping: Mapping[str, str] | None 
     by_norm = {}
     for column in available:
         by_norm.setdefault(_normalise(column), column)
-    for canonical, aliases in ALIASES.items():
+    for canonical, names in (ALIASES if aliases is None else aliases).items():
         if canonical in resolved:
             continue
-        for candidate in (canonical, *aliases):
+        for candidate in (canonical, *names):
             column = by_norm.get(_normalise(candidate))
             if column is not None and column not in taken:
                 resolved[canonical] = column

@@ -8,12 +8,12 @@ monetary``; recency may be in days or in months.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from toolkit.data.mapping import parse_mapping, resolve_mapping
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
 from toolkit.rfm.customers import CustomerTable, months_since
 
@@ -32,44 +32,12 @@ LEVEL_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-./]", "", str(name)).lower()
-
-
-def _parse(mapping: Mapping[str, str] | list[str] | str | None) -> dict[str, str]:
-    if mapping is None or (isinstance(mapping, str) and not mapping.strip()):
-        return {}
-    if isinstance(mapping, Mapping):
-        return {str(k): str(v) for k, v in mapping.items()}
-    items = [mapping] if isinstance(mapping, str) else list(mapping)
-    parsed = {}
-    for item in items:
-        if "=" not in str(item):
-            raise ParameterError(f"The column mapping {item!r} must look like canonical=your_column, e.g. recency=最近购买.")
-        key, value = str(item).split("=", 1)
-        parsed[key.strip()] = value.strip()
-    return parsed
-
-
 def _resolve(available: list[str], mapping: Mapping[str, str] | list[str] | str | None) -> dict[str, str]:
-    used = _parse(mapping)
+    used = parse_mapping(mapping, strict=False)
     unknown = [k for k in used if k not in LEVEL_COLUMNS]
     if unknown:
         raise ParameterError(f"Unknown column(s) {unknown} in the mapping; customer-level data uses {list(LEVEL_COLUMNS)}.")
-    by_norm = {}
-    for column in available:
-        by_norm.setdefault(_norm(column), column)
-    taken = set(used.values())
-    for canonical in LEVEL_COLUMNS:
-        if canonical in used:
-            continue
-        for candidate in (canonical,) + LEVEL_ALIASES[canonical]:
-            column = by_norm.get(_norm(candidate))
-            if column is not None and column not in taken:
-                used[canonical] = column
-                taken.add(column)
-                break
-    return used
+    return resolve_mapping(available, used, LEVEL_ALIASES)
 
 
 def customers_from_table(
