@@ -137,8 +137,13 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
     # a value that did not parse but is not blank (CASE: trimmed only where the parse failed)
     bits += [f"CASE WHEN {value[c]} IS NULL AND r__{c} IS NOT NULL AND trim(CAST(r__{c} AS VARCHAR)) <> '' "
              f"THEN {FIRST_BAD_VALUE << i} ELSE 0 END" for i, c in enumerate(checks)]
+    # Most lines raise no flag: one test that implies every flag is clear (an unknown in it means
+    # "not sure") spares them the sum of flags, which CASE works out only for the other lines.
+    clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"]
+                         + [f"{value[c]} IS NOT NULL" for c in checks])
+    flags = f"CASE WHEN coalesce({clear}, false) THEN 0 ELSE {' + '.join(bits)} END"
     order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
-    outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({' + '.join(bits)} AS USMALLINT) AS bits"
+    outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({flags} AS USMALLINT) AS bits"
 
     def lines(source: str, carry: str = "") -> str:
         return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}{carry} FROM ({source}))"
