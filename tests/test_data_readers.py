@@ -105,3 +105,34 @@ def test_unusable_files_get_one_line_errors(tmp_path, name, content, message):
 def test_missing_file_names_the_path(tmp_path):
     with pytest.raises(DataError, match=r"nope.csv: file not found \(looked for .*nope.csv\)"):
         read_table(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("content, line, fields, header", [
+    ("customer_id,order_date,amount\n1,2024-01-01,10\n2,2024-01-02,5,oops\n", 3, 4, 3),   # a stray field
+    ("Sales export, March\ncustomer_id,order_date,amount\n1,2024-01-01,10\n", 2, 3, 2),  # a title line on top
+    ("customer_id,order_date,amount\n1,2024-01-01,10,,\n2,2024-01-02,5,,\n", 2, 5, 3),   # every line too long
+])
+def test_lines_that_do_not_fit_the_header_are_named(tmp_path, content, line, fields, header):
+    """pandas would shift the columns into an index, DuckDB's sniffer would guess another header."""
+    from toolkit.rfm import customer_table_from_file
+
+    path = tmp_path / "export.csv"
+    path.write_text(content, encoding="utf-8")
+    expected = f"export.csv: line {line} has {fields} field(s) but the header (line 1) has {header} "
+    for read in (read_table, customer_table_from_file):
+        with pytest.raises(DataError) as info:
+            read(path)
+        assert expected in str(info.value)
+
+
+def test_quoted_delimiters_blank_lines_and_a_cut_head_pass_the_field_check(tmp_path):
+    from toolkit.data import readers
+
+    rows = ['1,"Smith, J.","2024-01-01",10', "", '2,"Lee","2024-01-02",5']
+    path = tmp_path / "quoted.csv"
+    path.write_text("customer_id,name,order_date,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert read_table(path)[0]["name"].tolist() == ["Smith, J.", "Lee"]
+    # a head cut inside the last record: that record is not judged
+    readers._check_fields('a,b\n1,2\n3', ",", "cut.csv", truncated=True)
+    with pytest.raises(DataError, match="line 3 has 1 field"):
+        readers._check_fields('a,b\n1,2\n3', ",", "cut.csv", truncated=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import tempfile
 import urllib.request
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import pandas as pd
 from toolkit.data.encoding import detect_encoding
 from toolkit.errors import DataError
 
-__all__ = ["SourceInfo", "read_table", "file_sha256", "SUPPORTED_SUFFIXES"]
+__all__ = ["SourceInfo", "read_table", "file_sha256", "text_layout", "SUPPORTED_SUFFIXES"]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -95,13 +96,75 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_text(path: Path, name: str) -> tuple[pd.DataFrame, str, str]:
+_HEAD_CHARS = 64_000  # the part of a text file read to find its delimiter and check its lines
+
+
+def _check_fields(head: str, delimiter: str, name: str, truncated: bool) -> None:
+    """Raise a DataError when a line near the top has more or fewer fields than the header.
+
+    Readers otherwise guess: pandas turns surplus leading fields into an
+    index (shifting every column), DuckDB's sniffer may take a data line or
+    the whole line as the header. Blank lines are skipped, as both readers
+    do; when the head was cut off, its last (perhaps partial) record is not
+    judged.
+    """
+    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+    records = [(reader.line_num, row) for row in reader]
+    if truncated:
+        records = records[:-1]
+    records = [(line, row) for line, row in records if any(field.strip() for field in row)]
+    if not records:
+        return
+    header = records[0][1]
+    for line, row in records[1:]:
+        if len(row) != len(header):
+            shown = ", ".join(repr(f) for f in header[:8]) + (", ..." if len(header) > 8 else "")
+            raise DataError(
+                f"line {line} has {len(row)} field(s) but the header (line {records[0][0]}) has {len(header)} "
+                f"({shown}) with the delimiter {delimiter!r}; the first line must be the header and every line "
+                "must have one value per column (look for a title line above the header, or a stray delimiter)",
+                source=name,
+            )
+
+
+def text_layout(path: Path, name: str | None = None) -> tuple[str, str]:
+    """The encoding and delimiter of a text table, after checking its first lines.
+
+    Parameters
+    ----------
+    path : Path
+        A CSV, TSV or TXT file with a header line.
+    name : str, optional
+        The file's name in error messages (default: ``path.name``).
+
+    Returns
+    -------
+    (encoding, delimiter)
+
+    Raises
+    ------
+    DataError
+        An empty file, text that is not valid in the detected encoding, or a
+        line near the top whose number of fields differs from the header's.
+    """
+    name = name or path.name
     encoding = detect_encoding(path)
-    with path.open("r", encoding=encoding, errors="strict", newline="") as handle:
-        head = handle.read(64_000)
+    try:
+        with path.open("r", encoding=encoding, errors="strict", newline="") as handle:
+            head = handle.read(_HEAD_CHARS)
+            truncated = bool(handle.read(1))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"the text is not valid {encoding} near the start: {exc.reason}; save the file as UTF-8",
+                        source=name) from None
     if not head.strip():
         raise DataError("the file is empty", source=name)
     delimiter = _sniff_delimiter(head, path.suffix.lower())
+    _check_fields(head, delimiter, name, truncated)
+    return encoding, delimiter
+
+
+def _read_text(path: Path, name: str) -> tuple[pd.DataFrame, str, str]:
+    encoding, delimiter = text_layout(path, name)
     try:
         frame = pd.read_csv(path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False,
                             na_values=[""], skipinitialspace=True)

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
-from toolkit.data.encoding import detect_encoding
+from toolkit.data.readers import text_layout
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, parse_mapping, resolve_mapping
 from toolkit.data.transactions import parse_as_of
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
@@ -66,13 +66,14 @@ def _source_sql(path: Path) -> tuple[str, Path | None]:
     suffix = path.suffix.lower()
     if suffix in _PARQUET_SUFFIXES:
         return f"read_parquet({literal(str(path))})", None
-    encoding = detect_encoding(path)
+    # the core's encoding, delimiter and check of the first lines, so both engines read a file alike
+    encoding, delimiter = text_layout(path)
     temp = None
     if encoding.lower().replace("_", "-") not in _UTF8:
         temp = _utf8_copy(path, encoding)
         path = temp
-    delim = ", delim='\\t'" if suffix == ".tsv" else ""
-    return f"read_csv({literal(str(path))}, header=true, all_varchar=true{delim})", temp
+    return (f"read_csv({literal(str(path))}, header=true, skip=0, all_varchar=true, delim={literal(delimiter)})",
+            temp)
 
 
 def _bad_values(con, column: str, parsed_expr: str, name: str, canonical: str, expected: str) -> None:
