@@ -21,8 +21,8 @@ import pandas as pd
 import pyarrow as pa
 
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
-from toolkit.data.readers import text_layout
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, parse_mapping, resolve_mapping
+from toolkit.data.readers import text_layout
 from toolkit.data.transactions import parse_as_of
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
