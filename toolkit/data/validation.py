@@ -18,7 +18,7 @@ from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, resolve_ma
 from toolkit.data.readers import SourceInfo
 from toolkit.errors import DataError, format_examples
 
-__all__ = ["to_canonical", "parse_dates", "parse_numbers", "parse_ids"]
+__all__ = ["resolve_columns", "to_canonical", "parse_dates", "parse_numbers", "parse_ids"]
 
 NUMERIC_COLUMNS = ("amount", "quantity", "unit_price")
 TEXT_COLUMNS = ("order_id", "product_id", "product_name", "channel", "region")
@@ -102,6 +102,54 @@ def parse_ids(values: pd.Series) -> pd.Series:
     return text
 
 
+def resolve_columns(available: list[str], mapping: Mapping[str, str] | None, source: str) -> dict[str, str]:
+    """The mapping resolved against a file's columns, checked before any value is read.
+
+    Parameters
+    ----------
+    available : list of str
+        The file's column names.
+    mapping : dict, optional
+        ``{canonical: user column}``; exact names and known aliases are added.
+    source : str
+        The file's name, for error messages.
+
+    Returns
+    -------
+    dict
+        ``{canonical: column}`` for every column found.
+
+    Raises
+    ------
+    DataError
+        A mapped column that is not in the file, no column for a required
+        canonical column, or neither an amount nor both quantity and unit
+        price.
+    """
+    used = resolve_mapping(available, mapping)
+    hint = "Map it with --map {c}=<your column> (in a notebook: columns={{'{c}': '<your column>'}})."
+    for canonical, column in used.items():
+        if column not in available:
+            raise DataError(
+                f"column {column!r} (mapped to {canonical}) not found; available: {available}.",
+                source=source, column=column,
+            )
+    for canonical in REQUIRED_COLUMNS:
+        if canonical not in used:
+            raise DataError(
+                f"no column for {canonical} ({CANONICAL_COLUMNS[canonical]}); available: {available}. "
+                + hint.format(c=canonical),
+                source=source, column=canonical,
+            )
+    if "amount" not in used and not {"quantity", "unit_price"} <= used.keys():
+        raise DataError(
+            f"no column for amount, nor for both quantity and unit_price; available: {available}. "
+            + hint.format(c="amount"),
+            source=source, column="amount",
+        )
+    return used
+
+
 def to_canonical(frame: pd.DataFrame, info: SourceInfo, mapping: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Validate a raw table and return it with canonical columns.
 
@@ -129,28 +177,7 @@ def to_canonical(frame: pd.DataFrame, info: SourceInfo, mapping: Mapping[str, st
     DataError
         Missing required columns or values that cannot be parsed.
     """
-    available = [str(c) for c in frame.columns]
-    used = resolve_mapping(available, mapping)
-    hint = "Map it with --map {c}=<your column> (in a notebook: columns={{'{c}': '<your column>'}})."
-    for canonical, column in used.items():
-        if column not in available:
-            raise DataError(
-                f"column {column!r} (mapped to {canonical}) not found; available: {available}.",
-                source=info.name, column=column,
-            )
-    for canonical in REQUIRED_COLUMNS:
-        if canonical not in used:
-            raise DataError(
-                f"no column for {canonical} ({CANONICAL_COLUMNS[canonical]}); available: {available}. "
-                + hint.format(c=canonical),
-                source=info.name, column=canonical,
-            )
-    if "amount" not in used and not {"quantity", "unit_price"} <= used.keys():
-        raise DataError(
-            f"no column for amount, nor for both quantity and unit_price; available: {available}. "
-            + hint.format(c="amount"),
-            source=info.name, column="amount",
-        )
+    used = resolve_columns([str(c) for c in frame.columns], mapping, info.name)
     out = pd.DataFrame(index=frame.index)
     out["customer_id"] = parse_ids(frame[used["customer_id"]])
     out["order_date"] = parse_dates(frame[used["order_date"]], info, "order_date", used["order_date"])

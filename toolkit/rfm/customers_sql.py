@@ -21,9 +21,10 @@ import pandas as pd
 import pyarrow as pa
 
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
-from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, parse_mapping, resolve_mapping
+from toolkit.data.mapping import parse_mapping
 from toolkit.data.readers import text_layout
 from toolkit.data.transactions import parse_as_of
+from toolkit.data.validation import resolve_columns
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
 from toolkit.rfm.sql_lines import (
@@ -179,22 +180,7 @@ def customer_table_from_file(
         except duckdb.Error as exc:
             raise DataError(f"cannot be read: {exc}", source=name) from None
         types = {str(row[0]): str(row[1]) for row in described}
-        available = list(types)
-        used = resolve_mapping(available, parse_mapping(columns))
-        for canonical, column in used.items():
-            if column not in types:
-                raise DataError(f"column {column!r} (mapped to {canonical}) not found; available: {available}.",
-                                source=name, column=column)
-        for canonical in REQUIRED_COLUMNS:
-            if canonical not in used:
-                raise DataError(
-                    f"no column for {canonical} ({CANONICAL_COLUMNS[canonical]}); available: {available}. "
-                    f"Map it with columns={{'{canonical}': '<your column>'}}.",
-                    source=name, column=canonical,
-                )
-        if "amount" not in used and not {"quantity", "unit_price"} <= used.keys():
-            raise DataError(f"no column for amount, nor for both quantity and unit_price; available: {available}.",
-                            source=name, column="amount")
+        used = resolve_columns(list(types), parse_mapping(columns), name)
         # Text is parsed once: a CSV is loaded into a DuckDB table (which spills to disk when larger
         # than memory), as the lines that may be duplicates are read a second time.
         kind = "VIEW" if path.suffix.lower() in _PARQUET_SUFFIXES else "TABLE"
