@@ -225,9 +225,9 @@ def _thresholds_table(values: dict[str, np.ndarray], scores: dict[str, np.ndarra
         lowest, highest = np.full(bins + 1, np.inf), np.full(bins + 1, -np.inf)
         np.minimum.at(lowest, s, v)
         np.maximum.at(highest, s, v)
+        bounds = np.concatenate([[-np.inf], cuts[dim], [np.inf]]) if cuts is not None else None
         for score in range(bins, 0, -1):
-            if cuts is not None:
-                bounds = np.concatenate([[-np.inf], cuts[dim], [np.inf]])
+            if bounds is not None:
                 k = (bins - score) if _LOWER_IS_BETTER[dim] else (score - 1)
                 lower, upper = bounds[k], bounds[k + 1]
             else:
@@ -236,7 +236,7 @@ def _thresholds_table(values: dict[str, np.ndarray], scores: dict[str, np.ndarra
                 "dimension": dim, "score": score, "lower": lower, "upper": upper,
                 "min_value": lowest[score] if counts[score] else np.nan,
                 "max_value": highest[score] if counts[score] else np.nan,
-                "customers": int(counts[score]), "share": float(counts[score] / len(s)) if len(s) else np.nan,
+                "customers": int(counts[score]), "share": float(counts[score] / len(s)),
             })
     return pd.DataFrame(rows)
 
