@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from toolkit.data.options import OPTION_KEYS
 from toolkit.errors import ParameterError
 
 __all__ = [
@@ -56,6 +57,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _value(value: object) -> str:
+    """A mapping value as text; a YAML list (of non-merchandise codes) becomes comma-separated."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def _normalise(name: str) -> str:
     return re.sub(r"[\s_\-./]", "", str(name)).lower()
 
@@ -94,9 +104,9 @@ def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None, *
             loaded = loaded["columns"]
         if not isinstance(loaded, dict):
             raise ParameterError(f"{path.name}: expected 'canonical: your column' lines, got {type(loaded).__name__}")
-        mapping = {str(k): str(v) for k, v in loaded.items()}
+        mapping = {str(k): _value(v) for k, v in loaded.items()}
     elif isinstance(spec, Mapping):
-        mapping = {str(k): str(v) for k, v in spec.items()}
+        mapping = {str(k): _value(v) for k, v in spec.items()}
     else:
         items = [spec] if isinstance(spec, str) else list(spec)
         mapping = {}
@@ -107,7 +117,7 @@ def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None, *
                 )
             key, value = str(item).split("=", 1)
             mapping[key.strip()] = value.strip()
-    unknown = [k for k in mapping if k not in CANONICAL_COLUMNS]
+    unknown = [k for k in mapping if k not in CANONICAL_COLUMNS and k not in OPTION_KEYS]
     if unknown and strict:
         raise ParameterError(
             f"Unknown canonical column(s) {unknown} in the mapping; the toolkit's names are "
