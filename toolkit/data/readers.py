@@ -49,6 +49,8 @@ class SourceInfo:
     table: str | None = None
     row_offset: int = 1
     extra: dict = field(default_factory=dict)
+    # canonical column -> how its values were read (decimal mark, date order), filled by validation
+    formats: dict[str, str] = field(default_factory=dict)
 
     def row_numbers(self, index: pd.Index | list[int]) -> list[int]:
         """Row numbers as the user would find them in the file."""
