@@ -50,15 +50,72 @@ def test_uplift_by_group_hand_case():
     assert table.loc["y", ["treated", "control"]].tolist() == [2, 2]
 
 
-def test_uplift_curve_and_qini_coefficient_on_a_known_ranking():
+def test_uplift_curve_on_a_known_ranking():
     curve = qini_curve(y=[1, 0, 1, 1, 0, 0], treated=[1, 0, 1, 0, 1, 0],
                        score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4], points=6)
     # top k: (treated rate - control rate) x k; k = 1 has no control customer yet
     assert np.isnan(curve["incremental"].iloc[1])
     assert curve["incremental"].iloc[2:].tolist() == pytest.approx([2, 3, 2, 5 / 6, 2])
     assert curve["random"].tolist() == pytest.approx([k / 3 for k in range(7)])
-    # trapezoids of (incremental - random) over the defined depths, over the total of 2
-    assert qini_coefficient(curve) == pytest.approx(0.638889 / 2, abs=1e-6)
+    # Qini curve y_t - y_c n_t / n_c (y_t alone while no control customer is in the top k)
+    assert curve["qini"].tolist() == pytest.approx([0, 1, 1, 2, 1, 0.5, 1])
+
+
+def test_qini_coefficient_by_hand():
+    y, treated = [1, 0, 1, 1, 0, 0], [1, 0, 1, 0, 1, 0]
+    # Model ranking = row order. Qini curve at k = 0..6: 0, 1, 1, 2, 1, 0.5, 1; trapezoids sum to
+    # 0.5 + 1 + 1.5 + 1.5 + 0.75 + 0.75 = 6; the random line from (0, 0) to (6, 1) has area 3.
+    # Perfect ranking: the two treated responders (score 1), then the three non-responders tied
+    # (score 0), then the control responder (score -1): curve 0, 2 (k=2), 2 (k=5), 1 (k=6), area
+    # 2 + 6 + 1.5 = 9.5. Coefficient (6 - 3) / (9.5 - 3) = 3 / 6.5.
+    q = qini_coefficient(y, treated, [0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    assert q == pytest.approx(3 / 6.5)
+    # the perfect ranking itself scores 1, the model's reverse ranking below 0
+    assert qini_coefficient(y, treated, [1, 0, 1, -1, 0, 0]) == pytest.approx(1.0)
+    assert qini_coefficient(y, treated, [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) < 0
+
+
+def test_tied_scores_are_one_block_whatever_the_row_order():
+    y, treated, score = [1, 0, 0, 1], [1, 0, 1, 0], [1.0, 1.0, 0.0, 0.0]
+    curve = qini_curve(y, treated, score, points=4)
+    # inside a tied block the counts grow in a straight line: at k = 1 half of rows 0 and 1,
+    # i.e. 0.5 treated with 0.5 responses and 0.5 control with none -> (1 - 0) x 1 = 1
+    assert curve["treated"].tolist() == pytest.approx([0, 0.5, 1, 1.5, 2])
+    assert curve["incremental"].tolist() == pytest.approx([0, 1, 2, 1, 0])
+    assert curve["qini"].tolist() == pytest.approx([0, 0.5, 1, 0.5, 0])
+    # Qini curve at the block ends k = 0, 2, 4: 0, 1, 0 -> area 2, random line 0.
+    # Perfect scores 1, 0, 0, -1: curve 0, 1 (k=1), 1 (k=3), 0 (k=4) -> area 3. Coefficient 2/3.
+    assert qini_coefficient(y, treated, score) == pytest.approx(2 / 3)
+    for order in ([3, 2, 1, 0], [1, 0, 3, 2], [2, 0, 3, 1]):
+        pick = lambda v: [v[i] for i in order]  # noqa: E731
+        shuffled = qini_curve(pick(y), pick(treated), pick(score), points=4)
+        pd.testing.assert_frame_equal(shuffled, curve)
+        assert qini_coefficient(pick(y), pick(treated), pick(score)) == pytest.approx(2 / 3)
+
+
+def test_shuffling_rows_changes_nothing_on_a_larger_tied_example():
+    rng = np.random.default_rng(3)
+    n = 500
+    score = rng.integers(0, 5, n) / 10  # five distinct scores: many ties
+    treated = rng.random(n) < 0.5
+    y = (rng.random(n) < 0.1 + score * treated).astype(int)
+    perm = rng.permutation(n)
+    assert qini_coefficient(y[perm], treated[perm], score[perm]) == pytest.approx(qini_coefficient(y, treated, score))
+    pd.testing.assert_frame_equal(qini_curve(y[perm], treated[perm], score[perm]), qini_curve(y, treated, score))
+    pd.testing.assert_frame_equal(uplift_by_decile(y[perm], treated[perm], score[perm]),
+                                  uplift_by_decile(y, treated, score))
+
+
+def test_deciles_keep_tied_blocks_together():
+    # scores 3, 3, 2, 1 in two groups: the tied pair has average rank 1.5 -> group 1 (ranks <= 2),
+    # score 2 (rank 3) and score 1 (rank 4) -> group 2
+    table = uplift_by_decile([1, 0, 1, 0], [1, 0, 1, 0], [3, 3, 2, 1], groups=2)
+    assert table["customers"].tolist() == [2, 2]
+    assert table["predicted_uplift"].tolist() == pytest.approx([3, 1.5])
+    assert table["observed_uplift"].tolist() == pytest.approx([1, 1])
+    # scores 3, 2, 2, 1: the tied pair's average rank 2.5 puts both in group 2
+    table = uplift_by_decile([1, 0, 1, 0], [1, 0, 1, 0], [3, 2, 2, 1], groups=2)
+    assert table["customers"].tolist() == [1, 3]
 
 
 def test_a_reversed_ranking_has_a_negative_qini():
@@ -67,9 +124,14 @@ def test_a_reversed_ranking_has_a_negative_qini():
     x = rng.random(n)
     treated = rng.random(n) < 0.5
     y = (rng.random(n) < 0.05 + 0.2 * x * treated).astype(int)  # the e-mail works where x is high
-    good = qini_coefficient(qini_curve(y, treated, x))
-    bad = qini_coefficient(qini_curve(y, treated, -x))
-    assert good > 0.1 > -0.1 > bad
+    good = qini_coefficient(y, treated, x)
+    bad = qini_coefficient(y, treated, -x)
+    assert 1 > good > 0.1 > -0.1 > bad
+
+
+def test_qini_coefficient_needs_a_binary_outcome():
+    with pytest.raises(ParameterError, match="0/1 outcome"):
+        qini_coefficient([2.5, 0, 1, 0], [1, 0, 1, 0], [1, 2, 3, 4])
 
 
 def test_two_model_uplift_recovers_a_known_effect():

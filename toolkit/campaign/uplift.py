@@ -223,13 +223,46 @@ def predict_arms(model: UpliftModel, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({arm: np.asarray(res.predict(X)) for arm, res in model.results.items()}, index=df.index)
 
 
+def _ranked_totals(y: object, treated: object, score: object) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Cumulative counts down a ranking, taken where the score changes.
+
+    Customers are sorted by score, highest first; customers with the same
+    score form one step, so the result does not depend on the order of the
+    input rows. Returns the depths at the end of each step (with a leading
+    0) and, at those depths, the cumulative ``n_t``/``n_c`` (mailed and
+    control customers) and ``y_t``/``y_c`` (their outcomes).
+    """
+    y = np.asarray(y, float)
+    t = np.asarray(treated, bool)
+    s = np.asarray(score, float)
+    if not (len(y) == len(t) == len(s)) or len(y) == 0:
+        raise ParameterError("`y`, `treated` and `score` must be non-empty and the same length.")
+    if not np.all(np.isfinite(s)) or not np.all(np.isfinite(y)):
+        raise ParameterError("`y` and `score` must be finite numbers (no missing values).")
+    if t.all() or (~t).all():
+        raise ParameterError("The uplift curve needs both mailed and control customers.")
+    order = np.argsort(-s, kind="stable")
+    y, t, s = y[order], t[order], s[order]
+    ends = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
+    sums = {"n_t": np.cumsum(t), "n_c": np.cumsum(~t), "y_t": np.cumsum(y * t), "y_c": np.cumsum(y * ~t)}
+    return np.r_[0, ends + 1], {k: np.r_[0.0, v[ends]] for k, v in sums.items()}
+
+
 def qini_curve(y: object, treated: object, score: object, points: int = 100) -> pd.DataFrame:
     """Uplift curve of a ranking on held-out customers of one e-mail and control.
 
     Customers (treated and control together) are sorted by predicted uplift,
     highest first. For the top k, the extra responses the e-mail would bring
     if those k were mailed is estimated as (treated response rate - control
-    response rate among the top k) x k.
+    response rate among the top k) x k (column ``incremental``, the uplift
+    curve drawn in the report); ``qini`` is Radcliffe's Qini curve, treated
+    responses minus control responses scaled to the number treated,
+    ``y_t - y_c n_t / n_c``, whose area :func:`qini_coefficient` summarises.
+
+    Customers with the same predicted uplift are one block: inside it the
+    cumulative counts grow in a straight line, which is their average over
+    every order of the tied customers. The curve therefore does not depend
+    on the order of the input rows.
 
     Parameters
     ----------
@@ -245,53 +278,89 @@ def qini_curve(y: object, treated: object, score: object, points: int = 100) -> 
     Returns
     -------
     DataFrame
-        ``share, customers, treated, control, incremental, random``:
-        ``random`` is the same count for a random ranking (overall uplift x k).
+        ``share, customers, treated, control, incremental, random, qini``:
+        ``treated``/``control`` are the (tie-averaged) counts among the top
+        ``customers``; ``random`` is the incremental count of a random
+        ranking (overall uplift x k). ``incremental`` is NaN while the top k
+        hold no treated or no control customer.
     """
-    y = np.asarray(y, float)
-    t = np.asarray(treated, bool)
-    s = np.asarray(score, float)
-    if not (len(y) == len(t) == len(s)) or len(y) == 0:
-        raise ParameterError("`y`, `treated` and `score` must be non-empty and the same length.")
-    if t.all() or (~t).all():
-        raise ParameterError("The uplift curve needs both mailed and control customers.")
-    if not isinstance(points, (int, np.integer)) or points < 2:
+    if not isinstance(points, (int, np.integer)) or isinstance(points, bool) or points < 2:
         raise ParameterError(f"The 'points' parameter must be an int >= 2. Got {points!r} instead.")
-    order = np.argsort(-s, kind="stable")
-    y, t = y[order], t[order]
-    n_t, n_c = np.cumsum(t), np.cumsum(~t)
-    y_t, y_c = np.cumsum(y * t), np.cumsum(y * ~t)
-    ks = np.unique(np.round(np.linspace(0, len(y), points + 1)).astype(int))
-    rows = []
-    overall = y_t[-1] / n_t[-1] - y_c[-1] / n_c[-1]
-    for k in ks:
-        if k == 0:
-            inc, nt, nc = 0.0, 0, 0
-        else:
-            nt, nc = int(n_t[k - 1]), int(n_c[k - 1])
-            inc = (y_t[k - 1] / nt - y_c[k - 1] / nc) * k if nt and nc else np.nan
-        rows.append({"share": k / len(y), "customers": int(k), "treated": nt, "control": nc,
-                     "incremental": inc, "random": overall * k})
-    return pd.DataFrame(rows)
+    depth, sums = _ranked_totals(y, treated, score)
+    n = int(depth[-1])
+    ks = np.unique(np.round(np.linspace(0, n, points + 1)).astype(int))
+    at = {name: np.interp(ks, depth, values) for name, values in sums.items()}
+    n_t, n_c, y_t, y_c = at["n_t"], at["n_c"], at["y_t"], at["y_c"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        incremental = np.where((n_t > 0) & (n_c > 0), (y_t / n_t - y_c / n_c) * ks, np.nan)
+        qini = y_t - np.where(n_c > 0, y_c * n_t / n_c, 0.0)
+    incremental[0] = 0.0
+    overall = sums["y_t"][-1] / sums["n_t"][-1] - sums["y_c"][-1] / sums["n_c"][-1]
+    return pd.DataFrame({"share": ks / n, "customers": ks, "treated": n_t, "control": n_c,
+                         "incremental": incremental, "random": overall * ks, "qini": qini})
 
 
-def qini_coefficient(curve: pd.DataFrame) -> float:
-    """Average gap between the model's uplift curve and random targeting.
+def _qini_area(depth: np.ndarray, sums: Mapping[str, np.ndarray]) -> tuple[float, float]:
+    """Area under the Qini curve (trapezoids between score steps) and under its random line."""
+    n_t, n_c, y_t, y_c = sums["n_t"], sums["n_c"], sums["y_t"], sums["y_c"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        qini = y_t - np.where(n_c > 0, y_c * n_t / n_c, 0.0)
+    return float(np.trapezoid(qini, depth)), float(qini[-1] * depth[-1] / 2)
 
-    The mean over all depths of (incremental - random), divided by the total
-    incremental responses of mailing everyone. 0 means no better than a
-    random order; positive means the ranking puts the persuadable customers
-    first. NaN when mailing everyone brings no extra responses.
+
+def qini_coefficient(y: object, treated: object, score: object) -> float:
+    """Qini coefficient of a ranking: its gain over random, as a share of the best possible gain.
+
+    The standard normalisation of Radcliffe (2007), the same as
+    scikit-uplift's ``qini_auc_score`` (with its default
+    ``negative_effect=True``):
+
+    ``(area under the model's Qini curve - area under the random line) /
+    (area under the perfect Qini curve - area under the random line)``.
+
+    The Qini curve at depth k is ``y_t - y_c n_t / n_c`` among the top k
+    customers (treated responses minus control responses scaled to the
+    number treated; ``y_t`` alone while the top k hold no control
+    customer), evaluated where the score changes and joined by straight
+    lines, so tied scores count as one block and the order of the input
+    rows does not matter. The random line runs from 0 to the curve's end
+    point. The perfect curve ranks treated responders first, control
+    responders last and everybody else in between. The result is at most 1
+    (the perfect ranking), 0 for a ranking no better than random, negative
+    for one worse than random.
+
+    Parameters
+    ----------
+    y : array-like of 0/1
+        Observed outcome.
+    treated : array-like of bool
+        True for customers who got the e-mail, False for control.
+    score : array-like of float
+        Predicted uplift.
+
+    Returns
+    -------
+    float
+        The coefficient; NaN when the perfect ranking is no better than
+        random (e.g. nobody responded).
     """
-    total = float(curve["incremental"].iloc[-1])
-    gap = (curve["incremental"] - curve["random"]).dropna()
-    if total <= 0 or gap.empty:
+    y_arr = np.asarray(y, float)
+    if not np.isin(y_arr, (0.0, 1.0)).all():
+        raise ParameterError("The Qini coefficient needs a 0/1 outcome; `y` holds other values.")
+    t = np.asarray(treated, bool)
+    model, base = _qini_area(*_ranked_totals(y_arr, t, score))
+    perfect, _ = _qini_area(*_ranked_totals(y_arr, t, y_arr * t - y_arr * ~t))
+    if perfect - base <= 0:
         return float("nan")
-    return float(np.trapezoid(gap, curve.loc[gap.index, "share"]) / total)
+    return (model - base) / (perfect - base)
 
 
 def uplift_by_decile(y: object, treated: object, score: object, groups: int = 10) -> pd.DataFrame:
     """Observed uplift in each group of customers ranked by predicted uplift.
+
+    Group g holds the customers whose rank (1 = highest predicted uplift)
+    lies in ``((g-1) n/groups, g n/groups]``; customers with the same score
+    share their average rank, so a tied block is never split.
 
     Returns
     -------
@@ -304,10 +373,10 @@ def uplift_by_decile(y: object, treated: object, score: object, groups: int = 10
     s = np.asarray(score, float)
     if not isinstance(groups, (int, np.integer)) or groups < 2 or groups > len(y):
         raise ParameterError(f"The 'groups' parameter must be an int between 2 and {len(y)}. Got {groups!r} instead.")
-    order = np.argsort(-s, kind="stable")
-    group = np.empty(len(y), dtype=int)
-    for g, idx in enumerate(np.array_split(order, groups), start=1):
-        group[idx] = g
+    # A block of tied scores stays together, in the group where its average rank falls,
+    # so the table does not depend on the order of the input rows.
+    ranks = stats.rankdata(-s, method="average")
+    group = np.clip(np.ceil(ranks * groups / len(y) - 1e-9).astype(int), 1, groups)
     frame = pd.DataFrame({"group": group, "y": y, "t": t, "s": s})
     rows = []
     for g, d in frame.groupby("group"):
