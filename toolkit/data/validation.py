@@ -7,14 +7,17 @@ the count and a few row numbers with their values.
 
 from __future__ import annotations
 
+import datetime
 import re
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from toolkit.data.formats import (NumberDecision, decide_dates, decide_file_numbers, decide_number_format,
+                                  parse_date_text, parse_number_text)
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, resolve_mapping
+from toolkit.data.options import split_options
 from toolkit.data.readers import SourceInfo
 from toolkit.errors import DataError, format_examples
 
@@ -22,69 +25,159 @@ __all__ = ["resolve_columns", "to_canonical", "parse_dates", "parse_numbers", "p
 
 NUMERIC_COLUMNS = ("amount", "quantity", "unit_price")
 TEXT_COLUMNS = ("order_id", "product_id", "product_name", "channel", "region")
-# thousands separators, blanks and currency signs, dropped before a number is read (the DuckDB
-# engine's SQL uses the same pattern)
+# The pattern the DuckDB engine (toolkit.rfm.sql_lines) strips from numbers until it reads them with
+# toolkit.data.formats.number_sql; the pandas core no longer uses it.
 NUMBER_NOISE = re.compile(r"[,\s¥￥$€£元]")
-# 2011年12月9日 (optionally followed by a time) -> 2011-12-09, the ISO form pandas infers
-_CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
-def _bad_value_error(info: SourceInfo, canonical: str, column: str, bad: pd.Series, expected: str) -> DataError:
-    rows = info.row_numbers(bad.index[:5])
-    return DataError(
-        f"column {column!r} (mapped to {canonical}) has {len(bad):,} value(s) that are not {expected}: "
-        f"rows {', '.join(map(str, rows))} hold {format_examples(bad.head(5).tolist())}"
-        + (" (row numbers count the header as row 1)" if info.row_offset == 2 else ""),
-        source=info.name,
-        column=column,
-        rows=rows,
-    )
+def _split_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The cells stored as numbers (float) and the cells stored as text (str) of one column.
+
+    Text files give text only; Parquet and database columns are typed; an
+    Excel column (read as objects) can mix numbers, dates and text.
+    """
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64"), values.iloc[:0].astype("string")
+    if values.dtype != object:
+        return values.iloc[:0].astype("float64"), values.astype("string")
+    is_number = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                           and not isinstance(v, (bool, np.bool_))).astype(bool)
+    return values[is_number].astype("float64"), values[~is_number].astype("string")
 
 
-def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str) -> pd.Series:
-    """Parse a date column; blanks stay missing, anything else must parse.
+def _number_text(numbers: pd.Series) -> pd.Series:
+    """Numbers as the text a spreadsheet shows: 40517 for 40517.0."""
+    whole = numbers == np.floor(numbers)
+    return pd.Series(np.where(whole, numbers.map(lambda v: f"{v:.0f}"), numbers.map(repr)), index=numbers.index,
+                     dtype="string").where(numbers.notna())
+
+
+def _check_finite(numbers: pd.Series, info: SourceInfo, canonical: str, column: str) -> None:
+    bad = numbers[np.isinf(numbers)]
+    if len(bad):
+        rows = info.row_numbers(bad.index[:5])
+        raise DataError(
+            f"column {column!r} (mapped to {canonical}) has {len(bad):,} value(s) that are not finite numbers: "
+            f"rows {', '.join(map(str, rows))} hold {format_examples(bad.head(5).tolist())}; blank them or fix them",
+            source=info.name, column=column, rows=rows,
+        )
+
+
+def _where(info: SourceInfo, canonical: str, column: str) -> dict:
+    return dict(source=info.name, column=column, canonical=canonical, row_offset=info.row_offset)
+
+
+def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str, *,
+                date_format: str | None = None, dayfirst: bool | None = None) -> pd.Series:
+    """Parse a date column read one way for the whole column; blanks stay missing, anything else must parse.
+
+    Cells stored as dates are taken as they are; numbers are Excel serial
+    dates; text is read as :func:`toolkit.data.formats.decide_dates`
+    decides. The decision is recorded in ``info.formats[canonical]``.
+
+    Parameters
+    ----------
+    values : Series
+        The column as read.
+    info : SourceInfo
+        Where it came from (name, row numbers); gets the decision.
+    canonical, column : str
+        The canonical name and the file's column name.
+    date_format : str, optional
+        An explicit ``strftime`` format (``--date-format``).
+    dayfirst : bool, optional
+        The order of numeric dates (``--dayfirst``).
+
+    Returns
+    -------
+    Series of datetime64[ns]
 
     Raises
     ------
     DataError
         Naming the column, how many values failed and a few of them.
     """
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values).astype("datetime64[ns]")
-    text = values.astype("string").str.strip()
-    text = text.mask(text == "")
-    if text.str.contains("年", regex=False).any():
-        text = text.str.replace(_CHINESE_DATE, lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d} ", regex=True).str.strip()
-    try:
-        with warnings.catch_warnings():
-            # an odd first value: pandas parses value by value, which the retry below also does
-            warnings.filterwarnings("ignore", message="Could not infer format", category=UserWarning)
-            parsed = pd.to_datetime(text, errors="coerce")
-    except (ValueError, TypeError):
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
-    failed = parsed.isna() & text.notna()
-    if failed.any() and failed.mean() < 1:
-        # a column in one format whose first value misled the inference
-        retry = pd.to_datetime(text, errors="coerce", format="mixed")
-        if (retry.isna() & text.notna()).sum() < failed.sum():
-            parsed, failed = retry, retry.isna() & text.notna()
-    if failed.any():
-        raise _bad_value_error(info, canonical, column, values[failed], "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)")
-    return parsed.astype("datetime64[ns]")
+        stamps, rest = values, values.iloc[:0]
+    elif values.dtype == object:
+        is_stamp = values.map(lambda v: isinstance(v, (datetime.date, np.datetime64))).astype(bool)
+        stamps, rest = values[is_stamp], values[~is_stamp]
+    else:
+        stamps, rest = values.iloc[:0], values
+    described = []
+    if len(stamps):
+        stamps = pd.to_datetime(stamps)
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_localize(None)
+        outside = stamps[stamps.notna() & ~stamps.dt.year.between(1678, 2261)]
+        if len(outside):
+            rows = info.row_numbers(outside.index[:5])
+            raise DataError(
+                f"column {column!r} (mapped to {canonical}) has {len(outside):,} date(s) outside the years 1678 to "
+                f"2261 that can be analysed: rows {', '.join(map(str, rows))} hold "
+                f"{format_examples([str(v) for v in outside.head(5)])}; blank them or fix them",
+                source=info.name, column=column, rows=rows,
+            )
+        out[stamps.index] = stamps.astype("datetime64[ns]")
+        described.append("stored as dates")
+    if len(rest):
+        numbers, text = _split_cells(rest)
+        if len(numbers):
+            text = pd.concat([text, _number_text(numbers)]).sort_index()
+        decision = decide_dates(text, date_format=date_format, dayfirst=dayfirst, **_where(info, canonical, column))
+        out[text.index] = parse_date_text(text, decision)
+        if text.notna().any():
+            described.append(decision.description)
+    info.formats[canonical] = "; ".join(described) or "no dates"
+    return out
 
 
-def parse_numbers(values: pd.Series, info: SourceInfo, canonical: str, column: str) -> pd.Series:
-    """Parse a numeric column, accepting thousands separators and currency signs."""
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype("float64")
-    text = values.astype("string").str.strip()
-    text = text.mask(text == "")
-    cleaned = text.str.replace(NUMBER_NOISE, "", regex=True)
-    parsed = pd.to_numeric(cleaned, errors="coerce")
-    failed = parsed.isna() & text.notna()
-    if failed.any():
-        raise _bad_value_error(info, canonical, column, values[failed], "numbers")
-    return parsed.astype("float64")
+def parse_numbers(values: pd.Series, info: SourceInfo, canonical: str, column: str, *,
+                  decision: NumberDecision | None = None, decimal: str | None = None) -> pd.Series:
+    """Parse a numeric column, its text read with one decimal mark, and record how.
+
+    Cells stored as numbers are taken as they are (an infinite one is an
+    error); text may carry thousands separators, blanks and currency signs,
+    and is read as :func:`toolkit.data.formats.decide_number_format`
+    decides (or as ``decision`` says). The decision is recorded in
+    ``info.formats[canonical]``.
+
+    Parameters
+    ----------
+    values : Series
+        The column as read.
+    info : SourceInfo
+        Where it came from; gets the decision.
+    canonical, column : str
+        The canonical name and the file's column name.
+    decision : NumberDecision, optional
+        Already decided (for the whole file, by :func:`to_canonical`).
+    decimal : {".", ","}, optional
+        The user's decimal mark, when ``decision`` is not given.
+
+    Returns
+    -------
+    Series of float64
+
+    Raises
+    ------
+    DataError
+        Values that are not numbers, that do not fit the decimal mark, or
+        that are infinite.
+    """
+    numbers, text = _split_cells(values)
+    _check_finite(numbers, info, canonical, column)
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    out[numbers.index] = numbers
+    described = ["stored as numbers"] if numbers.notna().any() else []
+    if len(text) and text.notna().any():
+        if decision is None:
+            decision = decide_number_format(text, given=decimal, **_where(info, canonical, column))
+        out[text.index] = parse_number_text(text, decision.decimal)
+        described.append(decision.description)
+    info.formats[canonical] = "; ".join(described) or "no numbers"
+    return out
 
 
 def parse_ids(values: pd.Series) -> pd.Series:
@@ -177,13 +270,19 @@ def to_canonical(frame: pd.DataFrame, info: SourceInfo, mapping: Mapping[str, st
     DataError
         Missing required columns or values that cannot be parsed.
     """
-    used = resolve_columns([str(c) for c in frame.columns], mapping, info.name)
+    columns, options = split_options(mapping)
+    used = resolve_columns([str(c) for c in frame.columns], columns, info.name)
     out = pd.DataFrame(index=frame.index)
     out["customer_id"] = parse_ids(frame[used["customer_id"]])
-    out["order_date"] = parse_dates(frame[used["order_date"]], info, "order_date", used["order_date"])
-    for canonical in NUMERIC_COLUMNS:
-        if canonical in used:
-            out[canonical] = parse_numbers(frame[used[canonical]], info, canonical, used[canonical])
+    out["order_date"] = parse_dates(frame[used["order_date"]], info, "order_date", used["order_date"],
+                                    date_format=options.date_format, dayfirst=options.dayfirst)
+    numeric = [c for c in NUMERIC_COLUMNS if c in used]
+    texts = {c: _split_cells(frame[used[c]])[1] for c in numeric}
+    decisions = decide_file_numbers({c: t for c, t in texts.items() if t.notna().any()}, source=info.name,
+                                    columns=used, given=options.decimal, row_offset=info.row_offset)
+    for canonical in numeric:
+        out[canonical] = parse_numbers(frame[used[canonical]], info, canonical, used[canonical],
+                                       decision=decisions.get(canonical))
     if "amount" not in out:
         out["amount"] = out["quantity"] * out["unit_price"]
     for canonical in TEXT_COLUMNS:
