@@ -17,7 +17,7 @@ from toolkit.value.clv import customer_lifetime_value, forecast_customers
 from toolkit.value.cohorts import cohort_table, customer_cohorts, retention_matrix
 from toolkit.value.gammagamma import expected_spend, fit_gamma_gamma, spend_frequency_correlation
 from toolkit.value.historic import gini, historic_value, lorenz_curve, top_share
-from toolkit.value.holdout import frequency_fit, frequency_groups, holdout_check
+from toolkit.value.holdout import CalibrationFit, fit_calibration, frequency_fit, frequency_groups, holdout_check
 from toolkit.value.summary import (
     CalibrationSplit,
     calibration_holdout_split,
@@ -52,6 +52,8 @@ __all__ = [
     "frequency_fit",
     "frequency_groups",
     "holdout_check",
+    "CalibrationFit",
+    "fit_calibration",
     "value_tiers",
     "tier_summary",
     "tier_segment_table",

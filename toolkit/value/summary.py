@@ -13,8 +13,11 @@ From a frame of canonical transactions (``customer_id``, ``order_date``,
 
 in the chosen time unit: ``"D"`` (days; purchases counted per calendar day)
 or ``"W"`` (weeks; purchases counted per calendar week starting on Monday,
-times in whole weeks). These are the conventions of Fader, Hardie and Lee
-(2005) and of the ``lifetimes`` package. The end of the observation period
+times in whole weeks). These are the conventions of the ``lifetimes``
+package. ``time_scale`` measures the times in another unit than the
+purchase period: Fader, Hardie and Lee (2005) count CDNOW purchases per day
+and measure times in weeks (``time_unit="D", time_scale="W"``: a recency of
+10 days is 10/7 weeks). The end of the observation period
 is a day that is *included*: a customer whose first purchase falls on that
 day has ``T = 0``.
 """
@@ -58,6 +61,15 @@ def _period_start(days: pd.Series, time_unit: str) -> pd.Series:
     if time_unit == "W":
         return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     return days
+
+
+def _scale(time_unit: str, time_scale: str | None) -> str:
+    """The unit of the times: ``time_scale`` when given, else the purchase period."""
+    check_choice("time_unit", time_unit, list(TIME_UNITS))
+    if time_scale is None:
+        return time_unit
+    check_choice("time_scale", time_scale, list(TIME_UNITS))
+    return time_scale
 
 
 def _check_transactions(
@@ -157,6 +169,7 @@ def customer_summary(
     customer_col: str = "customer_id",
     date_col: str = "order_date",
     amount_col: str = "amount",
+    time_scale: str | None = None,
 ) -> pd.DataFrame:
     """Summarise transactions into frequency, recency, T and monetary value.
 
@@ -173,6 +186,9 @@ def customer_summary(
         Purchase period and unit of ``recency`` and ``T``.
     customer_col, date_col, amount_col : str
         Names of the columns, when they differ from the canonical ones.
+    time_scale : {"D", "W"}, optional
+        Unit of ``recency`` and ``T`` when it differs from the purchase
+        period (default: ``time_unit``).
 
     Returns
     -------
@@ -191,7 +207,7 @@ def customer_summary(
         A bad ``time_unit`` or ``observation_end``, or transactions after
         ``observation_end``.
     """
-    check_choice("time_unit", time_unit, list(TIME_UNITS))
+    scale = _scale(time_unit, time_scale)
     end = _to_day(observation_end, "observation_end")
     frame = _check_transactions(transactions, customer_col, date_col, amount_col)
     late = frame[date_col] > end
@@ -203,7 +219,7 @@ def customer_summary(
         )
     periods = _periods(frame, time_unit, customer_col, date_col, amount_col)
     end_period = _period_start(pd.Series([end]), time_unit).iloc[0]
-    return _summarise(periods, end_period, TIME_UNITS[time_unit])
+    return _summarise(periods, end_period, TIME_UNITS[scale])
 
 
 @dataclass(frozen=True)
@@ -221,9 +237,9 @@ class CalibrationSplit:
     calibration_end, observation_end : Timestamp
         Last day of the calibration and of the holdout period (both included).
     holdout_length : float
-        Length of the holdout period in ``time_unit``.
+        Length of the holdout period in ``time_scale``.
     time_unit : str
-        ``"D"`` or ``"W"``.
+        Purchase period, ``"D"`` or ``"W"``.
     new_in_holdout : int
         Customers whose first purchase falls in the holdout. The model has
         not seen them, so they are not part of the check; they are counted
@@ -236,6 +252,11 @@ class CalibrationSplit:
     holdout_length: float
     time_unit: str
     new_in_holdout: int
+    time_scale: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.time_scale:
+            object.__setattr__(self, "time_scale", self.time_unit)
 
 
 def calibration_holdout_split(
@@ -247,6 +268,7 @@ def calibration_holdout_split(
     customer_col: str = "customer_id",
     date_col: str = "order_date",
     amount_col: str = "amount",
+    time_scale: str | None = None,
 ) -> CalibrationSplit:
     """Split transactions into a calibration period and a holdout period.
 
@@ -263,6 +285,11 @@ def calibration_holdout_split(
         Purchase period and unit of time.
     customer_col, date_col, amount_col : str
         Names of the columns, when they differ from the canonical ones.
+    time_scale : {"D", "W"}, optional
+        Unit of recency, T and the holdout length when it differs from the
+        purchase period (default: ``time_unit``); the CDNOW fits of Fader,
+        Hardie and Lee count purchases per day (``time_unit="D"``) and
+        measure time in weeks (``time_scale="W"``).
 
     Returns
     -------
@@ -276,7 +303,7 @@ def calibration_holdout_split(
         customer bought before ``calibration_end``, or when the holdout is
         shorter than one time unit.
     """
-    check_choice("time_unit", time_unit, list(TIME_UNITS))
+    scale = _scale(time_unit, time_scale)
     cal_end = _to_day(calibration_end, "calibration_end")
     obs_end = _to_day(observation_end, "observation_end")
     frame = _check_transactions(transactions, customer_col, date_col, amount_col)
@@ -289,8 +316,7 @@ def calibration_holdout_split(
     unit_days = TIME_UNITS[time_unit]
     cal_period = _period_start(pd.Series([cal_end]), time_unit).iloc[0]
     obs_period = _period_start(pd.Series([obs_end]), time_unit).iloc[0]
-    holdout_length = (obs_period - cal_period) / pd.Timedelta(days=unit_days)
-    if holdout_length < 1:
+    if (obs_period - cal_period) / pd.Timedelta(days=unit_days) < 1:
         raise ParameterError(
             f"The 'calibration_end' parameter must be at least one {'day' if time_unit == 'D' else 'week'} "
             f"before the end of the data ({obs_end.date()}). Got {cal_end.date()} instead."
@@ -303,7 +329,9 @@ def calibration_holdout_split(
         )
     # Split on the dates first, so that the calibration never sees a later purchase (with
     # weeks, the week holding calibration_end is cut in two, as in the lifetimes package).
-    cal = _summarise(_periods(frame.loc[in_cal], time_unit, customer_col, date_col, amount_col), cal_period, unit_days)
+    scale_days = TIME_UNITS[scale]
+    holdout_length = (obs_period - cal_period) / pd.Timedelta(days=scale_days)
+    cal = _summarise(_periods(frame.loc[in_cal], time_unit, customer_col, date_col, amount_col), cal_period, scale_days)
     hold = _periods(frame.loc[~in_cal], time_unit, customer_col, date_col, amount_col)
     hold_grouped = hold.groupby("customer_id")
     cal["frequency_holdout"] = hold_grouped.size().reindex(cal.index).fillna(0).astype(int)
@@ -316,6 +344,7 @@ def calibration_holdout_split(
         holdout_length=float(holdout_length),
         time_unit=time_unit,
         new_in_holdout=new_in_holdout,
+        time_scale=scale,
     )
 
 
