@@ -237,7 +237,7 @@ def decide_number_format(
     values, weights = _distinct(text, counts)
     cleaned = _clean_numbers(values)
     where = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
-    fits = {mark: _fits(cleaned, mark) for mark in (".", ",")}
+    fits = {mark: _number_values(values, mark).notna() for mark in (".", ",")}
     hint = ("numbers are written like 1234.5, 1,234.50, 2,95 or 2.950,00, one style per column "
             "(say which with --decimal . or --decimal ,)")
     if given is not None:
