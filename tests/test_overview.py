@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from toolkit.data.profile import monthly_revenue, overview_figures, top_items
+from toolkit.data.profile import customer_counts, monthly_revenue, overview_figures, top_items
+from toolkit.data.transactions import load_transactions, read_canonical
 from toolkit.report.runner import run_notebook
 
 
@@ -29,10 +30,38 @@ def test_profile_functions_on_a_hand_made_table():
     assert regions["customers"].tolist() == [2, 1]
 
 
+def test_customer_counts_on_a_hand_made_file(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "Customer,Date,Qty,Price\n"
+        "a,2024-01-05,2,3.5\n"
+        "a,2024-01-09,1,3.5\n"
+        "b,2024-01-06,-1,3.5\n"     # b only returned something: in the file, not analysed
+        "c,2024-01-07,1,0\n"        # c only got a free sample: in the file, not analysed
+        ",2024-01-08,4,2.0\n"       # no customer id: not a customer
+        "d,2024-01-08,1,9.0\n",
+        encoding="utf-8",
+    )
+    mapping = {"customer_id": "Customer", "order_date": "Date", "quantity": "Qty", "unit_price": "Price"}
+    counts = customer_counts(read_canonical(str(path), mapping).canonical,
+                             load_transactions(str(path), mapping).transactions)
+    assert counts == {"customers_in_file": 4, "customers_analysed": 2, "customers_left_out": 2}
+
+
+def test_online_retail_holds_the_published_4372_customers():
+    # the published figure counts every customer id in the file, before any cleaning
+    data = load_transactions()
+    counts = customer_counts(read_canonical().canonical, data.transactions)
+    assert counts["customers_in_file"] == 4_372
+    assert counts["customers_analysed"] == data.transactions["customer_id"].nunique()
+    assert counts["customers_in_file"] - counts["customers_left_out"] == counts["customers_analysed"]
+
+
 def test_bundled_report_figures(built_reports, online_retail_raw):
     summary = json.loads((built_reports / "en" / "data_overview" / "summary.json").read_text(encoding="utf-8"))
     m = summary["metrics"]
     assert (m["rows_read"], m["rows_analysed"], m["customers"], m["orders"]) == (541_909, 392_692, 4_338, 18_532)
+    assert (m["customers_in_file"], m["customers_analysed"]) == (4_372, m["customers"])
     assert m["peak_month"] == "2011-11"
     assert m["top_region"] == "United Kingdom"
     assert summary["provenance"]["sha256"] == "fef164664c2eac99c0917000100db9a19e4c01d14012ee9f06b34b810bd3fa3e"
