@@ -17,7 +17,7 @@ from toolkit.data.formats import (
     parse_date_text,
     parse_number_text,
 )
-from toolkit.errors import DataError
+from toolkit.errors import DataError, ParameterError
 
 WHERE = dict(source="sales.csv", column="Price", canonical="unit_price")
 
@@ -154,9 +154,9 @@ def test_number_sql_agrees_with_pandas_value_for_value(mark):
 
 def test_number_sql_reads_the_issues_examples():
     con = duckdb.connect()
-    rows = con.execute(f"SELECT {number_sql(chr(39) + '2,95' + chr(39), ',')}, {number_sql(chr(39) + '2.950,00' + chr(39), ',')}, "
-                       f"{number_sql(chr(39) + '1,234.50' + chr(39), '.')}, {number_sql(chr(39) + 'inf' + chr(39), '.')}").fetchone()
-    assert rows == (2.95, 2950.0, 1234.5, None)
+    sql = ", ".join(number_sql(f"'{text}'", mark) for text, mark in [("2,95", ","), ("2.950,00", ","),
+                                                                  ("1,234.50", "."), ("inf", ".")])
+    assert con.execute(f"SELECT {sql}").fetchone() == (2.95, 2950.0, 1234.5, None)
     con.close()
 
 
@@ -246,7 +246,8 @@ def test_excel_serial_text_column():
     decision, parsed = dates("40517", "40517.75", "40887")
     assert decision.serial
     assert parsed == [pd.Timestamp("2010-12-05"), pd.Timestamp("2010-12-05 18:00"), pd.Timestamp("2011-12-10")]
-    assert decision.description == "Excel serial numbers, 1900 date system (40517 = 2010-12-05), decided from the values"
+    assert decision.description == ("Excel serial numbers, 1900 date system (40517 = 2010-12-05), "
+                                    "decided from the values")
 
 
 def test_numbers_are_dates_only_when_all_are_serials():
@@ -282,3 +283,8 @@ def test_date_decision_from_distinct_values_matches_the_whole_column():
     assert a == b
     assert parse_date_text(whole, a).tolist()[:3] == [pd.Timestamp("2011-04-03")] * 2 + [pd.Timestamp("2011-12-31")]
     assert pd.isna(parse_date_text(whole, a).iloc[3])
+
+
+def test_a_date_format_python_cannot_read_is_a_parameter_error():
+    with pytest.raises(ParameterError, match="The date format '%d/%m/%Y %Q' is not one Python can read"):
+        dates("03/04/2011", date_format="%d/%m/%Y %Q")

@@ -32,20 +32,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, format_examples
+from toolkit.errors import DataError, ParameterError, format_examples
 
 __all__ = [
     "BLANKS",
     "NUMBER_NOISE",
+    "OUT_OF_RANGE",
     "SERIAL_RANGE",
+    "YEAR_RANGE",
     "DateDecision",
     "NumberDecision",
+    "bad_values_error",
     "blank_sql",
     "decide_dates",
     "decide_decimal",
     "decide_file_numbers",
     "decide_number_format",
     "excel_serial_dates",
+    "in_year_range",
     "number_sql",
     "parse_date_text",
     "parse_number_text",
@@ -106,20 +110,41 @@ def _label(column: str, canonical: str | None) -> str:
     return f"column {column!r}" + (f" (mapped to {canonical})" if canonical else "")
 
 
-def _value_error(message: str, bad: pd.Series, counts: pd.Series, *, source: str, column: str,
-                 canonical: str | None, row_offset: int, fix: str = "") -> DataError:
-    """A DataError for some bad values: how many rows, the first few rows and their values."""
+def bad_values_error(message: str, bad: pd.Series, *, source: str, column: str, canonical: str | None = None,
+                     row_offset: int = 2, counts: pd.Series | None = None, fix: str = "") -> DataError:
+    """The DataError for values of a column that cannot be used.
+
+    Parameters
+    ----------
+    message : str
+        What the values are not, e.g. ``"are not numbers"``.
+    bad : Series
+        The offending values (or distinct values), indexed by row position
+        in file order; the first five are shown.
+    source, column, canonical, row_offset
+        As for :func:`decide_number_format`.
+    counts : Series of int, optional
+        Rows holding each entry of ``bad`` (default 1 each).
+    fix : str, optional
+        How to fix it, appended after "; ".
+
+    Returns
+    -------
+    DataError
+        "column 'Price' (mapped to unit_price) has 2 value(s) that are not
+        numbers: rows 3, 7 hold 'inf', 'x'; ..."
+    """
     rows = _rows(bad.index[:5], row_offset)
-    n = int(counts.reindex(bad.index).sum())
+    n = len(bad) if counts is None else int(counts.reindex(bad.index).sum())
     text = (f"{_label(column, canonical)} has {n:,} value(s) that {message}: "
             f"rows {', '.join(map(str, rows))} hold {format_examples(bad.head(5).tolist())}"
             + (" (row numbers count the header as row 1)" if row_offset == 2 else ""))
     return DataError(text + (f"; {fix}" if fix else ""), source=source, column=column, rows=rows)
 
 
-def _example(values: pd.Series) -> str:
-    """The first value and its row, for a message: '31/12/2011' (row 5)."""
-    return repr(str(values.iloc[0]))
+def _first(values: pd.Series) -> str:
+    """The first value (in file order), for a description or message."""
+    return str(values.iloc[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,18 +271,18 @@ def decide_number_format(
             other = "," if given == "." else "."
             fix = (f"they read as numbers with a {_MARK_NAME[other]}: give --decimal {other} or leave --decimal out"
                    if fits[other][~fits[given]].all() else hint)
-            raise _value_error(f"are not numbers with the {_MARK_NAME[given]} given with --decimal {given}",
-                               bad, weights, fix=fix, **where)
+            raise bad_values_error(f"are not numbers with the {_MARK_NAME[given]} given with --decimal {given}",
+                                   bad, counts=weights, fix=fix, **where)
         return NumberDecision(given, f"{_MARK_NAME[given]}, given with --decimal {given}", "given")
     bad = values[~fits["."] & ~fits[","]]
     if len(bad):
-        raise _value_error("are not numbers", bad, weights, fix=hint, **where)
+        raise bad_values_error("are not numbers", bad, counts=weights, fix=hint, **where)
     only = {".": values[fits["."] & ~fits[","]], ",": values[fits[","] & ~fits["."]]}
     if len(only["."]) and len(only[","]):
         rows = _rows(pd.Index([only[","].index[0], only["."].index[0]]), row_offset)
         raise DataError(
-            f"{_label(column, canonical)} mixes decimal commas ({_example(only[','])}, row {rows[0]}) and decimal "
-            f"points ({_example(only['.'])}, row {rows[1]}); write the column in one style, or give --decimal , "
+            f"{_label(column, canonical)} mixes decimal commas ({_first(only[','])!r}, row {rows[0]}) and decimal "
+            f"points ({_first(only['.'])!r}, row {rows[1]}); write the column in one style, or give --decimal , "
             "or --decimal . to say which is meant (values of the other style are then refused)",
             source=source, column=column, rows=rows,
         )
@@ -265,7 +290,7 @@ def decide_number_format(
         if len(only[mark]):
             return NumberDecision(
                 mark,
-                f"{_MARK_NAME[mark]}{_thousands_phrase(mark, values)} ({_example(only[mark])[1:-1]}), "
+                f"{_MARK_NAME[mark]}{_thousands_phrase(mark, values)} ({_first(only[mark])}), "
                 "decided from the values",
                 "values",
             )
@@ -273,7 +298,7 @@ def decide_number_format(
     if not len(marked):
         return NumberDecision(".", "whole numbers without separators", "none")
     mark = prefer or "."
-    example = _example(marked)[1:-1]
+    example = _first(marked)
     reading = parse_number_text(marked.head(1), mark).iloc[0]
     other = "," if mark == "." else "."
     why = "the file's other numbers" if prefer else "the usual reading when no value shows the mark"
@@ -418,7 +443,8 @@ def blank_sql(expr: str) -> str:
 # Excel's 1900 date system: serials in this range are read as dates (1954-10-03 to 2119-01-10)
 SERIAL_RANGE = (20_000, 80_000)
 # pandas' nanosecond timestamps hold these years fully
-_YEARS = (1678, 2261)
+YEAR_RANGE = (1678, 2261)
+OUT_OF_RANGE = f"are dates outside the years {YEAR_RANGE[0]} to {YEAR_RANGE[1]} that can be analysed"
 
 _MONTHS = {name: i + 1 for i, names in enumerate([
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -441,8 +467,8 @@ _KINDS: dict[str, tuple[re.Pattern[str], str]] = {
     "compact": (re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"), "yyyymmdd"),
     "chinese": (re.compile(r"(?P<y>[0-9]{4})\s*年\s*(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _time(r"\s*")),
                 "年月日"),
-    "day_name": (re.compile(r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[ -](?P<n>[A-Za-z]{3,9})\.?,?[ -](?P<y>[0-9]{4}|[0-9]{2})"
-                            + _T), "day month-name year"),
+    "day_name": (re.compile(r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[ -](?P<n>[A-Za-z]{3,9})\.?,?[ -]"
+                            r"(?P<y>[0-9]{4}|[0-9]{2})" + _T), "day month-name year"),
     "name_day": (re.compile(r"(?P<n>[A-Za-z]{3,9})\.? (?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y>[0-9]{4})" + _T),
                  "month-name day year"),
 }
@@ -563,9 +589,9 @@ def _parse(values: pd.Series, decision: DateDecision) -> pd.Series:
     return _build(_components(values, decision.dayfirst))
 
 
-def _in_range(stamps: pd.Series) -> pd.Series:
-    years = stamps.dt.year
-    return years.between(*_YEARS)
+def in_year_range(stamps: pd.Series) -> pd.Series:
+    """Whether each timestamp's year is one pandas' nanosecond timestamps hold (NaT: False)."""
+    return stamps.dt.year.between(*YEAR_RANGE)
 
 
 def parse_date_text(text: pd.Series, decision: DateDecision) -> pd.Series:
@@ -584,7 +610,7 @@ def parse_date_text(text: pd.Series, decision: DateDecision) -> pd.Series:
     """
     def convert(values: pd.Series) -> pd.Series:
         parsed = _parse(values, decision)
-        return parsed.where(_in_range(parsed)).astype("datetime64[ns]")
+        return parsed.where(in_year_range(parsed)).astype("datetime64[ns]")
 
     return _per_distinct(text, convert, "datetime64[ns]")
 
@@ -593,9 +619,53 @@ def _describe_kinds(values: pd.Series, kinds: pd.Series, numeric: str | None) ->
     """One phrase per kind of date in the column, in file order; ``numeric`` describes numeric dates."""
     parts = []
     for kind in dict.fromkeys(kinds.dropna()):
-        example = _example(values[kinds == kind])[1:-1]
+        example = _first(values[kinds == kind])
         parts.append(numeric if kind == "numeric" else f"{_KINDS[kind][1]} ({example})")
     return parts
+
+
+def _numeric_order(values: pd.Series, matched: pd.DataFrame, dayfirst: bool | None,
+                   where: dict) -> tuple[bool, str]:
+    """The order of the numeric dates (a/b/yyyy) of a column, and the phrase describing it.
+
+    Raises
+    ------
+    DataError
+        Values proving both orders, or none proving either (unless
+        ``dayfirst`` is given).
+    """
+    a, b = pd.to_numeric(matched["a"]), pd.to_numeric(matched["b"])
+    label, row_offset = _label(where["column"], where["canonical"]), where["row_offset"]
+    error = dict(source=where["source"], column=where["column"])
+    if dayfirst is not None:
+        how = f"given with --dayfirst {'yes' if dayfirst else 'no'}"
+    else:
+        day_proof, month_proof = values[(a > 12) & (b <= 12)], values[(b > 12) & (a <= 12)]
+        if len(day_proof) and len(month_proof):
+            rows = _rows(pd.Index([day_proof.index[0], month_proof.index[0]]), row_offset)
+            raise DataError(
+                f"{label} mixes day/month/year dates ({_first(day_proof)!r}, row {rows[0]}) and month/day/year "
+                f"dates ({_first(month_proof)!r}, row {rows[1]}); write the column in one order, or say which is "
+                "meant with --date-format %d/%m/%Y or --date-format %m/%d/%Y (values in the other order are then "
+                "refused)", rows=rows, **error)
+        if len(day_proof) or len(month_proof):
+            dayfirst = bool(len(day_proof))
+            proof = day_proof if dayfirst else month_proof
+            part = (a if dayfirst else b)[proof.index[0]]
+            how = f"decided from the values ({_first(proof)}: {part} cannot be a month)"
+        elif (a == b).all():
+            dayfirst, how = True, "either order (day and month are equal in every value)"
+        else:
+            shown = values[a != b]
+            rows = _rows(shown.index[:3], row_offset)
+            raise DataError(
+                f"{label} holds dates such as {format_examples(shown.head(3).tolist(), 3)} (rows "
+                f"{', '.join(map(str, rows))}) that read both as day/month/year and as month/day/year, and no value "
+                "decides; say which with --date-format %d/%m/%Y (or %m/%d/%Y), or --dayfirst yes|no",
+                rows=rows, **error)
+    sep = matched["s"].iloc[0]
+    order = f"day/month/year (%d{sep}%m{sep}%Y)" if dayfirst else f"month/day/year (%m{sep}%d{sep}%Y)"
+    return dayfirst, f"{order}, {how}"
 
 
 def decide_dates(
@@ -655,7 +725,13 @@ def decide_dates(
     where = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
     if date_format:
         decision = DateDecision(f"{date_format}, given with --date-format", date_format=date_format)
-        _check_dates(values, weights, decision, where, f"do not fit the date format {date_format} given with --date-format",
+        try:
+            _parse(values.head(1), decision)
+        except ValueError as exc:
+            raise ParameterError(f"The date format {date_format!r} is not one Python can read ({exc}); write it "
+                                 "like %d/%m/%Y or %m/%d/%Y %H:%M.") from None
+        _check_dates(values, weights, decision, where,
+                     f"do not fit the date format {date_format} given with --date-format",
                      "fix them, or give the format they are written in")
         return decision
     numbers = values.str.fullmatch(_SERIAL.pattern).fillna(False).astype(bool)
@@ -671,39 +747,7 @@ def decide_dates(
     kinds = matched["kind"]
     order = None
     if (kinds == "numeric").any():
-        numeric = matched[kinds == "numeric"]
-        a, b = pd.to_numeric(numeric["a"]), pd.to_numeric(numeric["b"])
-        if dayfirst is None:
-            day_proof, month_proof = values[numeric.index][(a > 12) & (b <= 12)], values[numeric.index][(b > 12) & (a <= 12)]
-            if len(day_proof) and len(month_proof):
-                rows = _rows(pd.Index([day_proof.index[0], month_proof.index[0]]), row_offset)
-                raise DataError(
-                    f"{_label(column, canonical)} mixes day/month/year dates ({_example(day_proof)}, row {rows[0]}) "
-                    f"and month/day/year dates ({_example(month_proof)}, row {rows[1]}); write the column in one order, "
-                    "or say which is meant with --date-format %d/%m/%Y or --date-format %m/%d/%Y (values in the "
-                    "other order are then refused)",
-                    source=source, column=column, rows=rows,
-                )
-            if len(day_proof) or len(month_proof):
-                dayfirst = bool(len(day_proof))
-                proof = day_proof if dayfirst else month_proof
-                part = (a if dayfirst else b)[proof.index[0]]
-                how = f"decided from the values ({proof.iloc[0]}: {part} cannot be a month)"
-            elif (a == b).all():
-                dayfirst, how = True, "either order (day and month are equal in every value)"
-            else:
-                shown = values[numeric.index][a != b]
-                rows = _rows(shown.index[:3], row_offset)
-                raise DataError(
-                    f"{_label(column, canonical)} holds dates such as {format_examples(shown.head(3).tolist(), 3)} "
-                    f"(rows {', '.join(map(str, rows))}) that read both as day/month/year and as month/day/year, and no "
-                    "value decides; say which with --date-format %d/%m/%Y (or %m/%d/%Y), or --dayfirst yes|no",
-                    source=source, column=column, rows=rows,
-                )
-        else:
-            how = f"given with --dayfirst {'yes' if dayfirst else 'no'}"
-        sep = numeric["s"].iloc[0]
-        order = (f"day/month/year (%d{sep}%m{sep}%Y)" if dayfirst else f"month/day/year (%m{sep}%d{sep}%Y)") + f", {how}"
+        dayfirst, order = _numeric_order(values[kinds == "numeric"], matched[kinds == "numeric"], dayfirst, where)
     decision = DateDecision("; ".join(_describe_kinds(values, kinds, order)) or "no dates", dayfirst=dayfirst)
     fix = "dates are read as e.g. 2011-12-09, 2011/12/09 12:50, 09/12/2011, 9 Dec 2011 or 2011年12月9日"
     if numbers.any():
@@ -718,8 +762,7 @@ def _check_dates(values: pd.Series, weights: pd.Series, decision: DateDecision, 
     parsed = _parse(values, decision)
     bad = values[parsed.isna().to_numpy()]
     if len(bad):
-        raise _value_error(message, bad, weights, fix=fix, **where)
-    outside = values[~_in_range(parsed).to_numpy()]
+        raise bad_values_error(message, bad, counts=weights, fix=fix, **where)
+    outside = values[~in_year_range(parsed).to_numpy()]
     if len(outside):
-        raise _value_error(f"are dates outside the years {_YEARS[0]} to {_YEARS[1]} that can be analysed",
-                           outside, weights, fix="blank them or fix them", **where)
+        raise bad_values_error(OUT_OF_RANGE, outside, counts=weights, fix="blank them or fix them", **where)

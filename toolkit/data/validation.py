@@ -14,12 +14,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from toolkit.data.formats import (NumberDecision, decide_dates, decide_file_numbers, decide_number_format,
-                                  parse_date_text, parse_number_text)
+from toolkit.data.formats import (OUT_OF_RANGE, NumberDecision, bad_values_error, decide_dates, decide_file_numbers,
+                                  decide_number_format, in_year_range, parse_date_text, parse_number_text)
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, resolve_mapping
 from toolkit.data.options import split_options
 from toolkit.data.readers import SourceInfo
-from toolkit.errors import DataError, format_examples
+from toolkit.errors import DataError
 
 __all__ = ["resolve_columns", "to_canonical", "parse_dates", "parse_numbers", "parse_ids"]
 
@@ -55,12 +55,8 @@ def _number_text(numbers: pd.Series) -> pd.Series:
 def _check_finite(numbers: pd.Series, info: SourceInfo, canonical: str, column: str) -> None:
     bad = numbers[np.isinf(numbers)]
     if len(bad):
-        rows = info.row_numbers(bad.index[:5])
-        raise DataError(
-            f"column {column!r} (mapped to {canonical}) has {len(bad):,} value(s) that are not finite numbers: "
-            f"rows {', '.join(map(str, rows))} hold {format_examples(bad.head(5).tolist())}; blank them or fix them",
-            source=info.name, column=column, rows=rows,
-        )
+        raise bad_values_error("are not finite numbers", bad, fix="blank them or fix them",
+                               **_where(info, canonical, column))
 
 
 def _where(info: SourceInfo, canonical: str, column: str) -> dict:
@@ -110,15 +106,10 @@ def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str
         stamps = pd.to_datetime(stamps)
         if getattr(stamps.dt, "tz", None) is not None:
             stamps = stamps.dt.tz_localize(None)
-        outside = stamps[stamps.notna() & ~stamps.dt.year.between(1678, 2261)]
+        outside = stamps[stamps.notna() & ~in_year_range(stamps)]
         if len(outside):
-            rows = info.row_numbers(outside.index[:5])
-            raise DataError(
-                f"column {column!r} (mapped to {canonical}) has {len(outside):,} date(s) outside the years 1678 to "
-                f"2261 that can be analysed: rows {', '.join(map(str, rows))} hold "
-                f"{format_examples([str(v) for v in outside.head(5)])}; blank them or fix them",
-                source=info.name, column=column, rows=rows,
-            )
+            raise bad_values_error(OUT_OF_RANGE, outside.astype(str), fix="blank them or fix them",
+                                   **_where(info, canonical, column))
         out[stamps.index] = stamps.astype("datetime64[ns]")
         described.append("stored as dates")
     if len(rest):
@@ -243,7 +234,8 @@ def resolve_columns(available: list[str], mapping: Mapping[str, str] | None, sou
     return used
 
 
-def to_canonical(frame: pd.DataFrame, info: SourceInfo, mapping: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def to_canonical(frame: pd.DataFrame, info: SourceInfo,
+                 mapping: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Validate a raw table and return it with canonical columns.
 
     Parameters
