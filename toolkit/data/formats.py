@@ -26,7 +26,7 @@ decisions, descriptions and messages as a caller passing the whole column.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,7 +93,7 @@ def _distinct(text: pd.Series, counts: pd.Series | None) -> tuple[pd.Series, pd.
     return values, pd.Series(grouped["n"].to_numpy().astype("int64"), index=values.index)
 
 
-def _per_distinct(text: pd.Series, convert, dtype: str) -> pd.Series:
+def _per_distinct(text: pd.Series, convert: Callable[[pd.Series], pd.Series], dtype: str) -> pd.Series:
     """Apply ``convert`` (a function of a Series of stripped distinct values) once per distinct value."""
     codes, uniques = pd.factorize(_strip(text))
     converted = np.asarray(convert(pd.Series(uniques, dtype="string")), dtype=dtype)
@@ -396,6 +396,7 @@ def parse_number_text(text: pd.Series, decimal: str) -> pd.Series:
 
 
 def _number_values(text: pd.Series, decimal: str) -> pd.Series:
+    """Each value read with decimal mark ``decimal`` (NaN where it does not fit or is not finite)."""
     cleaned = _clean_numbers(text)
     good = _fits(cleaned, decimal)
     plain = cleaned.where(good)
