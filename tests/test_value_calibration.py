@@ -10,7 +10,13 @@ import pytest
 
 from toolkit.errors import ParameterError
 from toolkit.value import bgnbd, calibration_holdout_split, customer_summary, fit_calibration, gammagamma
-from toolkit.value.cdnow import CALIBRATION_END, OBSERVATION_END, load_cdnow_transactions
+from toolkit.value.cdnow import (
+    CALIBRATION_END,
+    OBSERVATION_END,
+    benchmark_split,
+    compare_with_published,
+    load_cdnow_transactions,
+)
 
 
 @pytest.fixture()
@@ -78,6 +84,7 @@ def cdnow_fit():
     # Fader, Hardie and Lee count purchases per day and measure time in weeks
     split = calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END,
                                       time_unit="D", time_scale="W")
+    pd.testing.assert_frame_equal(benchmark_split().summary, split.summary)
     return fit_calibration(split)
 
 
@@ -94,9 +101,19 @@ def test_cdnow_fit_from_raw_purchases_reproduces_fader_hardie_lee_2005(cdnow_fit
     table = cdnow_fit.parameters()
     assert list(table["parameter"]) == ["r", "alpha", "a", "b", "p", "q", "gamma"]
     assert list(table.columns) == ["model", "parameter", "estimate", "se", "ci_low", "ci_high"]
+    compared = compare_with_published(cdnow_fit)
+    assert compared["published"].tolist() == [0.243, 4.414, 0.793, 2.426, 6.25, 3.74, 15.44]
+    assert compared["agrees"].all()
     record = cdnow_fit.record()
     assert record["calibration_end"] == "1997-09-30" and record["time_scale"] == "W"
     assert record["bgnbd"]["se"] == bg.se and record["gamma_gamma"]["log_likelihood"] == gg.log_likelihood
+
+
+def test_a_different_estimate_is_flagged(cdnow_fit):
+    # a fit in days (alpha per day, 7 times the weekly value) cannot agree on alpha
+    daily = fit_calibration(calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END))
+    compared = compare_with_published(daily).set_index("parameter")
+    assert not compared.loc["alpha", "agrees"] and compared.loc["r", "agrees"]
 
 
 def _numerical_se(loglik, theta: np.ndarray, rel: float = 1e-4) -> np.ndarray:

@@ -86,3 +86,21 @@ def test_summary_metrics(built_reports, clean, lang):
     params = metrics["bgnbd"]["params"]
     assert params["r"] > 0 and params["alpha"] > 0
     assert metrics["bgnbd"]["log_likelihood"] < 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_calibration_fit_and_cdnow_benchmark_in_the_report(built_reports, lang):
+    metrics = _summary(built_reports, lang)["metrics"]
+    fit = metrics["calibration_fit"]
+    assert fit["calibration_end"] == metrics["calibration_end"] and fit["time_scale"] == metrics["time_unit"]
+    shown = _csv(built_reports, lang, "calibration_parameters")
+    assert list(shown["model"].unique()) == (["BG/NBD", "Gamma-Gamma"] if fit["gamma_gamma"] else ["BG/NBD"])
+    bg = shown[shown["model"] == "BG/NBD"].set_index("parameter")
+    assert bg.loc["r", "estimate"] == pytest.approx(fit["bgnbd"]["params"]["r"])
+    assert bg.loc["r", "se"] == pytest.approx(fit["bgnbd"]["se"]["r"])
+    assert 0 < fit["bgnbd"]["se"]["r"] < fit["bgnbd"]["params"]["r"]
+    bench = metrics["cdnow_benchmark"]
+    assert bench["bundled"] == "cdnow" and bench["agrees_with_published"] is True
+    assert round(bench["bgnbd"]["log_likelihood"], 1) == -9582.4
+    table = _csv(built_reports, lang, "cdnow_benchmark")
+    assert table["agrees"].all() and len(table) == 7

@@ -13,13 +13,30 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.data.datasets import data_dir
+from toolkit.value.holdout import CalibrationFit
+from toolkit.value.summary import CalibrationSplit, calibration_holdout_split
 
-__all__ = ["CALIBRATION_END", "OBSERVATION_END", "load_cdnow_summary", "load_cdnow_transactions"]
+__all__ = [
+    "CALIBRATION_END",
+    "OBSERVATION_END",
+    "PUBLISHED",
+    "PUBLISHED_LOG_LIKELIHOOD",
+    "load_cdnow_summary",
+    "load_cdnow_transactions",
+    "benchmark_split",
+    "compare_with_published",
+]
 
 #: Last day of the 39-week calibration period of the published fits.
 CALIBRATION_END = pd.Timestamp("1997-09-30")
 #: Last day of the data (end of the 39-week holdout period).
 OBSERVATION_END = pd.Timestamp("1998-06-30")
+#: The published estimates, as printed: BG/NBD (Fader, Hardie and Lee 2005, "Counting your
+#: customers the easy way", alpha per week) and Gamma-Gamma (Fader, Hardie and Lee 2005,
+#: "RFM and CLV: using iso-value curves").
+PUBLISHED: dict[str, float] = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
+#: The published BG/NBD log-likelihood.
+PUBLISHED_LOG_LIKELIHOOD = -9582.4
 
 
 def load_cdnow_summary() -> pd.DataFrame:
@@ -63,3 +80,37 @@ def load_cdnow_transactions() -> pd.DataFrame:
             "amount": raw["amount"].astype(float),
         }
     )
+
+
+def benchmark_split() -> CalibrationSplit:
+    """The calibration/holdout split of the published fits, built from the raw purchases.
+
+    Purchases are counted per day and times measured in weeks, as in Fader,
+    Hardie and Lee (2005); the calibration ends on 30 September 1997 and the
+    holdout runs 39 weeks to 30 June 1998.
+    """
+    return calibration_holdout_split(
+        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D", time_scale="W"
+    )
+
+
+def compare_with_published(fit: CalibrationFit) -> pd.DataFrame:
+    """Our estimates beside the published ones.
+
+    Parameters
+    ----------
+    fit : CalibrationFit
+        From :func:`toolkit.value.fit_calibration` on :func:`benchmark_split`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :meth:`CalibrationFit.parameters` plus ``published``
+        and ``agrees`` (our estimate rounded to the published decimals equals
+        the published value).
+    """
+    table = fit.parameters()
+    table["published"] = table["parameter"].map(PUBLISHED)
+    decimals = table["published"].map(lambda v: len(f"{v}".split(".")[1]))
+    table["agrees"] = [round(e, d) == p for e, d, p in zip(table["estimate"], decimals, table["published"])]
+    return table
