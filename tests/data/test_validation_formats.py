@@ -197,3 +197,11 @@ def test_options_in_the_mapping_are_not_columns(tmp_path):
     assert result.mapping == {"customer_id": "cust", "order_date": "day", "amount": "value"}
     assert result.transactions["order_date"].tolist() == [pd.Timestamp("2011-04-03")]
     assert math.isclose(result.transactions["amount"].iloc[0], 2.5)
+
+
+def test_column_check_leaves_the_reading_options_out():
+    from toolkit.data.validation import resolve_columns
+
+    used = resolve_columns(["cust", "day", "value"], {"customer_id": "cust", "order_date": "day", "amount": "value",
+                                                     "decimal": ",", "dayfirst": "yes"}, "sales.csv")
+    assert used == {"customer_id": "cust", "order_date": "day", "amount": "value"}

@@ -194,7 +194,9 @@ def resolve_columns(available: list[str], mapping: Mapping[str, str] | None, sou
     available : list of str
         The file's column names.
     mapping : dict, optional
-        ``{canonical: user column}``; exact names and known aliases are added.
+        ``{canonical: user column}``; exact names and known aliases are
+        added. Reading options in it (``decimal``, ``dayfirst`` ...; see
+        :mod:`toolkit.data.options`) are left out.
     source : str
         The file's name, for error messages.
 
@@ -210,7 +212,7 @@ def resolve_columns(available: list[str], mapping: Mapping[str, str] | None, sou
         canonical column, or neither an amount nor both quantity and unit
         price.
     """
-    used = resolve_mapping(available, mapping)
+    used = resolve_mapping(available, split_options(mapping)[0])
     hint = "Map it with --map {c}=<your column> (in a notebook: columns={{'{c}': '<your column>'}})."
     for canonical, column in used.items():
         if column not in available:
@@ -246,7 +248,10 @@ def to_canonical(frame: pd.DataFrame, info: SourceInfo,
         Where it came from (for messages and row numbers).
     mapping : dict, optional
         ``{canonical: user column}``; exact names and known aliases are
-        added automatically.
+        added automatically. It may also hold the reading options
+        ``decimal``, ``date_format`` and ``dayfirst``
+        (:func:`toolkit.data.options.split_options`), which override the
+        decisions taken from the values.
 
     Returns
     -------
@@ -255,15 +260,17 @@ def to_canonical(frame: pd.DataFrame, info: SourceInfo,
         ``amount`` (float) and whichever optional columns were found. The
         index is the row position in the file.
     mapping_used : dict
-        The complete mapping, for the report's appendix.
+        The complete column mapping (no options), for the report's
+        appendix. How each column's values were read is recorded in
+        ``info.formats``.
 
     Raises
     ------
     DataError
         Missing required columns or values that cannot be parsed.
     """
-    columns, options = split_options(mapping)
-    used = resolve_columns([str(c) for c in frame.columns], columns, info.name)
+    options = split_options(mapping)[1]
+    used = resolve_columns([str(c) for c in frame.columns], mapping, info.name)
     out = pd.DataFrame(index=frame.index)
     out["customer_id"] = parse_ids(frame[used["customer_id"]])
     out["order_date"] = parse_dates(frame[used["order_date"]], info, "order_date", used["order_date"],
