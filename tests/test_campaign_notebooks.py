@@ -131,3 +131,14 @@ def test_telemarketing_numbers_do_not_depend_on_the_language(built_reports):
     assert any("AUC" in f for f in zh["findings"])
     html = (built_reports / "zh" / "telemarketing.html").read_text(encoding="utf-8")
     assert "Traceback" not in html and "电话营销" in html
+
+
+def test_email_campaign_qini_is_on_the_standard_scale(built_reports):
+    metrics = _summary(built_reports, "en", "email_campaign")["metrics"]
+    curves = _csv(built_reports, "en", "email_campaign", "uplift_curve")
+    for arm, curve in curves.groupby("arm"):
+        # normalised by the perfect ranking: at most 1 (and a useful model is above 0)
+        assert -1 < metrics[f"{arm}|qini"] < 1
+        # at full depth the Qini curve is the uplift curve scaled to the number mailed
+        end = curve.iloc[-1]
+        assert end["qini"] == pytest.approx(end["incremental"] * end["treated"] / end["customers"])
