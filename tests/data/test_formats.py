@@ -255,8 +255,11 @@ def test_numbers_are_dates_only_when_all_are_serials():
         dates("40517", "2011-12-09")
     assert "rows 2 hold '40517'" in str(info.value)
     assert "Excel serial dates only when every value of the column is one" in str(info.value)
-    with pytest.raises(DataError, match="rows 2, 3 hold '40517', '123'"):
-        dates("40517", "123")
+    with pytest.raises(DataError) as info:
+        dates("40517", "123", "20111209")
+    assert ("has 2 value(s) that are numbers outside the range of Excel serial dates (20000 to 80000, 1954-10-03 "
+            "to 2119-01-11) that the rest of the column holds: rows 3, 4 hold '123', '20111209'") in str(info.value)
+    assert dates("20111209", "20111210")[1] == [pd.Timestamp("2011-12-09"), pd.Timestamp("2011-12-10")]
 
 
 def test_years_pandas_cannot_hold_are_refused():

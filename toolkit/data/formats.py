@@ -441,7 +441,7 @@ def blank_sql(expr: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # dates
 
-# Excel's 1900 date system: serials in this range are read as dates (1954-10-03 to 2119-01-10)
+# Excel's 1900 date system: serials in this range are read as dates (1954-10-03 to 2119-01-11)
 SERIAL_RANGE = (20_000, 80_000)
 # pandas' nanosecond timestamps hold these years fully
 YEAR_RANGE = (1678, 2261)
@@ -737,13 +737,18 @@ def decide_dates(
         return decision
     numbers = values.str.fullmatch(_SERIAL.pattern).fillna(False).astype(bool)
     if len(values) and numbers.all():
-        serials = pd.to_numeric(values)
-        outside = values[~serials.between(*SERIAL_RANGE)]
-        if not len(outside):
+        serial = pd.to_numeric(values).between(*SERIAL_RANGE)
+        if serial.all():
             first = values.iloc[0]
             shown = excel_serial_dates(pd.Series([first])).iloc[0]
             return DateDecision(f"Excel serial numbers, 1900 date system ({first} = {shown:%Y-%m-%d}), "
                                 "decided from the values", serial=True)
+        if serial.any():
+            low, high = excel_serial_dates(pd.Series(SERIAL_RANGE, dtype="float64"))
+            raise bad_values_error(
+                f"are numbers outside the range of Excel serial dates ({SERIAL_RANGE[0]} to {SERIAL_RANGE[1]}, "
+                f"{low:%Y-%m-%d} to {high:%Y-%m-%d}) that the rest of the column holds",
+                values[~serial], counts=weights, fix="fix them or blank them", **where)
     matched = _match(values)
     kinds = matched["kind"]
     order = None
