@@ -748,7 +748,7 @@ def decide_dates(
             raise bad_values_error(
                 f"are numbers outside the range of Excel serial dates ({SERIAL_RANGE[0]} to {SERIAL_RANGE[1]}, "
                 f"{low:%Y-%m-%d} to {high:%Y-%m-%d}) that the rest of the column holds",
-                values[~serial], counts=weights, fix="fix them or blank them", **where)
+                values[~serial], counts=weights, fix="blank them or fix them", **where)
     matched = _match(values)
     kinds = matched["kind"]
     order = None
