@@ -89,7 +89,10 @@ def test_run_on_a_users_gbk_csv(online_retail_raw, tmp_path):
     assert metrics["rows_analysed"] == len(kept) < 400
     assert metrics["data_quality"]["duplicates"]["removed"] == 400 - len(kept)
     assert metrics["customers"] == users["会员编号"].nunique()
+    # every customer of this file keeps a row, so the file and the analysis count the same customers
+    assert metrics["customers_in_file"] == metrics["customers_analysed"] == users["会员编号"].nunique()
     assert metrics["revenue"] == pytest.approx((kept["件数"] * kept["单价(元)"]).sum())
     assert result.summary["provenance"]["encoding"] == "gb18030"
     page = result.html.read_text(encoding="utf-8")
     assert "数据中没有商品列" in page and "会员订单.csv" in page
+    assert f"文件中共有 <strong>{users['会员编号'].nunique():,}</strong> 个不同的客户编号" in page
