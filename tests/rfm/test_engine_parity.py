@@ -85,7 +85,7 @@ def test_ambiguous_day_month_order_is_refused_by_both_and_dayfirst_decides(tmp_p
     _, errors = _both(path)
     assert isinstance(errors["duckdb"], DataError)
     table = _same(path, {"dayfirst": "yes"})
-    assert table.loc["101", "recency"] == 1 and table.loc["102", "recency"] == 32  # 3 Apr after 4 Mar
+    assert table.loc["101", "recency"] == 1 and table.loc["102", "recency"] == 31  # 4 Mar to 4 Apr
     table = _same(path, {"date_format": "%m/%d/%Y"})
     assert table.loc["102", "recency"] == 1
 

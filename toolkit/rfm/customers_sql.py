@@ -21,15 +21,18 @@ import pandas as pd
 import pyarrow as pa
 
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
+from toolkit.data.formats import (OUT_OF_RANGE, YEAR_RANGE, bad_values_error, decide_dates, decide_file_numbers,
+                                  parse_date_text)
 from toolkit.data.mapping import parse_mapping
+from toolkit.data.options import ReadOptions, split_options
 from toolkit.data.readers import text_layout
 from toolkit.data.transactions import parse_as_of
-from toolkit.data.validation import resolve_columns
-from toolkit.errors import DataError, ParameterError, check_choice, format_examples
+from toolkit.data.validation import NUMERIC_COLUMNS, _number_text, resolve_columns
+from toolkit.errors import DataError, ParameterError, check_choice
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
 from toolkit.rfm.sql_lines import (
-    BAD_PRICE, FIRST_BAD_VALUE, FUTURE, MISSING_DATE, classified_sql, id_expr, is_numeric, line_sql, literal,
-    quote,
+    BAD_PRICE, FUTURE, LOOKUP_DATE, MISSING_DATE, classified_sql, id_expr, iso_date_expr, is_numeric, line_sql,
+    literal, quote,
 )
 
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
@@ -63,34 +66,131 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
     return target
 
 
-def _source_sql(path: Path) -> tuple[str, Path | None]:
+class _Layout(NamedTuple):
+    """How a file is read: its SQL, the temporary UTF-8 copy to delete, encoding and delimiter (text only)."""
+
+    sql: str
+    temp: Path | None
+    encoding: str | None
+    delimiter: str | None
+
+
+def _source_sql(path: Path) -> _Layout:
     suffix = path.suffix.lower()
     if suffix in _PARQUET_SUFFIXES:
-        return f"read_parquet({literal(str(path))})", None
+        return _Layout(f"read_parquet({literal(str(path))})", None, None, None)
     # the core's encoding, delimiter and check of the first lines, so both engines read a file alike
     encoding, delimiter = text_layout(path)
-    temp = None
+    temp, source = None, path
     if encoding.lower().replace("_", "-") not in _UTF8:
         temp = _utf8_copy(path, encoding)
-        path = temp
-    return (f"read_csv({literal(str(path))}, header=true, skip=0, all_varchar=true, delim={literal(delimiter)})",
-            temp)
+        source = temp
+    return _Layout(f"read_csv({literal(str(source))}, header=true, skip=0, all_varchar=true, "
+                   f"delim={literal(delimiter)})", temp, encoding, delimiter)
 
 
-def _bad_values(con, column: str, parsed_expr: str, name: str, canonical: str, expected: str) -> None:
-    """Raise a DataError if a mapped column holds values that do not parse."""
-    c = quote(column)
-    n, examples = con.execute(
-        f"SELECT count(*), list({c}) FILTER (rn <= 5) FROM (SELECT {c}, row_number() OVER () AS rn FROM raw "
-        f"WHERE {c} IS NOT NULL AND NULLIF(trim(CAST({c} AS VARCHAR)), '') IS NOT NULL AND ({parsed_expr}) IS NULL)"
-    ).fetchall()[0]
-    if n:
-        raise DataError(
-            f"column {column!r} (mapped to {canonical}) has {n:,} value(s) that are not {expected}: "
-            f"{format_examples(examples or [])}",
-            source=name,
-            column=column,
-        )
+def _distinct_text(con, expr: str, where: str = "true") -> pd.DataFrame:
+    """Distinct non-NULL values of ``expr`` over ``raw``: ``value``, first ``row`` (0-based), ``n`` lines."""
+    return con.execute(f"SELECT v AS value, min(row__) AS row, count(*) AS n FROM "
+                       f"(SELECT {expr} AS v, row__ FROM raw WHERE {where}) WHERE v IS NOT NULL GROUP BY v").df()
+
+
+def _series(frame: pd.DataFrame, column: str = "value") -> tuple[pd.Series, pd.Series]:
+    """Distinct values and their counts, indexed by first row, as :mod:`toolkit.data.formats` takes them."""
+    frame = frame.sort_values("row")
+    index = pd.Index(frame["row"].to_numpy(dtype="int64"))
+    return (pd.Series(frame[column].to_numpy(), index=index),
+            pd.Series(frame["n"].to_numpy(dtype="int64"), index=index))
+
+
+def _check_stored(con, column: str, test: str, shown: str, message: str, where: dict) -> None:
+    """Refuse stored (typed) values for which ``test`` holds, naming their rows."""
+    bad = con.execute(f"SELECT row__, {shown} FROM raw WHERE {test} ORDER BY row__").fetchall()
+    if bad:
+        values = pd.Series([v for _, v in bad], index=[r for r, _ in bad], dtype="string")
+        raise bad_values_error(message, values, fix="blank them or fix them", column=column, **where)
+
+
+def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name: str, options: ReadOptions,
+                    row_offset: int) -> tuple[dict[str, str], bool, dict[str, str]]:
+    """Decide how the date and numeric columns are read, from their distinct values, as the core does.
+
+    Creates the view ``src``: the lines of ``raw`` with ``ts__``, the order
+    date of a text the SQL cast does not read, parsed by
+    :func:`toolkit.data.formats.parse_date_text` once per distinct value and
+    joined back.
+
+    Returns
+    -------
+    decimals : dict
+        ``{canonical: decimal mark}`` of the numeric text columns.
+    fast_dates : bool
+        Whether ISO date texts are cast in SQL.
+    formats : dict
+        ``{canonical: description}``, as ``SourceInfo.formats``.
+    """
+    where = dict(source=name, row_offset=row_offset)
+    formats: dict[str, str] = {}
+    column = used["order_date"]
+    c, sql_type = quote(column), types[column]
+    base = sql_type.upper().split("(")[0]
+    fast_dates = options.date_format is None
+    lookup = None
+    if base.startswith("TIMESTAMP") or base == "DATE":
+        low, high = YEAR_RANGE
+        _check_stored(con, column, f"NOT (year({c}) BETWEEN {low} AND {high})", f"CAST({c} AS VARCHAR)",
+                      OUT_OF_RANGE, where | {"canonical": "order_date"})
+        has = con.execute(f"SELECT count({c}) FROM raw").fetchall()[0][0]
+        formats["order_date"] = "stored as dates" if has else "no dates"
+    else:
+        if is_numeric(sql_type):  # numbers are Excel serial dates, written as a spreadsheet shows them
+            frame = _distinct_text(con, f"CAST({c} AS DOUBLE)")
+            frame["text"] = _number_text(frame["value"]).to_numpy()
+            text, counts = _series(frame, "text")
+            keys = frame.set_index("row")["value"].reindex(text.index)
+            key_type, key_expr = pa.float64(), f"CAST({c} AS DOUBLE)"
+        else:
+            text_expr = f"CAST({c} AS VARCHAR)"
+            # the texts the cast reads, but one (the first, so the description names it), are left out
+            iso = f"coalesce({iso_date_expr(text_expr)} IS NOT NULL, false)" if fast_dates else "false"
+            frame = pd.concat([
+                _distinct_text(con, text_expr, f"NOT {iso}"),
+                con.execute(f"SELECT arg_min({text_expr}, row__) AS value, min(row__) AS row, 1 AS n FROM raw "
+                            f"WHERE {iso} HAVING count(*) > 0").df(),
+            ], ignore_index=True)
+            text, counts = _series(frame)
+            keys, key_type, key_expr = text, pa.string(), text_expr
+        decision = decide_dates(text.astype("string"), date_format=options.date_format, dayfirst=options.dayfirst,
+                                column=column, canonical="order_date", counts=counts, **where)
+        formats["order_date"] = decision.description if len(text) else "no dates"
+        stamps = parse_date_text(text.astype("string"), decision)
+        lookup = pa.table({"k__": pa.array(keys.tolist(), type=key_type),
+                           LOOKUP_DATE: pa.array(stamps.astype("datetime64[us]"), type=pa.timestamp("us"))})
+    if lookup is not None and lookup.num_rows:
+        con.register("dates__", lookup)
+        con.execute(f"CREATE TEMP VIEW src AS SELECT raw.*, d__.{LOOKUP_DATE} FROM raw "
+                    f"LEFT JOIN dates__ AS d__ ON {key_expr} = d__.k__")
+    else:
+        con.execute(f"CREATE TEMP VIEW src AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE} FROM raw")
+    texts, counts = {}, {}
+    for canonical in (c for c in NUMERIC_COLUMNS if c in used):
+        column = used[canonical]
+        q = quote(column)
+        if is_numeric(types[column]):
+            _check_stored(con, column, f"isinf(CAST({q} AS DOUBLE))", f"CAST({q} AS VARCHAR)",
+                          "are not finite numbers", where | {"canonical": canonical})
+            has = con.execute(f"SELECT count({q}) FROM raw").fetchall()[0][0]
+            formats[canonical] = "stored as numbers" if has else "no numbers"
+            continue
+        text, n = _series(_distinct_text(con, f"CAST({q} AS VARCHAR)"))
+        if len(text):
+            texts[canonical], counts[canonical] = text.astype("string"), n
+        else:
+            formats[canonical] = "no numbers"
+    decisions = decide_file_numbers(texts, source=name, columns=used, given=options.decimal, row_offset=row_offset,
+                                    counts=counts)
+    formats |= {canonical: d.description for canonical, d in decisions.items()}
+    return {canonical: d.decimal for canonical, d in decisions.items()}, fast_dates, formats
 
 
 def _actions(rules: Mapping[str, str] | None) -> dict[str, str]:
@@ -111,6 +211,7 @@ def customer_table_from_file(
     cancellation_prefix: str = "C",
     memory_limit: str = "1.5GB",
     threads: int | None = None,
+    record: dict[str, Any] | None = None,
 ) -> CustomerTable:
     """Aggregate a transaction file into the RFM customer table in DuckDB.
 
@@ -123,7 +224,9 @@ def customer_table_from_file(
     columns : dict, optional
         Column mapping ``{canonical: your column}``; exact canonical names
         and the known aliases are found without it, as in
-        :func:`toolkit.data.load_transactions`.
+        :func:`toolkit.data.load_transactions`. It may hold the reading
+        options of :mod:`toolkit.data.options` (``decimal``,
+        ``date_format``, ``dayfirst``, ``non_merchandise``).
     as_of : str or Timestamp, optional
         Analysis date; default midnight after the last order date.
     rules : dict, optional
@@ -138,6 +241,11 @@ def customer_table_from_file(
         DuckDB's memory limit; above it DuckDB spills to a temporary folder.
     threads : int, optional
         DuckDB threads; default all cores.
+    record : dict, optional
+        Filled with how the file was read, as the core's provenance gives
+        it: ``encoding`` and ``delimiter`` (text files), ``formats``
+        (``{canonical: how its values were read}``), ``options`` (the
+        reading options given) and ``mapping`` (the columns used).
 
     Returns
     -------
@@ -166,34 +274,51 @@ def customer_table_from_file(
         )
     if not path.exists():
         raise DataError(f"file not found (looked for {path.resolve()})", source=name)
-    source, temp = _source_sql(path)
+    layout = _source_sql(path)
+    mapping = parse_mapping(columns)
+    options = split_options(mapping)[1]
+    parquet = path.suffix.lower() in _PARQUET_SUFFIXES
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = {literal(memory_limit)}")
-        con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET temp_directory = {literal(tempfile.gettempdir() + '/pmkt-duckdb')}")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         try:
-            con.execute(f"CREATE TEMP VIEW source AS SELECT * FROM {source}")
+            con.execute(f"CREATE TEMP VIEW source AS SELECT * FROM {layout.sql}")
             described = con.execute("DESCRIBE source").fetchall()
         except duckdb.Error as exc:
             raise DataError(f"cannot be read: {exc}", source=name) from None
         types = {str(row[0]): str(row[1]) for row in described}
-        used = resolve_columns(list(types), parse_mapping(columns), name)
-        # Text is parsed once: a CSV is loaded into a DuckDB table (which spills to disk when larger
-        # than memory), as the lines that may be duplicates are read a second time.
-        kind = "VIEW" if path.suffix.lower() in _PARQUET_SUFFIXES else "TABLE"
+        used = resolve_columns(list(types), mapping, name)
+        # Every line carries row__, its 0-based position in the file, for messages and ties. Text is
+        # parsed once: a CSV is loaded into a DuckDB table (which spills to disk when larger than
+        # memory) in file order, so its rowid is the position; the lines that may be duplicates are
+        # read a second time.
         try:
-            con.execute(f"CREATE TEMP {kind} raw AS SELECT * FROM source")
+            if parquet:
+                numbered = layout.sql[:-1] + ", file_row_number = true)"
+                con.execute(f"CREATE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), "
+                            f"file_row_number AS row__ FROM {numbered}")
+            else:
+                con.execute("SET preserve_insertion_order = true")
+                con.execute("CREATE TEMP TABLE raw_lines AS SELECT * FROM source")
+                con.execute("CREATE TEMP VIEW raw AS SELECT *, rowid AS row__ FROM raw_lines")
         except duckdb.Error as exc:
             raise DataError(f"cannot be read: {exc}", source=name) from None
-        return _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix)
+        con.execute("SET preserve_insertion_order = false")
+        decimals, fast_dates, formats = _decide_formats(con, used, types, name, options, 1 if parquet else 2)
+        table = _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix, decimals,
+                           fast_dates)
+        if record is not None:
+            record.update(encoding=layout.encoding, delimiter=layout.delimiter, formats=formats,
+                          options=options.as_dict(), mapping=dict(used))
+        return table
     finally:
         con.close()
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-            temp.parent.rmdir()
+        if layout.temp is not None:
+            layout.temp.unlink(missing_ok=True)
+            layout.temp.parent.rmdir()
 
 
 class _Tally(NamedTuple):
@@ -215,26 +340,15 @@ class _Tally(NamedTuple):
         return bool(self.bits & bit)
 
 
-def _aggregate(con, used, types, name, as_of, actions, returns, prefix) -> CustomerTable:
+def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
-    checks = [c for c in ("order_date", "amount", "quantity", "unit_price")
-              if c in used and not (is_numeric(types[used[c]]) or types[used[c]].upper().startswith(("TIMESTAMP", "DATE")))]
-    try:  # as in load_transactions, a bad analysis date is reported after the data checks
-        as_of_ts, as_of_error = parse_as_of(as_of), None
-    except ParameterError as exc:
-        as_of_ts, as_of_error = None, exc
-    lines, expr = line_sql(used, types, as_of_ts, checks)
+    as_of_ts = parse_as_of(as_of)
+    lines = line_sql(used, types, as_of_ts, decimals, fast_dates)
     classified = classified_sql(used, types, actions, prefix)
     _group_lines(con, used, types, lines, classified)
     _duplicate_copies(con, used, types, lines, classified)
     _stack(con, dropped=actions["duplicates"] == "drop")
     tally = _read_tally(con)
-    for i, canonical in enumerate(checks):
-        if _total(tally, "raw", lambda g: g.has(FIRST_BAD_VALUE << i)):
-            _bad_values(con, used[canonical], expr[canonical], name, canonical,
-                        "dates (expected e.g. 2011-12-09 or 2011/12/09 12:50)" if canonical == "order_date" else "numbers")
-    if as_of_error is not None:
-        raise as_of_error
     if as_of_ts is None:
         last = max((g.last for g in tally if g.last is not None), default=None)
         if last is None:
@@ -284,7 +398,7 @@ def _group_lines(con, used, types, lines, classified) -> None:
     raw_key = "rc, ro" if "order_id" in used else "rc"
     groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
               f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
-              f"FROM ({lines(f'SELECT *, {row_hash} AS h__ FROM raw', ', h__')}) GROUP BY rc, ro, bits")
+              f"FROM ({lines(f'SELECT *, {row_hash} AS h__ FROM src', ', h__')}) GROUP BY rc, ro, bits")
     con.execute(f"""
         CREATE TEMP TABLE o AS
         SELECT {_GROUP_COLUMNS}, n, first_d, last_d, amount,
@@ -302,17 +416,17 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     grouped on the values of every raw column, so lines that merely share a
     hash or a slot stay apart: the duplicates are exact.
     """
-    raw_columns = ", ".join(quote(c) for c in types)
+    raw_columns = ", ".join([quote(c) for c in types] + [LOOKUP_DATE])
     if "hash" in _DEDUP_STRATEGIES:
         con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
                     "WHERE cand_key IS NOT NULL GROUP BY cand_key")
         keys = ", ".join(quote(used[c]) for c in ("customer_id", "order_id") if c in used)
-        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({keys}) AS k__ FROM raw) "
+        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({keys}) AS k__ FROM src) "
                   f"JOIN cand USING (k__) WHERE s__ & {_SLOT.format(_row_hash(used, types))} <> 0")
         if not con.execute("SELECT count(*) FROM cand").fetchall()[0][0]:
-            source = "SELECT * FROM raw WHERE false"  # no group can hold a duplicate: nothing to read
+            source = "SELECT * FROM src WHERE false"  # no group can hold a duplicate: nothing to read
     else:  # every line (tests compare both strategies)
-        source = "SELECT * FROM raw"
+        source = "SELECT * FROM src"
     identical = f"SELECT {raw_columns}, count(*) AS n__ FROM ({source}) GROUP BY ALL HAVING count(*) > 1"
     con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ("
                 + classified(f"SELECT rc, ro, bits, amount, n__ - 1 AS e FROM ({lines(identical, ', n__')})") + ")")

@@ -13,13 +13,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from toolkit.data.cleaning import RULES
-from toolkit.data.validation import NUMBER_NOISE
-
-_DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y%m%d",
-)
+from toolkit.data.formats import number_sql
 
 
 def quote(name: str) -> str:
@@ -57,41 +51,55 @@ def id_expr(column: str, sql_type: str) -> str:
             f"THEN NULLIF(trim({text}), '') ELSE {text} END")
 
 
-def number_expr(column: str, sql_type: str) -> str:
-    """A column as DOUBLE; text may carry thousands separators and currency signs."""
+# Plain numbers, which a cast reads as parse_number_text does (no sign, blank, separator or exponent);
+# everything else goes through toolkit.data.formats.number_sql
+_PLAIN_NUMBER = {".": "-?[0-9]{1,15}(\\.[0-9]{1,15})?", ",": "-?[0-9]{1,15}"}
+# ISO dates with a valid time, years 1700-2199: a cast reads them as parse_date_text does (a value
+# the cast refuses, such as 2011-02-30, is left to the lookup table of parsed distinct values)
+ISO_DATE = ("(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
+            "( ([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?")
+# the column of the lookup table joined to each line: the order date of a value that is not ISO
+LOOKUP_DATE = "ts__"
+
+
+def number_expr(column: str, sql_type: str, decimal: str = ".") -> str:
+    """A column as DOUBLE, text read with decimal mark ``decimal`` as :func:`toolkit.data.formats.parse_number_text` does."""
     c = quote(column)
     if is_numeric(sql_type):
         return f"CAST({c} AS DOUBLE)"
-    # A plain number casts directly (the cast allows surrounding blanks, and such a text holds no
-    # separator or currency sign, so it gives the same value); only the rest take the regex path.
-    # COALESCE evaluates its second argument only where the first is NULL. (No NULLIF(..., ''):
-    # an empty text does not cast anyway, and NULLIF repeats its argument, which the optimiser
-    # would then compute once for every line.) Blanks are in the pattern, so no trim is needed.
-    return (f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS DOUBLE), "
-            f"TRY_CAST(regexp_replace(CAST({c} AS VARCHAR), {literal(NUMBER_NOISE.pattern)}, '', 'g') AS DOUBLE))")
+    text = f"CAST({c} AS VARCHAR)"
+    # CASE evaluates the ELSE branch only for the lines the plain test leaves
+    return (f"CASE WHEN regexp_full_match({text}, {literal(_PLAIN_NUMBER[decimal])}) THEN CAST({text} AS DOUBLE) "
+            f"ELSE {number_sql(text, decimal)} END")
 
 
-def date_expr(column: str, sql_type: str) -> str:
-    """A column as TIMESTAMP; text in ISO or one of the listed formats, NULL when it does not parse."""
+def iso_date_expr(text: str) -> str:
+    """SQL for the TIMESTAMP of an ISO date text, NULL for any other text."""
+    return f"CASE WHEN regexp_full_match({text}, {literal(ISO_DATE)}) THEN TRY_CAST({text} AS TIMESTAMP) END"
+
+
+def date_expr(column: str, sql_type: str, fast: bool = True) -> str:
+    """A column as TIMESTAMP: stored dates cast, ISO text cast (when ``fast``), other values from the lookup."""
     c = quote(column)
     base = sql_type.upper().split("(")[0]
     if base.startswith("TIMESTAMP") or base == "DATE":
         return f"CAST({c} AS TIMESTAMP)"
-    formats = "[" + ", ".join(literal(f) for f in _DATE_FORMATS) + "]"
-    # The plain cast first (it allows surrounding blanks); only the lines it leaves are trimmed
-    # (of other spaces too) and tried against the list of formats. COALESCE evaluates its second
-    # argument only where the first is NULL, as long as no expression in it is repeated: the
-    # optimiser would then compute that expression once for every line.
-    return f"COALESCE(TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP), try_strptime(trim(CAST({c} AS VARCHAR)), {formats}))"
+    if not fast or is_numeric(sql_type):
+        return LOOKUP_DATE
+    return f"COALESCE({iso_date_expr(f'CAST({c} AS VARCHAR)')}, {LOOKUP_DATE})"
 
 
 # Bits of the per-line flags; the first aggregate groups on them, so a group's lines share them.
-MISSING_DATE, NEGATIVE, BAD_PRICE, FUTURE, FIRST_BAD_VALUE = 1, 2, 4, 8, 16
+MISSING_DATE, NEGATIVE, BAD_PRICE, FUTURE = 1, 2, 4, 8
 
 
 def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Timestamp | None,
-             checks: list[str]) -> tuple[Callable[..., str], dict[str, str]]:
+             decimals: Mapping[str, str], fast_dates: bool = True) -> Callable[..., str]:
     """SQL that parses each transaction line once.
+
+    The values were checked before (:mod:`toolkit.data.formats` decided how
+    each column is read and refused values that do not parse), so a value
+    that gives NULL here is blank.
 
     Parameters
     ----------
@@ -101,31 +109,30 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
         ``{file column: DuckDB type}``.
     as_of_ts : Timestamp or None
         A given analysis date (lines on or after it get the ``FUTURE`` flag).
-    checks : list of str
-        Canonical text columns whose values must parse (flag bits from
-        ``FIRST_BAD_VALUE`` on, in this order).
+    decimals : dict
+        ``{canonical: "." or ","}``, the decimal mark of each numeric text column.
+    fast_dates : bool, default True
+        Whether ISO date texts are cast in SQL; the other date texts (all of
+        them when False) come from the lookup column ``ts__`` of the source.
 
     Returns
     -------
-    (lines, expr)
-        ``lines(source, carry="")`` wraps a SELECT of raw columns (plus the
-        columns named in ``carry``) into one row per line: the raw customer
-        id ``rc`` and order id ``ro`` (the purchase day when there is no
-        order id), the parsed ``order_date`` and ``amount``, and ``bits``,
-        the line's flags. Ids are trimmed later, once per group of lines
-        (:func:`classified_sql`). ``expr`` maps each parsed canonical column
-        to its SQL, for error messages.
+    callable
+        ``lines(source, carry="")`` wraps a SELECT of raw columns (with
+        ``ts__``, plus the columns named in ``carry``) into one row per line:
+        the raw customer id ``rc`` and order id ``ro`` (the purchase day when
+        there is no order id), the parsed ``order_date`` and ``amount``, and
+        ``bits``, the line's flags. Ids are trimmed later, once per group of
+        lines (:func:`classified_sql`).
     """
     numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
-    expr = {"order_date": date_expr(used["order_date"], types[used["order_date"]])}
-    expr |= {c: number_expr(used[c], types[used[c]]) for c in numbers}
-    parsed = [f"{quote(used['customer_id'])} AS rc", f"{expr['order_date']} AS order_date"]
+    parsed = [f"{quote(used['customer_id'])} AS rc",
+              f"{date_expr(used['order_date'], types[used['order_date']], fast_dates)} AS order_date"]
     parsed += [f"{quote(used['order_id'])} AS ro"] if "order_id" in used else []
-    parsed += [f"{expr[c]} AS v__{c}" for c in numbers] + [f"{quote(used[c])} AS r__{c}" for c in checks]
+    parsed += [f"{number_expr(used[c], types[used[c]], decimals.get(c, '.'))} AS v__{c}" for c in numbers]
     amount = "v__amount" if "amount" in used else "(v__quantity * v__unit_price)"
     negative = "v__quantity" if "quantity" in used else amount
     price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
-    value = {"order_date": "order_date"} | {c: f"v__{c}" for c in numbers}
     # A given analysis date is known before the pass; the default one (midnight after the last
     # order date) lies after every order date, so then no line is a future date.
     future = (f"coalesce(order_date >= TIMESTAMP {literal(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}, false)"
@@ -134,13 +141,9 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
             f"{NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
             f"{BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
             f"{FUTURE} * CAST({future} AS INTEGER)"]
-    # a value that did not parse but is not blank (CASE: trimmed only where the parse failed)
-    bits += [f"CASE WHEN {value[c]} IS NULL AND r__{c} IS NOT NULL AND trim(CAST(r__{c} AS VARCHAR)) <> '' "
-             f"THEN {FIRST_BAD_VALUE << i} ELSE 0 END" for i, c in enumerate(checks)]
     # Most lines raise no flag: one test that implies every flag is clear (an unknown in it means
     # "not sure") spares them the sum of flags, which CASE works out only for the other lines.
-    clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"]
-                         + [f"{value[c]} IS NOT NULL" for c in checks])
+    clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"])
     flags = f"CASE WHEN coalesce({clear}, false) THEN 0 ELSE {' + '.join(bits)} END"
     order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
     outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({flags} AS USMALLINT) AS bits"
@@ -148,7 +151,7 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
     def lines(source: str, carry: str = "") -> str:
         return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}{carry} FROM ({source}))"
 
-    return lines, expr
+    return lines
 
 
 def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: Mapping[str, str],
