@@ -23,7 +23,7 @@ import pyarrow as pa
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
 from toolkit.data.formats import (OUT_OF_RANGE, YEAR_RANGE, bad_values_error, decide_dates, decide_file_numbers,
                                   parse_date_text)
-from toolkit.data.mapping import parse_mapping
+from toolkit.data.mapping import CANONICAL_COLUMNS, parse_mapping
 from toolkit.data.options import ReadOptions, split_options
 from toolkit.data.readers import text_layout
 from toolkit.data.transactions import parse_as_of
@@ -245,7 +245,8 @@ def customer_table_from_file(
         Filled with how the file was read, as the core's provenance gives
         it: ``encoding`` and ``delimiter`` (text files), ``formats``
         (``{canonical: how its values were read}``), ``options`` (the
-        reading options given) and ``mapping`` (the columns used).
+        reading options given), ``mapping`` (the columns used) and
+        ``period`` (first and last order date analysed).
 
     Returns
     -------
@@ -308,11 +309,12 @@ def customer_table_from_file(
             raise DataError(f"cannot be read: {exc}", source=name) from None
         con.execute("SET preserve_insertion_order = false")
         decimals, fast_dates, formats = _decide_formats(con, used, types, name, options, 1 if parquet else 2)
-        table = _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix, decimals,
-                           fast_dates)
+        table, period = _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix, decimals,
+                                   fast_dates)
         if record is not None:
             record.update(encoding=layout.encoding, delimiter=layout.delimiter, formats=formats,
-                          options=options.as_dict(), mapping=dict(used))
+                          options=options.as_dict(), mapping={k: used[k] for k in CANONICAL_COLUMNS if k in used},
+                          period=period)
         return table
     finally:
         con.close()
@@ -335,6 +337,7 @@ class _Tally(NamedTuple):
     w: int
     extra: int
     last: Any
+    first: Any
 
     def has(self, bit: int) -> bool:
         return bool(self.bits & bit)
@@ -371,7 +374,10 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
         "customers_non_positive_monetary": int((table["monetary"] <= 0).sum()),
     }
     basis = "orders" if "order_id" in used else "purchase_dates"
-    return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality)
+    first = min((g.first for g in kept if g.first is not None), default=None)
+    last = max((g.last for g in kept if g.last is not None), default=None)
+    period = [f"{pd.Timestamp(first):%Y-%m-%d %H:%M}", f"{pd.Timestamp(last):%Y-%m-%d %H:%M}"] if first else None
+    return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality), period
 
 
 def _row_hash(used, types) -> str:
@@ -452,7 +458,7 @@ def _read_tally(con) -> list[_Tally]:
     """``k`` summed by stage, return flag, line flags and missing ids: a few dozen rows."""
     return [_Tally(*row) for row in con.execute(
         "SELECT stage, is_return, bits, cust IS NULL, order_key IS NULL, trimmed, CAST(sum(raw) AS BIGINT), "
-        "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d) "
+        "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d), min(first_d) "
         "FROM k GROUP BY ALL").fetchall()]
 
 

@@ -130,15 +130,19 @@ def load_customers(
         table = customer_table(loaded.transactions, loaded.as_of, returns="net")
         provenance = loaded.provenance() | {"engine": "pandas"}
         return LoadedCustomers(table, "pandas", provenance, loaded.quality, loaded)
-    from toolkit.data.datasets import dataset_path
+    from toolkit.data.datasets import DATASETS, dataset_path
 
     path = Path(str(data)) if data and str(data).strip() else dataset_path("online_retail")
-    table = customer_table_from_file(path, columns, as_of or None, rules=rules, returns="net")
+    record: dict[str, Any] = {}
+    table = customer_table_from_file(path, columns, as_of or None, rules=rules, returns="net", record=record)
     provenance = {
-        "input": str(data) if data else "bundled:online_retail", "input_name": path.name,
+        "input": str(data) if data else "bundled:online_retail",
+        "input_name": path.name if data else DATASETS["online_retail"].title,
         "format": path.suffix.lstrip(".").lower(), "sha256": file_sha256(path),
+        "encoding": record["encoding"], "delimiter": record["delimiter"],
         "rows_read": table.quality.raw_rows, "rows_analysed": table.quality.clean_rows,
         "as_of": f"{table.as_of:%Y-%m-%d}", "as_of_rule": "given" if as_of else "day after the last transaction",
-        "engine": "duckdb",
+        "mapping": record["mapping"], "formats": record["formats"], "options": record["options"],
+        "period": record["period"], "engine": "duckdb",
     }
     return LoadedCustomers(table, "duckdb", provenance, table.quality, None)
