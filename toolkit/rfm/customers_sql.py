@@ -31,8 +31,8 @@ from toolkit.data.validation import NUMERIC_COLUMNS, _number_text, resolve_colum
 from toolkit.errors import DataError, ParameterError, check_choice
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
 from toolkit.rfm.sql_lines import (
-    BAD_PRICE, FUTURE, LOOKUP_DATE, MISSING_DATE, classified_sql, id_expr, iso_date_expr, is_numeric, line_sql,
-    literal, quote,
+    BAD_PRICE, FUTURE, LOOKUP_DATE, LOOKUP_FOUND, MISSING_DATE, classified_sql, id_expr, iso_date_expr, is_numeric, line_sql,
+    literal, quote, text_values,
 )
 
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
@@ -41,7 +41,7 @@ SQL_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".parquet", ".pq")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _UTF8 = {"utf-8", "utf-8-sig", "utf_8", "ascii"}
 ACTIONS: tuple[str, ...] = ("drop", "keep")  # as in toolkit.data.cleaning
-# SQL for the 64-bit hash of a line's raw columns; tests swap in a weak one to force collisions
+# SQL for the 64-bit hash of a line's canonical values; tests swap in a weak one to force collisions
 _ROW_HASH = "hash({})"
 _DEDUP_STRATEGIES = ("hash", "exact")  # "hash": re-read only candidate lines; "exact": every line
 # a line's slot: one of 64 bits, chosen by its hash (lines with equal hashes share a slot)
@@ -151,13 +151,13 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
             key_type, key_expr = pa.float64(), f"CAST({c} AS DOUBLE)"
         else:
             text_expr = f"CAST({c} AS VARCHAR)"
-            # the texts the cast reads, but one (the first, so the description names it), are left out
+            # the texts the cast reads are left out but one (the first, so the description names it)
             iso = f"coalesce({iso_date_expr(text_expr)} IS NOT NULL, false)" if fast_dates else "false"
-            frame = pd.concat([
-                _distinct_text(con, text_expr, f"NOT {iso}"),
-                con.execute(f"SELECT arg_min({text_expr}, row__) AS value, min(row__) AS row, 1 AS n FROM raw "
-                            f"WHERE {iso} HAVING count(*) > 0").df(),
-            ], ignore_index=True)
+            # one group for all the texts the cast reads (shown by the first), one per other text
+            frame = con.execute(
+                f"SELECT arg_min(v, row__) AS value, min(row__) AS row, count(*) AS n FROM "
+                f"(SELECT {text_expr} AS v, row__, {iso} AS iso FROM raw) WHERE v IS NOT NULL "
+                f"GROUP BY CASE WHEN iso THEN NULL ELSE v END").df()
             text, counts = _series(frame)
             keys, key_type, key_expr = text, pa.string(), text_expr
         decision = decide_dates(text.astype("string"), date_format=options.date_format, dayfirst=options.dayfirst,
@@ -168,10 +168,11 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
                            LOOKUP_DATE: pa.array(stamps.astype("datetime64[us]"), type=pa.timestamp("us"))})
     if lookup is not None and lookup.num_rows:
         con.register("dates__", lookup)
-        con.execute(f"CREATE TEMP VIEW src AS SELECT raw.*, d__.{LOOKUP_DATE} FROM raw "
-                    f"LEFT JOIN dates__ AS d__ ON {key_expr} = d__.k__")
+        con.execute(f"CREATE TEMP VIEW src AS SELECT raw.*, d__.{LOOKUP_DATE}, d__.k__ IS NOT NULL AS {LOOKUP_FOUND} "
+                    f"FROM raw LEFT JOIN dates__ AS d__ ON {key_expr} = d__.k__")
     else:
-        con.execute(f"CREATE TEMP VIEW src AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE} FROM raw")
+        con.execute(f"CREATE TEMP VIEW src AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE}, "
+                    f"false AS {LOOKUP_FOUND} FROM raw")
     texts, counts = {}, {}
     for canonical in (c for c in NUMERIC_COLUMNS if c in used):
         column = used[canonical]
@@ -346,7 +347,7 @@ class _Tally(NamedTuple):
 def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     as_of_ts = parse_as_of(as_of)
-    lines = line_sql(used, types, as_of_ts, decimals, fast_dates)
+    lines = line_sql(used, types, as_of_ts, decimals, fast_dates, _ROW_HASH)
     classified = classified_sql(used, types, actions, prefix)
     _group_lines(con, used, types, lines, classified)
     _duplicate_copies(con, used, types, lines, classified)
@@ -380,31 +381,31 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
     return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality), period
 
 
-def _row_hash(used, types) -> str:
-    """SQL for a line's hash; the lines of a group share their raw customer and order ids, so it leaves those out."""
-    keys = {used["customer_id"], used.get("order_id")}
-    return _ROW_HASH.format(", ".join(quote(c) for c in types if c not in keys))
+def _text_hash(used, types) -> str:
+    """SQL for the hash of a line's canonical texts (:func:`toolkit.rfm.sql_lines.text_values`)."""
+    values = text_values(used, types)
+    return f"hash({', '.join(values)})" if values else "CAST(0 AS UBIGINT)"
 
 
 def _group_lines(con, used, types, lines, classified) -> None:
     """Table ``o``: one pass over the file, grouping lines by raw customer id, order id and flags.
 
     Per group: the lines, their first and last date and amount, with the
-    group's trimmed ids and cleaning stage. Two identical lines have the same
-    hash and so the same slot; ``m_or`` holds the slots taken and ``m_xor``
-    those taken an odd number of times. A group with as many slots as lines
-    holds no duplicate. If every slot is taken at most twice (lines = taken +
-    taken twice), only the lines in a slot taken twice (``m_or & ~m_xor``)
-    can be duplicates; otherwise any line of the group can. For the groups
-    that may hold duplicates the table keeps the hash of their raw ids
-    (``cand_key``) and the slots to look at (``cand_slots``).
+    group's trimmed ids and cleaning stage. Two lines that are duplicates
+    (equal canonical values) in one group have the same hash ``h__`` and so
+    the same slot; ``m_or`` holds the slots taken and ``m_xor`` those taken
+    an odd number of times. A group with as many slots as lines holds no
+    duplicate. If every slot is taken at most twice (lines = taken + taken
+    twice), only the lines in a slot taken twice (``m_or & ~m_xor``) can be
+    duplicates; otherwise any line of the group can. For the groups that may
+    hold duplicates the table keeps the hash of their raw ids (``cand_key``)
+    and the slots to look at (``cand_slots``).
     """
-    row_hash = _row_hash(used, types)
     slot, twice = _SLOT.format("h__"), "(m_or & ~m_xor)"
     raw_key = "rc, ro" if "order_id" in used else "rc"
     groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
               f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
-              f"FROM ({lines(f'SELECT *, {row_hash} AS h__ FROM src', ', h__')}) GROUP BY rc, ro, bits")
+              f"FROM ({lines(f'SELECT *, {_text_hash(used, types)} AS h0__ FROM src')}) GROUP BY rc, ro, bits")
     con.execute(f"""
         CREATE TEMP TABLE o AS
         SELECT {_GROUP_COLUMNS}, n, first_d, last_d, amount,
@@ -416,26 +417,43 @@ def _group_lines(con, used, types, lines, classified) -> None:
 
 
 def _duplicate_copies(con, used, types, lines, classified) -> None:
-    """Table ``x``: per set of identical lines, its group columns, amount and extra copies ``e``.
+    """Table ``x``: per set of duplicate lines, its group columns, amount and extra copies ``e``.
 
-    The candidate lines found by :func:`_group_lines` are read again and
-    grouped on the values of every raw column, so lines that merely share a
-    hash or a slot stay apart: the duplicates are exact.
+    Duplicates have equal canonical values: ids as the core normalises them,
+    parsed dates and numbers, the other columns trimmed. When no id was
+    changed by trimming, two duplicates have the same raw ids and so lie in
+    one group of :func:`_group_lines`: only the candidate lines found there
+    are read again. Otherwise (or with the "exact" strategy) every line is.
+    The lines are then grouped on their canonical values themselves, so
+    lines that merely share a hash or a slot stay apart: the duplicates are
+    exact.
     """
-    raw_columns = ", ".join([quote(c) for c in types] + [LOOKUP_DATE])
-    if "hash" in _DEDUP_STRATEGIES:
+    texts = text_values(used, types)
+    carry = "".join(f", t{i}__" for i in range(len(texts)))
+    numbered = ", ".join([f"{_text_hash(used, types)} AS h0__"] + [f"{t} AS t{i}__" for i, t in enumerate(texts)])
+    any_trimmed = con.execute("SELECT coalesce(bool_or(trimmed), false) FROM o").fetchall()[0][0]
+    if "hash" in _DEDUP_STRATEGIES and not any_trimmed:
         con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
                     "WHERE cand_key IS NOT NULL GROUP BY cand_key")
         keys = ", ".join(quote(used[c]) for c in ("customer_id", "order_id") if c in used)
-        source = (f"SELECT {raw_columns} FROM (SELECT *, hash({keys}) AS k__ FROM src) "
-                  f"JOIN cand USING (k__) WHERE s__ & {_SLOT.format(_row_hash(used, types))} <> 0")
+        candidates = f"SELECT *, {numbered} FROM (SELECT *, hash({keys}) AS k__ FROM src) JOIN cand USING (k__)"
+        source = f"SELECT * FROM ({lines(candidates, carry + ', s__')}) WHERE s__ & {_SLOT.format('h__')} <> 0"
         if not con.execute("SELECT count(*) FROM cand").fetchall()[0][0]:
-            source = "SELECT * FROM src WHERE false"  # no group can hold a duplicate: nothing to read
+            # no group can hold a duplicate: nothing to read
+            con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, CAST(0 AS BIGINT) AS e FROM o "
+                        "WHERE false")
+            return
     else:  # every line (tests compare both strategies)
-        source = "SELECT * FROM src"
-    identical = f"SELECT {raw_columns}, count(*) AS n__ FROM ({source}) GROUP BY ALL HAVING count(*) > 1"
-    con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ("
-                + classified(f"SELECT rc, ro, bits, amount, n__ - 1 AS e FROM ({lines(identical, ', n__')})") + ")")
+        source = lines(f"SELECT *, {numbered} FROM src", carry)
+    cust_type = types[used["customer_id"]]
+    keys = [id_expr("rc", cust_type)]
+    keys += [id_expr("ro", types[used["order_id"]])] if "order_id" in used else ["ro"]
+    numbers = [f"v__{c}" for c in NUMERIC_COLUMNS if c in used]
+    keys += ["order_date", *numbers] + [f"t{i}__" for i in range(len(texts))]
+    identical = (f"SELECT any_value(rc) AS rc, any_value(ro) AS ro, any_value(bits) AS bits, "
+                 f"any_value(amount) AS amount, count(*) - 1 AS e FROM ({source}) "
+                 f"GROUP BY {', '.join(keys)} HAVING count(*) > 1")
+    con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ({classified(identical)})")
 
 
 def _stack(con, dropped: bool) -> None:

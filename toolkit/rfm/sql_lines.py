@@ -60,6 +60,8 @@ ISO_DATE = ("(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
             "( ([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?")
 # the column of the lookup table joined to each line: the order date of a value that is not ISO
 LOOKUP_DATE = "ts__"
+# whether the lookup table holds the line's date text (else the text is ISO and cast)
+LOOKUP_FOUND = "found__"
 
 
 def number_expr(column: str, sql_type: str, decimal: str = ".") -> str:
@@ -79,22 +81,34 @@ def iso_date_expr(text: str) -> str:
 
 
 def date_expr(column: str, sql_type: str, fast: bool = True) -> str:
-    """A column as TIMESTAMP: stored dates cast, ISO text cast (when ``fast``), other values from the lookup."""
+    """A column as TIMESTAMP: stored dates cast, text from the lookup or (ISO text, when ``fast``) cast."""
     c = quote(column)
     base = sql_type.upper().split("(")[0]
     if base.startswith("TIMESTAMP") or base == "DATE":
         return f"CAST({c} AS TIMESTAMP)"
     if not fast or is_numeric(sql_type):
         return LOOKUP_DATE
-    return f"COALESCE({iso_date_expr(f'CAST({c} AS VARCHAR)')}, {LOOKUP_DATE})"
+    # every text that is not ISO (iso_date_expr) is in the lookup, so the rest casts as the core reads it
+    return f"CASE WHEN {LOOKUP_FOUND} THEN {LOOKUP_DATE} ELSE TRY_CAST(CAST({c} AS VARCHAR) AS TIMESTAMP) END"
 
 
 # Bits of the per-line flags; the first aggregate groups on them, so a group's lines share them.
 MISSING_DATE, NEGATIVE, BAD_PRICE, FUTURE = 1, 2, 4, 8
 
 
+def text_values(used: Mapping[str, str], types: Mapping[str, str]) -> list[str]:
+    """SQL for the canonical text of every column but the ids and the parsed ones, for judging duplicates.
+
+    Mapped text columns (product, channel ...) and unmapped columns alike
+    are trimmed, an empty value missing (:func:`id_expr`).
+    """
+    skip = {used[c] for c in ("customer_id", "order_id", "order_date", "amount", "quantity", "unit_price")
+            if c in used}
+    return [id_expr(c, t) for c, t in types.items() if c not in skip]
+
+
 def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Timestamp | None,
-             decimals: Mapping[str, str], fast_dates: bool = True) -> Callable[..., str]:
+             decimals: Mapping[str, str], fast_dates: bool = True, row_hash: str = "hash({})") -> Callable[..., str]:
     """SQL that parses each transaction line once.
 
     The values were checked before (:mod:`toolkit.data.formats` decided how
@@ -114,16 +128,21 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
     fast_dates : bool, default True
         Whether ISO date texts are cast in SQL; the other date texts (all of
         them when False) come from the lookup column ``ts__`` of the source.
+    row_hash : str, default "hash({})"
+        SQL template of the line's hash, given the list of its values.
 
     Returns
     -------
     callable
         ``lines(source, carry="")`` wraps a SELECT of raw columns (with
-        ``ts__``, plus the columns named in ``carry``) into one row per line:
-        the raw customer id ``rc`` and order id ``ro`` (the purchase day when
-        there is no order id), the parsed ``order_date`` and ``amount``, and
-        ``bits``, the line's flags. Ids are trimmed later, once per group of
-        lines (:func:`classified_sql`).
+        ``ts__``, ``found__`` and ``h0__``, the hash of :func:`text_values`, plus the
+        columns named in ``carry``) into one row per line: the raw customer
+        id ``rc`` and order id ``ro`` (the purchase day when there is no
+        order id), the parsed ``order_date``, numbers ``v__<canonical>`` and
+        ``amount``, ``bits``, the line's flags, and ``h__``, the hash of its
+        canonical values but the ids (lines that are duplicates of each other
+        have the same). Ids are trimmed later, once per group of lines
+        (:func:`classified_sql`).
     """
     numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
     parsed = [f"{quote(used['customer_id'])} AS rc",
@@ -146,10 +165,12 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
     clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"])
     flags = f"CASE WHEN coalesce({clear}, false) THEN 0 ELSE {' + '.join(bits)} END"
     order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
-    outer = f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({flags} AS USMALLINT) AS bits"
+    hashed = row_hash.format(", ".join(["h0__", "order_date"] + [f"v__{c}" for c in numbers]))
+    outer = (f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({flags} AS USMALLINT) AS bits, "
+             + "".join(f"v__{c}, " for c in numbers) + f"{hashed} AS h__")
 
     def lines(source: str, carry: str = "") -> str:
-        return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}{carry} FROM ({source}))"
+        return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}, h0__{carry} FROM ({source}))"
 
     return lines
 
