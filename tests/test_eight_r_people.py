@@ -46,10 +46,10 @@ def test_pareto_distribution_matches_theory():
     assert c.gini == pytest.approx(1 / (2 * a - 1), abs=1e-3)
 
 
-def test_fractional_top_counts_boundary_customer_pro_rata():
-    # 3 customers, top 50% = the largest (6) plus half of the middle one (3): 7.5 / 10
+def test_fractional_top_rounds_up_to_whole_customers():
+    # 3 customers, top 50% = ceil(1.5) = 2 customers, the 6 and the 3: 9 / 10
     c = concentration(pd.Series([1.0, 3.0, 6.0]), top=0.5)
-    assert c.top_share == pytest.approx(0.75)
+    assert c.top_share == pytest.approx(0.9) and c.top_customers == 2
 
 
 def test_net_revenue_uses_returns_and_excludes_non_positive_customers():
@@ -70,8 +70,10 @@ def test_net_revenue_uses_returns_and_excludes_non_positive_customers():
 
 
 def test_lorenz_rejects_bad_values():
-    with pytest.raises(DataError, match="positive"):
-        lorenz_curve([1.0, 0.0])
+    # a zero customer is left out of the curve (concentration() counts it in 'excluded')
+    assert lorenz_curve([1.0, 0.0])["share_of_revenue"].tolist() == [0.0, 1.0]
+    with pytest.raises(DataError, match="finite"):
+        lorenz_curve([1.0, float("inf")])
     with pytest.raises(DataError, match="at least one"):
         lorenz_curve([])
     with pytest.raises(ParameterError, match="'top' parameter must be a number in the range"):

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.errors import DataError, ParameterError
-from toolkit.value import cohort_table, customer_cohorts, gini, historic_value, lorenz_curve, retention_matrix, top_share
+from toolkit.errors import ParameterError
+from toolkit.value import cohort_table, customer_cohorts, historic_value, retention_matrix
 
 
 @pytest.fixture()
@@ -64,21 +64,3 @@ def test_historic_value_by_hand(tx):
     assert h["average_order_value"].tolist() == pytest.approx([35 / 3, 30.0, 14 / 3])
     # without order ids a purchase day is an order
     assert historic_value(tx.drop(columns="order_id"))["orders"].tolist() == [3, 1, 3]
-
-
-def test_concentration_measures_by_hand():
-    assert gini([5, 5, 5, 5]) == pytest.approx(0.0)
-    assert gini([0, 0, 0, 8]) == pytest.approx(0.75)  # (n-1)/n for one customer with everything
-    assert gini([1, 2, 3, 4]) == pytest.approx(0.25)  # sum (2i-n-1) v_i / (n sum v) = 10/40
-    assert top_share([1, 2, 3, 4], 0.5) == pytest.approx(0.7)
-    assert top_share([1, 2, 3, 4, 10], 0.2) == pytest.approx(0.5)
-    assert top_share([1, 2, 3, 4, 10], 0.3) == pytest.approx(0.7)  # ceil(1.5) = 2 customers
-    curve = lorenz_curve([1, 3])
-    assert curve["share_of_customers"].tolist() == [0.0, 0.5, 1.0]
-    assert curve["share_of_revenue"].tolist() == [0.0, 0.75, 1.0]
-    with pytest.raises(DataError, match="finite and >= 0"):
-        gini([1, -2])
-    with pytest.raises(DataError, match="all customer values are zero"):
-        top_share([0, 0])
-    with pytest.raises(ParameterError, match="'share' parameter"):
-        top_share([1, 2], 0)

@@ -12,7 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from toolkit.eight_r.concentration import Concentration
+from toolkit.charts.value import lorenz_chart as value_lorenz_chart
+from toolkit.concentration import Concentration
 from toolkit.eight_r.coverage import RS
 from toolkit.i18n import t
 
@@ -59,30 +60,11 @@ def _money(x: float, _pos: object = None) -> str:
 
 
 def lorenz_chart(conc: Concentration, lang: str = "en") -> Figure:
-    """Lorenz curve of revenue per customer, with the line of equality and the top-20% point."""
-    fig, ax = plt.subplots(figsize=(7.0, 4.6))
-    lz = conc.lorenz
-    c = _colors(2)
-    ax.plot(lz["share_of_customers"], lz["share_of_revenue"], color=c[0], lw=2.2,
-            label=t("eight_r.chart.lorenz_curve", lang))
-    ax.plot([0, 1], [0, 1], color="#999999", ls="--", lw=1, label=t("eight_r.chart.equality", lang))
-    ax.fill_between(lz["share_of_customers"], lz["share_of_revenue"], lz["share_of_customers"], color=c[0], alpha=0.08)
-    x = 1 - conc.top
-    y = 1 - conc.top_share
-    ax.plot([x, x], [0, y], color=c[1], lw=1)
-    ax.plot([x], [y], "o", color=c[1])
-    ax.annotate(t("eight_r.chart.top_note", lang, top=conc.top, share=conc.top_share), (x, y),
-                xytext=(-10, 40), textcoords="offset points", ha="right", color=c[1],
-                arrowprops={"arrowstyle": "-", "color": c[1]})
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.xaxis.set_major_formatter(_PCT)
-    ax.yaxis.set_major_formatter(_PCT)
-    ax.set_xlabel(t("eight_r.chart.share_customers_sorted", lang))
-    ax.set_ylabel(t("eight_r.chart.share_revenue_cum", lang))
-    ax.set_title(t("eight_r.chart.lorenz_title", lang, gini=conc.gini))
-    ax.legend(loc="upper left")
-    return fig
+    """Lorenz curve of revenue per customer with the top group marked and the Gini in the title.
+
+    The drawing is :func:`toolkit.charts.value.lorenz_chart`, shared by every report.
+    """
+    return value_lorenz_chart(conc.lorenz, lang, conc.top, title=t("eight_r.chart.lorenz_title", lang, gini=conc.gini))
 
 
 def new_returning_chart(nvr: pd.DataFrame, lang: str = "en") -> Figure:

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from toolkit.charts.style import money_formatter
+from toolkit.concentration import top_count
 from toolkit.i18n import t
 from toolkit.value.tiers import TIERS, ValueTiers
 
@@ -125,31 +126,46 @@ def cohort_value_chart(table: pd.DataFrame, lang: str = "en", max_cohorts: int =
     return fig
 
 
-def lorenz_chart(curve: pd.DataFrame, lang: str = "en", mark: float = 0.2) -> Figure:
-    """Cumulative share of revenue against share of customers, best customers first.
+def lorenz_chart(curve: pd.DataFrame, lang: str = "en", mark: float = 0.2, *, title: str | None = None) -> Figure:
+    """The Lorenz curve, the line of equality and the top group's share of revenue.
 
     Parameters
     ----------
     curve : DataFrame
-        Output of :func:`toolkit.value.lorenz_curve`.
+        Output of :func:`toolkit.concentration.lorenz_curve` (customers
+        sorted from the smallest value).
     mark : float, default 0.2
-        Share of customers to mark with its share of revenue.
+        Share of customers in the top group to mark; the group is the
+        ``ceil(mark x n)`` largest customers, as in
+        :func:`toolkit.concentration.top_share`, so the label and the
+        reported figure agree.
+    title : str, optional
+        Chart title (default: the customer-value report's).
     """
+    n = len(curve) - 1
+    k = top_count(n, mark)
+    x = float(curve["share_of_customers"].iloc[n - k])
+    y = float(curve["share_of_revenue"].iloc[n - k])
+    colours = _colours()
     fig, ax = plt.subplots(figsize=(8, 4.4))
-    ax.plot(curve["share_of_customers"], curve["share_of_revenue"], color=_colours()[0], linewidth=2)
+    ax.plot(curve["share_of_customers"], curve["share_of_revenue"], color=colours[0], linewidth=2,
+            label=t("concentration.chart.curve", lang))
     ax.plot([0, 1], [0, 1], color=_GREY, linestyle="--", linewidth=1, label=t("value.chart.equal_line", lang))
-    y = float(np.interp(mark, curve["share_of_customers"], curve["share_of_revenue"]))
-    ax.plot([mark, mark, 0], [0, y, y], color=_colours()[1], linewidth=1)
-    ax.annotate(t("value.chart.lorenz_mark", lang, customers=mark, revenue=y), (mark, y),
-                xytext=(mark + 0.06, y - 0.12), fontsize=9.5, arrowprops={"arrowstyle": "-", "color": _GREY})
+    ax.fill_between(curve["share_of_customers"], curve["share_of_revenue"], curve["share_of_customers"],
+                    color=colours[0], alpha=0.08)
+    ax.plot([x, x], [y, 1], color=colours[1], linewidth=1)
+    ax.plot([x], [y], "o", color=colours[1])
+    ax.annotate(t("value.chart.lorenz_mark", lang, customers=mark, revenue=1 - y), (x, (1 + y) / 2),
+                xytext=(-12, 0), textcoords="offset points", ha="right", va="center", fontsize=9.5,
+                color=colours[1])
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(t("col.share_of_customers", lang))
-    ax.set_ylabel(t("col.share_of_revenue", lang))
-    ax.set_title(t("value.chart.lorenz_title", lang))
-    ax.legend(loc="lower right")
+    ax.set_xlabel(t("concentration.chart.customers", lang))
+    ax.set_ylabel(t("concentration.chart.revenue", lang))
+    ax.set_title(title if title is not None else t("value.chart.lorenz_title", lang))
+    ax.legend(loc="upper left")
     return fig
 
 

@@ -7,11 +7,10 @@ frames or small result objects; nothing is printed or plotted here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 
+from toolkit.concentration import Concentration, lorenz_curve
+from toolkit.concentration import concentration as measure_concentration
 from toolkit.eight_r._checks import check_fraction, order_key, require_columns, require_numeric, sales_only
 from toolkit.errors import DataError
 
@@ -23,37 +22,6 @@ __all__ = [
     "new_vs_returning",
     "repeat_customers",
 ]
-
-
-@dataclass(frozen=True)
-class Concentration:
-    """How concentrated revenue is among customers.
-
-    Attributes
-    ----------
-    top : float
-        The top share of customers considered (0.2 = the top 20%).
-    top_share : float
-        Share of revenue from the top ``top`` of customers.
-    gini : float
-        Gini coefficient of revenue per customer (0 = all equal, near 1 =
-        one customer has everything).
-    customers : int
-        Customers included (net revenue > 0).
-    excluded : int
-        Customers left out because their net revenue was zero or negative
-        (e.g. everything they bought was returned).
-    lorenz : DataFrame
-        ``share_of_customers`` and ``share_of_revenue`` from (0, 0) to (1, 1),
-        customers sorted from the smallest to the largest.
-    """
-
-    top: float
-    top_share: float
-    gini: float
-    customers: int
-    excluded: int
-    lorenz: pd.DataFrame
 
 
 def customer_revenue(tx: pd.DataFrame) -> pd.DataFrame:
@@ -91,33 +59,13 @@ def customer_revenue(tx: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def lorenz_curve(values: pd.Series | np.ndarray) -> pd.DataFrame:
-    """Points of the Lorenz curve of positive values.
-
-    Parameters
-    ----------
-    values : array-like of float
-        One positive value per customer (e.g. revenue).
-
-    Returns
-    -------
-    DataFrame
-        ``share_of_customers`` and ``share_of_revenue``, n + 1 rows from
-        (0, 0) to (1, 1), values sorted ascending.
-    """
-    x = np.sort(np.asarray(values, dtype=float))
-    if x.size == 0:
-        raise DataError("The Lorenz curve needs at least one customer with positive revenue; there is none.")
-    if (x <= 0).any() or not np.isfinite(x).all():
-        raise DataError("The Lorenz curve needs positive, finite values; "
-                        f"found {int((x <= 0).sum())} zero or negative values.")
-    cum = np.concatenate([[0.0], np.cumsum(x)]) / x.sum()
-    people = np.arange(x.size + 1) / x.size
-    return pd.DataFrame({"share_of_customers": people, "share_of_revenue": cum})
-
-
 def concentration(tx_or_revenue: pd.DataFrame | pd.Series, top: float = 0.2) -> Concentration:
     """Share of revenue from the top customers, Gini coefficient and Lorenz curve.
+
+    The measures are those of :mod:`toolkit.concentration` (one definition
+    for every report): customers with positive net revenue count, the top
+    group is ``ceil(top x n)`` customers, and customers with zero or
+    negative net revenue are left out and counted in ``excluded``.
 
     Parameters
     ----------
@@ -130,15 +78,6 @@ def concentration(tx_or_revenue: pd.DataFrame | pd.Series, top: float = 0.2) -> 
     Returns
     -------
     Concentration
-        When ``top`` times the number of customers is not a whole number,
-        the customer at the boundary counts pro rata (the value is read off
-        the Lorenz curve), so the figure does not jump with one customer.
-
-    Notes
-    -----
-    Gini = 1 - 2 x (area under the Lorenz curve), which equals
-    ``2 * sum(i * x_i) / (n * sum(x)) - (n + 1) / n`` for values sorted
-    ascending (no small-sample correction).
     """
     top = check_fraction("top", top)
     if isinstance(tx_or_revenue, pd.Series):
@@ -148,14 +87,7 @@ def concentration(tx_or_revenue: pd.DataFrame | pd.Series, top: float = 0.2) -> 
         revenue = tx_or_revenue["revenue"].astype(float)
     else:
         revenue = customer_revenue(tx_or_revenue)["revenue"]
-    positive = revenue[revenue > 0]
-    excluded = int(len(revenue) - len(positive))
-    lorenz = lorenz_curve(positive)
-    p, s = lorenz["share_of_customers"].to_numpy(), lorenz["share_of_revenue"].to_numpy()
-    top_share = float(1.0 - np.interp(1.0 - top, p, s))
-    area = float(np.sum((s[1:] + s[:-1]) / 2 * np.diff(p)))
-    return Concentration(top=top, top_share=top_share, gini=1.0 - 2.0 * area,
-                         customers=int(len(positive)), excluded=excluded, lorenz=lorenz)
+    return measure_concentration(revenue, top)
 
 
 def new_vs_returning(tx: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
