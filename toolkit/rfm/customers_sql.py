@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from toolkit.data import cleaning
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
 from toolkit.data.formats import (OUT_OF_RANGE, YEAR_RANGE, bad_values_error, decide_dates, decide_file_numbers,
                                   parse_date_text)
@@ -31,8 +32,8 @@ from toolkit.data.validation import NUMERIC_COLUMNS, _number_text, resolve_colum
 from toolkit.errors import DataError, ParameterError, check_choice
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
 from toolkit.rfm.sql_lines import (
-    BAD_PRICE, FUTURE, LOOKUP_DATE, LOOKUP_FOUND, MISSING_DATE, classified_sql, id_expr, iso_date_expr, is_numeric, line_sql,
-    literal, quote, text_values,
+    BAD_PRICE, CANCELLED, FUTURE, LOOKUP_DATE, LOOKUP_FOUND, MISSING_DATE, NON_MERCHANDISE, TOO_EARLY, TOO_LATE,
+    classified_sql, date_expr, id_expr, iso_date_expr, is_numeric, line_sql, literal, number_expr, quote, text_values,
 )
 
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
@@ -115,7 +116,7 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
                     row_offset: int) -> tuple[dict[str, str], bool, dict[str, str]]:
     """Decide how the date and numeric columns are read, from their distinct values, as the core does.
 
-    Creates the view ``src``: the lines of ``raw`` with ``ts__``, the order
+    Creates the view ``dated``: the lines of ``raw`` with ``ts__``, the order
     date of a text the SQL cast does not read, parsed by
     :func:`toolkit.data.formats.parse_date_text` once per distinct value and
     joined back.
@@ -168,10 +169,10 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
                            LOOKUP_DATE: pa.array(stamps.astype("datetime64[us]"), type=pa.timestamp("us"))})
     if lookup is not None and lookup.num_rows:
         con.register("dates__", lookup)
-        con.execute(f"CREATE TEMP VIEW src AS SELECT raw.*, d__.{LOOKUP_DATE}, d__.k__ IS NOT NULL AS {LOOKUP_FOUND} "
+        con.execute(f"CREATE TEMP VIEW dated AS SELECT raw.*, d__.{LOOKUP_DATE}, d__.k__ IS NOT NULL AS {LOOKUP_FOUND} "
                     f"FROM raw LEFT JOIN dates__ AS d__ ON {key_expr} = d__.k__")
     else:
-        con.execute(f"CREATE TEMP VIEW src AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE}, "
+        con.execute(f"CREATE TEMP VIEW dated AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE}, "
                     f"false AS {LOOKUP_FOUND} FROM raw")
     texts, counts = {}, {}
     for canonical in (c for c in NUMERIC_COLUMNS if c in used):
@@ -213,6 +214,7 @@ def customer_table_from_file(
     memory_limit: str = "1.5GB",
     threads: int | None = None,
     record: dict[str, Any] | None = None,
+    today: str | pd.Timestamp | None = None,
 ) -> CustomerTable:
     """Aggregate a transaction file into the RFM customer table in DuckDB.
 
@@ -248,6 +250,9 @@ def customer_table_from_file(
         (``{canonical: how its values were read}``), ``options`` (the
         reading options given), ``mapping`` (the columns used) and
         ``period`` (first and last order date analysed).
+    today : str or Timestamp, optional
+        The run's calendar day for the rule implausible_dates (default:
+        today; tests pin it).
 
     Returns
     -------
@@ -311,7 +316,7 @@ def customer_table_from_file(
         con.execute("SET preserve_insertion_order = false")
         decimals, fast_dates, formats = _decide_formats(con, used, types, name, options, 1 if parquet else 2)
         table, period = _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix, decimals,
-                                   fast_dates)
+                                   fast_dates, options, pd.Timestamp(today) if today is not None else pd.Timestamp.today())
         if record is not None:
             record.update(encoding=layout.encoding, delimiter=layout.delimiter, formats=formats,
                           options=options.as_dict(), mapping={k: used[k] for k in CANONICAL_COLUMNS if k in used},
@@ -344,23 +349,99 @@ class _Tally(NamedTuple):
         return bool(self.bits & bit)
 
 
-def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates) -> CustomerTable:
+def _plausible_bounds(median, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Order dates before the first or from the second are implausible (contract 3 of issue 13)."""
+    high = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
+    low = pd.Timestamp(median) - pd.DateOffset(years=10) if median is not None else pd.Timestamp.min
+    return low, high
+
+
+def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today):
+    """The line flags of the rules implausible_dates, non_merchandise and cancelled_orders, and the view ``src``.
+
+    Returns ``(extra_columns, extra_flags)`` for
+    :func:`toolkit.rfm.sql_lines.line_sql`; a rule that is not in ``RULES``
+    or lacks its columns gets no flag.
+    """
+    columns: list[str] = []
+    flags: dict[int, str] = {}
+    base = line_sql(used, types, None, decimals, fast_dates)
+    if "implausible_dates" in RULES:
+        median = con.execute(f"SELECT median(order_date) FROM ({base('SELECT *, 0 AS h0__ FROM dated')})").fetchall()[0][0]
+        low, high = _plausible_bounds(median, today)
+        flags[TOO_EARLY] = f"order_date < TIMESTAMP {literal(f'{low:%Y-%m-%d %H:%M:%S.%f}')}"
+        flags[TOO_LATE] = f"order_date >= TIMESTAMP {literal(f'{high:%Y-%m-%d %H:%M:%S.%f}')}"
+    if "non_merchandise" in RULES and "product_id" in used:
+        codes = {str(code).strip().upper() for code in (*cleaning.NON_MERCHANDISE_CODES, *options.non_merchandise)}
+        columns.append(f"upper({id_expr(used['product_id'], types[used['product_id']])}) AS np__")
+        flags[NON_MERCHANDISE] = f"np__ IN ({', '.join(literal(c) for c in sorted(codes))})"
+    matched = None
+    if "cancelled_orders" in RULES and {"product_id", "quantity"} <= used.keys():
+        matched = _matched_cancellations(con, used, types, prefix, decimals, fast_dates)
+    if matched is not None and len(matched):
+        con.register("matched__", pa.table({"m__": pa.array(np.asarray(matched, dtype="int64"))}))
+        con.execute("CREATE TEMP VIEW src AS SELECT dated.*, m.m__ IS NOT NULL AS cancelled__ FROM dated "
+                    "LEFT JOIN matched__ AS m ON dated.row__ = m.m__")
+        columns.append("cancelled__")
+        flags[CANCELLED] = "cancelled__"
+    else:
+        con.execute("CREATE TEMP VIEW src AS SELECT * FROM dated")
+    return columns, flags
+
+
+def _matched_cancellations(con, used, types, prefix, decimals, fast_dates):
+    """File rows (0-based) of the cancellations matched to a sale, and of those sales.
+
+    Only the candidate lines are fetched: cancellations and sales whose
+    customer, product and absolute quantity some cancellation has. The
+    matching itself is :func:`toolkit.data.cancellations.match_cancellations`.
+    """
+    from toolkit.data.cancellations import match_cancellations
+
+    cust = id_expr(used["customer_id"], types[used["customer_id"]])
+    product = id_expr(used["product_id"], types[used["product_id"]])
+    quantity = number_expr(used["quantity"], types[used["quantity"]], decimals.get("quantity", "."))
+    date = date_expr(used["order_date"], types[used["order_date"]], fast_dates)
+    cancel = f"{quantity} < 0"
+    if "order_id" in used:
+        cancel += f" OR coalesce(starts_with({id_expr(used['order_id'], types[used['order_id']])}, {literal(prefix)}), false)"
+    lines = (f"SELECT row__, {cust} AS customer_id, {product} AS product_id, {quantity} AS quantity, "
+             f"{date} AS order_date, coalesce({cancel}, false) AS is_cancellation FROM dated")
+    con.execute(f"CREATE TEMP TABLE cancel_keys AS SELECT DISTINCT customer_id, product_id, abs(quantity) AS q "
+                f"FROM ({lines}) WHERE is_cancellation AND customer_id IS NOT NULL AND product_id IS NOT NULL")
+    if not con.execute("SELECT count(*) FROM cancel_keys").fetchall()[0][0]:
+        return None
+    frame = con.execute(f"SELECT l.row__ AS row, l.customer_id, l.product_id, l.quantity, l.order_date, "
+                        f"l.is_cancellation FROM ({lines}) AS l JOIN cancel_keys AS k ON l.customer_id = k.customer_id "
+                        f"AND l.product_id = k.product_id AND abs(l.quantity) = k.q ORDER BY l.row__").df()
+    return match_cancellations(frame)
+
+
+def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates,
+               options, today) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     as_of_ts = parse_as_of(as_of)
-    lines = line_sql(used, types, as_of_ts, decimals, fast_dates, _ROW_HASH)
-    classified = classified_sql(used, types, actions, prefix)
+    columns, flags = _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today)
+    # with the default analysis date (after the last plausible date), the lines after it are the too late ones
+    future_bits = FUTURE | (TOO_LATE if as_of_ts is None and TOO_LATE in flags else 0)
+    lines = line_sql(used, types, as_of_ts, decimals, fast_dates, _ROW_HASH, columns, flags)
+    classified = classified_sql(used, types, actions, prefix, future_bits)
     _group_lines(con, used, types, lines, classified)
     _duplicate_copies(con, used, types, lines, classified)
     _stack(con, dropped=actions["duplicates"] == "drop")
     tally = _read_tally(con)
     if as_of_ts is None:
-        last = max((g.last for g in tally if g.last is not None), default=None)
+        last = max((g.last for g in tally if g.last is not None and not g.has(TOO_EARLY | TOO_LATE)), default=None)
         if last is None:
             raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
         as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    quality = _quality(tally, actions)
+    quality = _quality(tally, actions, future_bits)
+    if quality.raw_rows and not quality.clean_rows:
+        removed = ", ".join(f"{r.rule} {r.removed:,}" for r in quality.results if r.removed)
+        raise DataError(f"no rows are left for the analysis after cleaning ({quality.raw_rows:,} read; removed: "
+                        f"{removed}); check the column mapping and the cleaning rules.", source=name)
     kept = [g for g in tally if g.stage is None]
-    _check_kept_lines(kept, used, name, as_of_ts)
+    _check_kept_lines(kept, used, name, as_of_ts, future_bits)
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
     # (the flags of kept purchase lines can differ in nothing else) could split an order.
     trimmed = any(g.trimmed for g in kept if not g.is_return)
@@ -484,12 +565,16 @@ def _total(tally: list[_Tally], field: str, where: Callable[[_Tally], bool] = la
     return int(sum(getattr(g, field) for g in tally if where(g)))
 
 
-def _quality(tally: list[_Tally], actions: dict[str, str]) -> DataQuality:
+def _quality(tally: list[_Tally], actions: dict[str, str], future_bits: int = FUTURE) -> DataQuality:
     """Rows matching each rule (on the raw lines) and rows removed by each rule in turn."""
-    matching = [_total(tally, "extra"), _total(tally, "raw", lambda g: g.no_customer),
-                _total(tally, "raw", lambda g: g.has(MISSING_DATE)), _total(tally, "raw", lambda g: g.is_return),
-                _total(tally, "raw", lambda g: g.has(BAD_PRICE) and not g.is_return),
-                _total(tally, "raw", lambda g: g.has(FUTURE))]
+    tests: dict[str, Callable[[_Tally], bool]] = {
+        "missing_customer": lambda g: g.no_customer, "missing_date": lambda g: g.has(MISSING_DATE),
+        "implausible_dates": lambda g: g.has(TOO_EARLY | TOO_LATE), "cancelled_orders": lambda g: g.has(CANCELLED),
+        "non_merchandise": lambda g: g.has(NON_MERCHANDISE), "returns": lambda g: g.is_return,
+        "non_positive_price": lambda g: g.has(BAD_PRICE) and not g.is_return,
+        "future_dates": lambda g: g.has(future_bits),
+    }
+    matching = [_total(tally, "extra")] + [_total(tally, "raw", tests[rule]) for rule in RULES[1:]]
     removed = [matching[0] if actions["duplicates"] == "drop" else 0]
     removed += [_total(tally, "w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
     return DataQuality(raw_rows=_total(tally, "raw"), results=[
@@ -497,7 +582,7 @@ def _quality(tally: list[_Tally], actions: dict[str, str]) -> DataQuality:
     ])
 
 
-def _check_kept_lines(kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp) -> None:
+def _check_kept_lines(kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp, future_bits: int = FUTURE) -> None:
     """Errors for kept lines an RFM table cannot use (when a rule's action is "keep")."""
     no_customer = _total(kept, "dl", lambda g: g.no_customer)
     no_date = _total(kept, "dl", lambda g: g.has(MISSING_DATE))
@@ -506,7 +591,7 @@ def _check_kept_lines(kept: list[_Tally], used, name: str, as_of_ts: pd.Timestam
         rule = "missing_customer" if no_customer else "missing_date"
         raise DataError(f"{max(no_customer, no_date):,} kept line(s) have no {which}; an RFM table needs both "
                         f"(use the action 'drop' for the rule {rule}).", source=name, column=which)
-    future = _total(kept, "dl", lambda g: g.has(FUTURE) and not g.is_return)
+    future = _total(kept, "dl", lambda g: g.has(future_bits) and not g.is_return)
     if future:
         raise DataError(f"{future:,} purchase line(s) are dated after the analysis date {as_of_ts:%Y-%m-%d}; "
                         "choose a later as_of or use the action 'drop' for the rule future_dates.",

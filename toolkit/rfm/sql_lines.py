@@ -8,7 +8,7 @@ the cleaning stage of a group of lines.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -94,6 +94,8 @@ def date_expr(column: str, sql_type: str, fast: bool = True) -> str:
 
 # Bits of the per-line flags; the first aggregate groups on them, so a group's lines share them.
 MISSING_DATE, NEGATIVE, BAD_PRICE, FUTURE = 1, 2, 4, 8
+# the flags of the rules implausible_dates (too early, too late), non_merchandise and cancelled_orders
+TOO_EARLY, TOO_LATE, NON_MERCHANDISE, CANCELLED = 16, 32, 64, 128
 
 
 def text_values(used: Mapping[str, str], types: Mapping[str, str]) -> list[str]:
@@ -108,7 +110,8 @@ def text_values(used: Mapping[str, str], types: Mapping[str, str]) -> list[str]:
 
 
 def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Timestamp | None,
-             decimals: Mapping[str, str], fast_dates: bool = True, row_hash: str = "hash({})") -> Callable[..., str]:
+             decimals: Mapping[str, str], fast_dates: bool = True, row_hash: str = "hash({})",
+             extra_columns: Sequence[str] = (), extra_flags: Mapping[int, str] | None = None) -> Callable[..., str]:
     """SQL that parses each transaction line once.
 
     The values were checked before (:mod:`toolkit.data.formats` decided how
@@ -130,6 +133,12 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
         them when False) come from the lookup column ``ts__`` of the source.
     row_hash : str, default "hash({})"
         SQL template of the line's hash, given the list of its values.
+    extra_columns : list of str
+        More ``expression AS name`` items read from the source, for
+        ``extra_flags``.
+    extra_flags : dict, optional
+        ``{flag bit: SQL condition}`` over the parsed columns (``order_date``,
+        ``v__<canonical>``) and ``extra_columns``.
 
     Returns
     -------
@@ -149,6 +158,8 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
               f"{date_expr(used['order_date'], types[used['order_date']], fast_dates)} AS order_date"]
     parsed += [f"{quote(used['order_id'])} AS ro"] if "order_id" in used else []
     parsed += [f"{number_expr(used[c], types[used[c]], decimals.get(c, '.'))} AS v__{c}" for c in numbers]
+    parsed += list(extra_columns)
+    extra_flags = dict(extra_flags or {})
     amount = "v__amount" if "amount" in used else "(v__quantity * v__unit_price)"
     negative = "v__quantity" if "quantity" in used else amount
     price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
@@ -160,9 +171,11 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
             f"{NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
             f"{BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
             f"{FUTURE} * CAST({future} AS INTEGER)"]
+    bits += [f"{bit} * CAST(coalesce({test}, false) AS INTEGER)" for bit, test in extra_flags.items()]
     # Most lines raise no flag: one test that implies every flag is clear (an unknown in it means
     # "not sure") spares them the sum of flags, which CASE works out only for the other lines.
-    clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"])
+    clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"]
+                         + [f"NOT ({test})" for test in extra_flags.values()])
     flags = f"CASE WHEN coalesce({clear}, false) THEN 0 ELSE {' + '.join(bits)} END"
     order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
     hashed = row_hash.format(", ".join(["h0__", "order_date"] + [f"v__{c}" for c in numbers]))
@@ -176,7 +189,7 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
 
 
 def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: Mapping[str, str],
-                   prefix: str) -> Callable[[str], str]:
+                   prefix: str, future_bits: int = FUTURE) -> Callable[[str], str]:
     """SQL that classifies groups of lines for the cleaning rules.
 
     Parameters
@@ -187,6 +200,9 @@ def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: M
         ``{rule: "drop" | "keep"}`` for every rule in ``RULES``.
     prefix : str
         Order ids starting with it are cancellations.
+    future_bits : int, default FUTURE
+        The flags that make a line a future date (with the default analysis
+        date, also ``TOO_LATE``: such a line lies after it).
 
     Returns
     -------
@@ -210,7 +226,9 @@ def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: M
     else:
         order_key, prefix_test = "ro", "false"
     flags = {"missing_customer": "cust IS NULL", "missing_date": f"bits & {MISSING_DATE} <> 0", "returns": "is_return",
-             "non_positive_price": f"bits & {BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {FUTURE} <> 0"}
+             "non_positive_price": f"bits & {BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {future_bits} <> 0",
+             "implausible_dates": f"bits & {TOO_EARLY | TOO_LATE} <> 0", "non_merchandise": f"bits & {NON_MERCHANDISE} <> 0",
+             "cancelled_orders": f"bits & {CANCELLED} <> 0"}
     cases = " ".join(f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop")
     stage = f"CAST(CASE {cases} ELSE NULL END AS UTINYINT)" if cases else "CAST(NULL AS UTINYINT)"
 
