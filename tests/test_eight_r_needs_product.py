@@ -6,7 +6,6 @@ import pytest
 from toolkit.eight_r.baskets import basket_rules, sample_orders
 from toolkit.eight_r.products import (
     abc_classes,
-    exclude_products,
     product_repeat_rates,
     return_rates,
     weighted_repeat_rate,
@@ -99,18 +98,13 @@ def products():
         ("C", 10.0, 10, "c2", "2", False), ("A", 10.0, 1, "c2", "2", False),
         ("D", 5.0, 1, "c3", "3", False), ("A", -10.0, -1, "c2", "C2", True),
         ("E", 4.0, 4, "c3", "3", False), ("E", -4.0, -4, "c3", "C3", True),
-        ("A", 10.0, 1, "c1", "4", False), ("POST", 15.0, 1, "c3", "3", False),
+        ("A", 10.0, 1, "c1", "4", False),
     ]
     return pd.DataFrame(rows, columns=["product_id", "amount", "quantity", "customer_id", "order_id", "is_return"])
 
 
-def test_exclude_products_counts_lines():
-    out, n = exclude_products(products(), ["POST", "DOT"])
-    assert n == 1 and "POST" not in set(out["product_id"])
-
-
 def test_abc_classes_on_net_revenue():
-    df, _ = exclude_products(products(), ["POST"])
+    df = products()
     abc, excluded = abc_classes(df, a=0.6, b=0.9)
     # net revenue: A 60, B 25, C 10, D 5, E 0 (all returned) -> total 100
     assert excluded == 1
@@ -123,7 +117,7 @@ def test_abc_classes_on_net_revenue():
 
 
 def test_return_rates_by_quantity_and_value():
-    df, _ = exclude_products(products(), ["POST"])
+    df = products()
     per, summary = return_rates(df)
     per = per.set_index("product_id")
     assert per.loc["A", "return_rate"] == pytest.approx(1 / 7)
@@ -136,7 +130,7 @@ def test_return_rates_by_quantity_and_value():
 
 
 def test_product_repeat_rates_and_weighted_mean():
-    df, _ = exclude_products(products(), ["POST"])
+    df = products()
     rep = product_repeat_rates(df).set_index("product_id")
     # A: c1 bought it in orders 1 and 4 (repeat), c2 once -> 1 of 2
     assert rep.loc["A", ["customers", "repeat_customers"]].tolist() == [2, 1]

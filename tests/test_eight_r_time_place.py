@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from toolkit.eight_r.place import channel_summary, region_summary, top_share
+from toolkit.eight_r.place import channel_summary, leading_share, region_summary
 from toolkit.eight_r.timing import gap_summary, hour_weekday, inter_purchase_days, monthly, repurchase_within
 from toolkit.errors import DataError
 
@@ -74,7 +74,7 @@ def test_region_summary_growth_hand_computed():
     assert out.loc["FR", "growth"] == pytest.approx(25 / 50 - 1)
     assert pd.isna(out.loc["DE", "growth"])  # nothing before: no growth rate
     assert out.index.tolist() == ["UK", "FR", "DE"]
-    assert top_share(out.reset_index()) == ("UK", pytest.approx(280 / 385))
+    assert leading_share(out.reset_index()) == ("UK", pytest.approx(280 / 385))
 
 
 def test_channel_summary_needs_the_column():

@@ -177,3 +177,55 @@ def test_nested_groups_are_equal_and_ties_are_split_reproducibly():
     # a more recent customer never gets a lower R score (ties may straddle a boundary)
     by_recency = a["r_score"].groupby(customers["recency"])
     assert (by_recency.min().to_numpy()[:-1] >= by_recency.max().to_numpy()[1:]).all()
+
+
+def _six_customer_file(path: Path) -> Path:
+    """Six customers with 5 to 10 orders; the one with 5 orders bought most recently."""
+    last = {"A": "2024-01-31", "B": "2024-01-20", "C": "2024-01-10", "D": "2023-12-20", "E": "2023-12-01", "F": "2023-11-01"}
+    lines = ["InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice"]
+    for orders, (customer, date) in enumerate(last.items(), start=5):
+        for k in range(orders):  # one order a week back from the last purchase; numeric invoice numbers
+            day = pd.Timestamp(date) - pd.Timedelta(weeks=k)
+            lines.append(f"{len(lines)},{customer},{day:%Y-%m-%d},1,10.00")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_tiny_file_warns_and_a_repeat_buyer_is_not_new(tmp_path):
+    from toolkit.rfm import SmallSampleWarning, assign_segments, load_segment_table
+    from toolkit.rfm.loading import load_customers
+
+    loaded = load_customers(_six_customer_file(tmp_path / "six.csv"), as_of="2024-02-01")
+    customers = loaded.table.customers.set_index("customer_id").loc[list("ABCDEF")].reset_index()
+    assert customers["frequency"].tolist() == [5, 6, 7, 8, 9, 10]
+    assert customers["recency"].tolist() == [1, 12, 22, 43, 62, 92]
+    with pytest.warns(SmallSampleWarning, match="only 6 customers for 5 scores per dimension"):
+        result = quantile_scores(customers, 5)
+    assert result.small_sample == {"customers": 6, "bins": 5, "needed": 50, "message": result.small_sample["message"]}
+    # frequency quantiles (inverted CDF of 5..10) are 6, 7, 8, 9; the first is lowered to 1 (F = 1 means one
+    # order), so 5, 6 and 7 orders get F = 2 rather than 5 and 6 orders getting F = 1
+    assert result.cuts["frequency"] == [1, 7, 8, 9]
+    assert result.scores["f_score"].tolist() == [2, 2, 2, 3, 4, 5]
+    # recency cuts 12, 22, 43, 62: A (1 day) and B (12 days) get R = 5
+    assert result.scores["r_score"].tolist() == [5, 5, 4, 3, 2, 1]
+    scored = customers.join(result.scores.drop(columns="customer_id"))
+    segments = assign_segments(scored, load_segment_table(), 5)
+    # R5 F2 is a potential loyalist; before the rule A and B were R5 F1, "New", with 5 and 6 orders
+    assert segments.tolist()[:2] == ["potential_loyalist", "potential_loyalist"]
+    assert "new" not in set(segments)
+    note = [n for n in result.notes if n["dimension"] == "frequency"][0]
+    assert note["reason"] == "no_single_order" and note["empty_scores"] == [1]
+
+
+def test_enough_customers_do_not_warn_and_one_order_customers_keep_f1():
+    customers = pd.DataFrame({"customer_id": range(50), "recency": np.arange(50) + 1,
+                              "frequency": np.repeat([1, 2, 3, 4, 5], 10), "monetary": np.arange(50) * 2.0 + 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = quantile_scores(customers, 5)
+    assert result.small_sample is None
+    assert result.scores["f_score"].tolist() == list(np.repeat([1, 2, 3, 4, 5], 10))
+    # two scores need 20 customers: 19 warn, 20 do not
+    with pytest.warns(UserWarning, match="only 19 customers for 2 scores"):
+        assert quantile_scores(customers.head(19), 2).small_sample["needed"] == 20
+    assert quantile_scores(customers.head(20), 2, warn=False).small_sample is None

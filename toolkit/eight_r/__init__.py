@@ -33,12 +33,11 @@ from toolkit.eight_r.concentration import (
 )
 from toolkit.eight_r.coverage import ANALYSES, RS, coverage, metrics_frame
 from toolkit.eight_r.information import add_buyer_type, arm_summary, mean_difference, message_by_group
-from toolkit.eight_r.place import channel_summary, region_summary, top_share
+from toolkit.eight_r.place import channel_summary, leading_share, region_summary
 from toolkit.eight_r.price import loglog_elasticity, pooled_elasticity, price_bands, product_elasticities
 from toolkit.eight_r.products import (
     abc_classes,
     abc_summary,
-    exclude_products,
     product_repeat_rates,
     return_rates,
     weighted_repeat_rate,
@@ -69,7 +68,6 @@ __all__ = [
     "BasketRules",
     "basket_rules",
     "sample_orders",
-    "exclude_products",
     "abc_classes",
     "abc_summary",
     "return_rates",
@@ -94,7 +92,7 @@ __all__ = [
     "repurchase_within",
     "region_summary",
     "channel_summary",
-    "top_share",
+    "leading_share",
     "campaign_segments",
     "read_spend_file",
     "effectiveness",

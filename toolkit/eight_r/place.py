@@ -16,7 +16,7 @@ import pandas as pd
 from toolkit.eight_r._checks import check_positive_int, order_key, require_columns, require_numeric
 from toolkit.errors import DataError
 
-__all__ = ["region_summary", "channel_summary", "top_share"]
+__all__ = ["region_summary", "channel_summary", "leading_share"]
 
 
 def _summary(tx: pd.DataFrame, by: str, what: str) -> pd.DataFrame:
@@ -94,15 +94,18 @@ def channel_summary(tx: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
     return out.sort_values("revenue", ascending=False).rename_axis(by).reset_index()
 
 
-def top_share(summary: pd.DataFrame, column: str = "revenue") -> tuple[str, float]:
-    """The largest group of a summary and its share of ``column``.
+def leading_share(summary: pd.DataFrame, column: str = "revenue") -> tuple[str, float]:
+    """The largest group of a summary (e.g. the top region) and its share of ``column``.
+
+    Not to be confused with the customer concentration measure
+    :func:`toolkit.concentration.top_share`.
 
     Returns
     -------
     (str, float)
     """
-    require_columns(summary, [column], "Top share")
+    require_columns(summary, [column], "Leading share")
     if summary.empty or summary[column].sum() <= 0:
-        raise DataError("Top share: the summary is empty or its total is not positive.")
+        raise DataError("Leading share: the summary is empty or its total is not positive.")
     i = int(np.argmax(summary[column].to_numpy()))
     return str(summary.iloc[i, 0]), float(summary[column].iloc[i] / summary[column].sum())

@@ -16,7 +16,6 @@ import pandas as pd
 from toolkit.eight_r._checks import (
     check_fraction,
     first_label,
-    iter_str,
     order_key,
     require_columns,
     require_numeric,
@@ -25,29 +24,12 @@ from toolkit.eight_r._checks import (
 from toolkit.errors import DataError, ParameterError
 
 __all__ = [
-    "exclude_products",
     "abc_classes",
     "return_rates",
     "product_repeat_rates",
     "weighted_repeat_rate",
     "abc_summary",
 ]
-
-
-def exclude_products(tx: pd.DataFrame, codes: Iterable[str], item: str = "product_id") -> tuple[pd.DataFrame, int]:
-    """Drop lines whose product code is in ``codes`` (fees, postage...).
-
-    Returns
-    -------
-    (DataFrame, int)
-        The remaining lines and the number of lines removed, so the report
-        can say how many were left out.
-    """
-    codes = iter_str(codes)
-    if not codes or item not in tx.columns:
-        return tx.copy(), 0
-    drop = tx[item].astype(str).isin(codes)
-    return tx.loc[~drop].copy(), int(drop.sum())
 
 
 def abc_classes(tx: pd.DataFrame, a: float = 0.8, b: float = 0.95, item: str = "product_id",

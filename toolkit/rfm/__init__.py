@@ -28,6 +28,8 @@ from toolkit.rfm.response import (
 )
 from toolkit.rfm.scoring import (
     Scores,
+    MIN_CUSTOMERS_PER_BIN,
+    SmallSampleWarning,
     TiedBinsWarning,
     WeightedScores,
     apply_thresholds,
@@ -53,6 +55,8 @@ __all__ = [
     "Migration",
     "Scores",
     "TiedBinsWarning",
+    "SmallSampleWarning",
+    "MIN_CUSTOMERS_PER_BIN",
     "UNASSIGNED",
     "WeightedScores",
     "apply_thresholds",

@@ -11,6 +11,17 @@ Quantile scores (the default)
     period. When many customers share a value, cut points coincide and some
     scores stay empty; the result says so in ``notes`` (and a
     :class:`TiedBinsWarning` is issued) instead of silently renumbering.
+    Frequency score 1 is kept for customers with at most one order: the
+    lowest frequency cut point is never above 1, so a customer with five
+    orders is never scored F = 1 (and called *New*) only because everyone
+    else in a small file bought even more often.
+
+Small samples
+    Quantiles of a handful of customers say little: with fewer than
+    :data:`MIN_CUSTOMERS_PER_BIN` (10) customers per score, i.e. fewer than
+    50 customers for five scores, the result carries ``small_sample`` and
+    a :class:`SmallSampleWarning` is issued, so the report can say that
+    the scores rank these few customers against each other only.
 
 Nested scores (Hughes)
     Customers are sorted on recency into ``bins`` equal groups, each of
@@ -45,6 +56,8 @@ __all__ = [
     "SCORE_COLUMNS",
     "DEFAULT_WEIGHTS",
     "TiedBinsWarning",
+    "SmallSampleWarning",
+    "MIN_CUSTOMERS_PER_BIN",
     "Scores",
     "WeightedScores",
     "quantile_scores",
@@ -61,8 +74,16 @@ DEFAULT_WEIGHTS: tuple[float, float, float] = (10.0, 2.0, 0.02)
 _LOWER_IS_BETTER = {"recency": True, "frequency": False, "monetary": False}
 
 
+MIN_CUSTOMERS_PER_BIN = 10
+"""Fewer customers than this per score make the scores a small-sample ranking (warned)."""
+
+
 class TiedBinsWarning(UserWarning):
     """Tied values made quantile cut points coincide, so some scores are empty."""
+
+
+class SmallSampleWarning(UserWarning):
+    """Too few customers for the number of scores: fewer than MIN_CUSTOMERS_PER_BIN per score."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +107,13 @@ class Scores:
     notes : list of dict
         One entry per dimension with empty scores: ``dimension``,
         ``empty_scores``, ``top_value`` and ``top_share`` (the most common
-        value and its share of customers) and ``message``.
+        value and its share of customers), ``reason`` (``"ties"``, or
+        ``"no_single_order"`` when frequency score 1 is empty because every
+        customer has more than one order) and ``message``.
+    small_sample : dict or None
+        Set when the scores come from fewer than ``MIN_CUSTOMERS_PER_BIN x
+        bins`` customers: ``customers``, ``bins``, ``needed`` and
+        ``message``.
     method : str
         ``"quantile"``, ``"thresholds"`` or ``"nested"``.
     bins : int
@@ -99,6 +126,7 @@ class Scores:
     notes: list[dict] = field(default_factory=list)
     method: str = "quantile"
     bins: int = 5
+    small_sample: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -251,13 +279,16 @@ def _notes(values: dict[str, np.ndarray], scores: dict[str, np.ndarray], bins: i
         uniq, freq = np.unique(values[dim], return_counts=True)
         top = int(np.argmax(freq))
         top_value, top_share = float(uniq[top]), float(freq[top] / len(values[dim]))
-        notes.append({
-            "dimension": dim, "empty_scores": empty, "top_value": top_value, "top_share": top_share,
-            "message": (
-                f"{dim}: no customer has score {', '.join(map(str, empty))}; {top_share:.0%} of customers share "
-                f"the value {top_value:g}, so cut points coincide. Use fewer bins or give thresholds."
-            ),
-        })
+        if dim == "frequency" and empty == [1] and (values[dim] > 1).all():
+            reason = "no_single_order"
+            message = ("frequency: no customer has score 1, which is kept for customers with one order; "
+                       "every customer here has more than one.")
+        else:
+            reason = "ties"
+            message = (f"{dim}: no customer has score {', '.join(map(str, empty))}; {top_share:.0%} of customers "
+                       f"share the value {top_value:g}, so cut points coincide. Use fewer bins or give thresholds.")
+        notes.append({"dimension": dim, "empty_scores": empty, "top_value": top_value, "top_share": top_share,
+                      "reason": reason, "message": message})
     return notes
 
 
@@ -304,8 +335,12 @@ def quantile_scores(
     bins = _check_bins(bins)
     values = {d: customers[d].to_numpy(dtype="float64") for d in DIMENSIONS}
     cuts = {d: given[d] if d in given else _quantile_cuts(values[d], bins) for d in DIMENSIONS}
+    if "frequency" not in given:
+        # F = 1 means at most one order: a quantile above 1 would put repeat buyers with the one-off buyers
+        cuts["frequency"][0] = min(cuts["frequency"][0], 1.0)
     scores = {d: _score(values[d], cuts[d], _LOWER_IS_BETTER[d], bins) for d in DIMENSIONS}
-    return _result(customers, values, scores, cuts, bins, "thresholds" if given else "quantile", warn)
+    return _result(customers, values, scores, cuts, bins, "thresholds" if given else "quantile", warn,
+                   from_data=len(given) < len(DIMENSIONS))
 
 
 def score_values(
@@ -369,17 +404,31 @@ def apply_thresholds(customers: pd.DataFrame, cuts: Mapping[str, Sequence[float]
     return _result(customers, values, scores, arrays, bins, "thresholds", warn)
 
 
-def _result(customers, values, scores, cuts, bins, method, warn) -> Scores:
+def _small_sample(customers: int, bins: int) -> dict | None:
+    """The small-sample note when there are fewer than MIN_CUSTOMERS_PER_BIN customers per score."""
+    needed = MIN_CUSTOMERS_PER_BIN * bins
+    if customers >= needed:
+        return None
+    return {"customers": customers, "bins": bins, "needed": needed,
+            "message": (f"only {customers:,} customers for {bins} scores per dimension (fewer than "
+                        f"{MIN_CUSTOMERS_PER_BIN} per score, {needed} in all): the scores rank these customers "
+                        "against each other and say little about segments; use fewer bins or your own thresholds.")}
+
+
+def _result(customers, values, scores, cuts, bins, method, warn, *, from_data: bool = False) -> Scores:
     out = pd.DataFrame({"customer_id": customers["customer_id"].array}, index=customers.index)
     for dim in DIMENSIONS:
         out[SCORE_COLUMNS[dim]] = scores[dim].astype("int64")
     out["rfm_cell"] = cell_code(out["r_score"], out["f_score"], out["m_score"])
     notes = _notes(values, scores, bins)
+    small = _small_sample(len(out), bins) if from_data else None
     if warn:
-        for note in notes:
+        for note in notes if method != "nested" else []:
             warnings.warn(note["message"], TiedBinsWarning, stacklevel=3)
+        if small:
+            warnings.warn(small["message"], SmallSampleWarning, stacklevel=3)
     table = _thresholds_table(values, scores, cuts if method != "nested" else None, bins)
-    return Scores(out, table, {d: [float(x) for x in cuts[d]] for d in cuts}, notes, method, bins)
+    return Scores(out, table, {d: [float(x) for x in cuts[d]] for d in cuts}, notes, method, bins, small)
 
 
 def _equal_groups(order: np.ndarray, group: np.ndarray | None, bins: int) -> np.ndarray:
@@ -400,7 +449,7 @@ def _equal_groups(order: np.ndarray, group: np.ndarray | None, bins: int) -> np.
     return score
 
 
-def nested_scores(customers: pd.DataFrame, bins: int = 5) -> Scores:
+def nested_scores(customers: pd.DataFrame, bins: int = 5, *, warn: bool = True) -> Scores:
     """Hughes's nested (sequential) RFM sort.
 
     Parameters
@@ -409,6 +458,9 @@ def nested_scores(customers: pd.DataFrame, bins: int = 5) -> Scores:
         ``customer_id, recency, frequency, monetary``.
     bins : int, default 5
         Groups per level (2-9).
+    warn : bool, default True
+        Issue a :class:`SmallSampleWarning` for fewer than
+        ``MIN_CUSTOMERS_PER_BIN x bins`` customers (also in ``small_sample``).
 
     Returns
     -------
@@ -431,7 +483,7 @@ def nested_scores(customers: pd.DataFrame, bins: int = 5) -> Scores:
     m_order = np.lexsort((ident, -rec, freq, mon, rf))
     m = _equal_groups(m_order, rf, bins)
     scores = {"recency": r, "frequency": f, "monetary": m}
-    return _result(customers, values, scores, {}, bins, "nested", warn=False)
+    return _result(customers, values, scores, {}, bins, "nested", warn, from_data=True)
 
 
 def weighted_scores(
