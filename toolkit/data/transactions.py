@@ -116,14 +116,33 @@ def read_canonical(
     return CanonicalTable(raw, canonical, info, used, bundled)
 
 
-def parse_as_of(as_of: str | pd.Timestamp | None) -> pd.Timestamp | None:
-    """Parse an analysis date given as text (``YYYY-MM-DD``) or a Timestamp."""
+def parse_as_of(as_of: str | pd.Timestamp | None, today: pd.Timestamp | None = None) -> pd.Timestamp | None:
+    """Parse an analysis date given as text (``YYYY-MM-DD``) or a Timestamp.
+
+    A plausible analysis date lies between 1900-01-01 and the day after
+    ``today`` (default: the run's calendar day): the analysis date is the
+    midnight after the last day analysed, so tomorrow is the latest.
+
+    Raises
+    ------
+    ParameterError
+        For text that is not a date, or a date outside that range (such as 9999-12-31).
+    """
     if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
         return None
     try:
-        return pd.Timestamp(as_of)
+        value = pd.Timestamp(as_of)
     except (ValueError, TypeError):
         raise ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.") from None
+    if value is pd.NaT:
+        raise ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
+    latest = (pd.Timestamp(today) if today is not None else pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
+    if not pd.Timestamp("1900-01-01") <= value <= latest:
+        raise ParameterError(
+            f"The analysis date `as_of` must lie between 1900-01-01 and {latest:%Y-%m-%d} (tomorrow); "
+            f"got {as_of!s}. Give the day after the last day to analyse, or leave it out."
+        )
+    return value
 
 
 def load_transactions(
