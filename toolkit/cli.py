@@ -1,71 +1,73 @@
 """The ``pmkt`` command: list, run and build reports, and check a data file.
 
 Errors the user can fix are printed as one line starting with ``error:``
-and exit with status 2; a failing notebook exits with status 1.
+and exit with status 2 (also when a notebook cell stops on a data or
+parameter error); a failing notebook exits with status 1; Ctrl-C exits
+with status 130 and says what was left unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from toolkit.errors import ParameterError, PmktError, RunError
 
 __all__ = ["main"]
 
 
-def _plain(value: Any) -> Any:
-    """Dates read from YAML become ISO text, as notebooks expect for date parameters."""
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _parse_value(text: str) -> Any:
-    """Read a ``-p key value`` value as YAML, so 3 is a number and [a, b] a list."""
-    try:
-        return _plain(yaml.safe_load(text))
-    except yaml.YAMLError:
-        return text
-
-
 def _collect_params(args: argparse.Namespace) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if args.params:
-        path = Path(args.params)
-        if not path.exists():
-            raise ParameterError(f"parameter file not found: {path}")
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(loaded, dict):
-            raise ParameterError(f"{path.name}: expected 'name: value' lines")
-        params.update(_plain(loaded))
+    """``--params`` file values, then ``-p`` values, as written; the runner types them."""
+    from toolkit.report.params import load_params_file
+
+    params: dict[str, Any] = load_params_file(args.params) if args.params else {}
     for key, value in args.param or []:
-        params[key] = _parse_value(value)
+        params[key] = value
     return params
 
 
-def _mapping(items: list[str] | None) -> dict[str, str]:
+def _mapping(args: argparse.Namespace) -> dict[str, str]:
+    """The column mapping from ``--map`` items and files, plus the reading options (contract 1)."""
     from toolkit.data.mapping import parse_mapping
+    from toolkit.report.params import load_yaml_file
 
-    if not items:
-        return {}
+    items = args.map or []
     files = [i for i in items if i.lower().endswith((".yaml", ".yml"))]
     pairs = [i for i in items if i not in files]
     mapping: dict[str, str] = {}
     # checked against the notebook's own column names when it loads its data
     for f in files:
+        load_yaml_file(f, "column mapping file")   # one clear error for a missing, tabbed or non-UTF-8 file
         mapping.update(parse_mapping(f, strict=False))
     mapping.update(parse_mapping(pairs, strict=False))
+    options = {"decimal": args.decimal, "date_format": args.date_format, "dayfirst": args.dayfirst,
+               "non_merchandise": args.non_merchandise}
+    mapping.update({k: v for k, v in options.items() if v is not None})
+    if any(k in mapping for k in options):
+        from toolkit.data.options import split_options
+
+        split_options(mapping)   # a bad decimal mark or date format fails here, before any work
     return mapping
+
+
+def _rules(items: list[str] | None) -> dict[str, str]:
+    """``--rule name=drop|keep`` items as a dict, checked against the cleaning rules."""
+    from toolkit.data.cleaning import ACTIONS, RULES
+
+    rules: dict[str, str] = {}
+    for item in items or []:
+        name, sep, action = item.partition("=")
+        name, action = name.strip(), action.strip()
+        if not sep:
+            raise ParameterError(f"--rule {item!r} must look like rule=drop or rule=keep, e.g. --rule returns=keep.")
+        if name not in RULES:
+            raise ParameterError(f"--rule {item!r}: there is no cleaning rule {name!r}; the rules are {list(RULES)}.")
+        if action not in ACTIONS:
+            raise ParameterError(f"--rule {item!r}: the action must be one of {list(ACTIONS)}; got {action!r}.")
+        rules[name] = action
+    return rules
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -73,11 +75,11 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     for spec in list_notebooks():
         print(f"{spec.name}  —  {spec.description_in(args.lang)}")
-        for pname, info in spec.parameters.items():
+        for pname, info in spec.specs.items():
             if pname == "output_dir":
                 continue
-            default = repr(info["default"])
-            print(f"    {pname:<18} {info['type']:<6} default {default:<14} {info['help']}")
+            default = repr(info.default)
+            print(f"    {pname:<18} {info.type:<5} default {default:<14} {info.help}")
         print()
     return 0
 
@@ -85,10 +87,18 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from toolkit.report.runner import run_notebook
 
-    result = run_notebook(
-        args.name, data=args.data or "", columns=_mapping(args.map), as_of=args.as_of or "", lang=args.lang,
-        brand=args.brand or "", params=_collect_params(args), out=args.out, timeout=args.timeout,
-    )
+    try:
+        result = run_notebook(
+            args.name, data=args.data or "", columns=_mapping(args), as_of=args.as_of or "", lang=args.lang,
+            brand=args.brand or "", params=_collect_params(args), out=args.out, timeout=args.timeout,
+        )
+    except RunError as exc:
+        if exc.error_name not in _USER_ERRORS:
+            raise
+        # the notebook refused the data or a parameter: the same one line and status as check-data
+        message = " ".join(str(exc.error_value or "").split())
+        print(f"error: {message} (executed notebook kept at {exc.executed_path})", file=sys.stderr)
+        return 2
     for text in result.warnings:
         print(f"warning: the notebook wrote to stderr: {text.strip()[:300]}", file=sys.stderr)
     print(f"{result.html}  ({result.seconds:.1f} s); result files in {result.results_dir}")
@@ -120,16 +130,35 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_check_data(args: argparse.Namespace) -> int:
     from toolkit.data import load_transactions
 
-    rules = dict(item.split("=", 1) for item in (args.rule or []))
-    result = load_transactions(args.data, columns=_mapping(args.map), as_of=args.as_of or "", rules=rules)
+    result = load_transactions(args.data, columns=_mapping(args), as_of=args.as_of or "", rules=_rules(args.rule))
     prov = result.provenance()
     print(f"{result.source.name}: {result.source.format}, {prov['rows_read']:,} rows read, "
           f"{prov['rows_analysed']:,} rows analysed; analysis date {prov['as_of']} ({prov['as_of_rule']})")
+    for line in _reading_lines(result.source, prov):
+        print(line)
     print("column mapping: " + ", ".join(f"{k} <- {v}" for k, v in result.mapping.items()))
     table = result.quality.table(args.lang)
     table["share_removed"] = (table["share_removed"] * 100).map("{:.2f}%".format)
     print(table.to_string(index=False))
     return 0
+
+
+def _reading_lines(source: Any, prov: dict[str, Any]) -> list[str]:
+    """How the file was read: encoding, delimiter, each column's format decision, the options given."""
+    lines = []
+    encoding = prov.get("encoding") or getattr(source, "encoding", None)
+    delimiter = prov.get("delimiter") or getattr(source, "delimiter", None)
+    if encoding:
+        lines.append(f"encoding: {encoding}")
+    if delimiter:
+        lines.append(f"delimiter: {delimiter!r}")
+    formats = prov.get("formats") or getattr(source, "formats", None) or {}
+    for column, decision in formats.items():
+        lines.append(f"format of {column}: {decision}")
+    options = prov.get("options") or {}
+    lines.append("reading options: " + (", ".join(f"{k}={v}" for k, v in options.items()) if options
+                                         else "none given (decided from the data)"))
+    return lines
 
 
 def _cmd_bullseye_template(args: argparse.Namespace) -> int:
@@ -140,6 +169,19 @@ def _cmd_bullseye_template(args: argparse.Namespace) -> int:
     print(f"blank Bullseye scorecard written to {path}; fill in the scores (0-10) and run "
           f"pmkt run bullseye -p scorecard {path}")
     return 0
+
+
+_USER_ERRORS = {"DataError", "ParameterError"}
+
+
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """The options that say how to read the user's file (contract 1: they join the column mapping)."""
+    p.add_argument("--decimal", choices=[".", ","], help="decimal mark of every number column (default: decided from the values)")
+    p.add_argument("--date-format", dest="date_format", metavar="FMT",
+                   help="date format of the order date, e.g. %%d/%%m/%%Y (default: decided from the values)")
+    p.add_argument("--dayfirst", choices=["yes", "no"], help="read ambiguous dates like 03/04/2011 day first (yes) or month first (no)")
+    p.add_argument("--non-merchandise", dest="non_merchandise", metavar="CODES",
+                   help="comma-separated product codes that are fees or postage, besides the built-in list")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -158,7 +200,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD")
     p.add_argument("--params", help="YAML file of notebook parameters")
     p.add_argument("-p", dest="param", nargs=2, action="append", metavar=("KEY", "VALUE"),
-                   help="one notebook parameter (value read as YAML)")
+                   help="one notebook parameter, converted to the type of its default (see pmkt list)")
+    _reading_options(p)
     p.add_argument("--lang", default="en", choices=["en", "zh"])
     p.add_argument("--brand", help="branding YAML file")
     p.add_argument("--out", default="reports", help="output folder (default: reports)")
@@ -181,6 +224,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="CANONICAL=COLUMN")
     p.add_argument("--as-of", dest="as_of")
     p.add_argument("--rule", action="append", metavar="RULE=drop|keep", help="cleaning action override")
+    _reading_options(p)
     p.add_argument("--lang", default="en", choices=["en", "zh"])
     p.set_defaults(func=_cmd_check_data)
 
@@ -204,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     except PmktError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        print(str(exc) if str(exc) else "interrupted", file=sys.stderr)
         return 130
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ParameterError
+from toolkit.report.params import ParamSpec, parameter_spec
 
 __all__ = ["NotebookSpec", "SHARED_PARAMETERS", "notebooks_dir", "list_notebooks", "find_notebook"]
 
@@ -27,6 +28,8 @@ class NotebookSpec:
     title: dict[str, str]
     description: dict[str, str]
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    specs: dict[str, ParamSpec] = field(default_factory=dict)
+    reads_transactions_declared: bool | None = None
 
     def title_in(self, lang: str) -> str:
         """Title in ``lang`` (falls back to English, then the name)."""
@@ -36,6 +39,22 @@ class NotebookSpec:
         """One-line description in ``lang``."""
         return self.description.get(lang) or self.description.get("en") or ""
 
+    def accepts(self, name: str) -> bool:
+        """Whether the notebook declares parameter ``name`` and uses it."""
+        return name in self.specs and not self.specs[name].unused
+
+    @property
+    def reads_transactions(self) -> bool:
+        """Whether ``columns`` is a canonical transaction mapping, so reading options apply.
+
+        Declared in the notebook metadata as ``"pmkt": {"reads_transactions": true}``;
+        without it, a ``columns`` parameter whose help speaks of canonical columns.
+        """
+        if "columns" not in self.specs:
+            return False
+        declared = self.reads_transactions_declared
+        return declared if declared is not None else "canonical" in self.specs["columns"].help
+
 
 def notebooks_dir() -> Path:
     """The folder holding the notebooks (``PMKT_NOTEBOOKS_DIR`` overrides)."""
@@ -43,16 +62,13 @@ def notebooks_dir() -> Path:
     return Path(override) if override else Path(__file__).resolve().parents[2] / "notebooks"
 
 
-def _parameters(path: Path) -> dict[str, dict[str, Any]]:
+def _parameters(path: Path, constraints: dict[str, Any]) -> dict[str, ParamSpec]:
+    """Each parameter's declared type (from its default), help and constraints (notebook metadata)."""
     import papermill as pm
 
     inspected = pm.inspect_notebook(str(path))
     return {
-        name: {
-            "type": info.get("inferred_type_name") or "None",
-            "default": info.get("default"),
-            "help": (info.get("help") or "").strip(),
-        }
+        name: parameter_spec(name, info.get("default"), (info.get("help") or "").strip(), constraints.get(name))
         for name, info in inspected.items()
     }
 
@@ -62,12 +78,15 @@ def _spec(path: Path, mtime: float) -> NotebookSpec:
     nb = json.loads(path.read_text(encoding="utf-8"))
     meta = nb.get("metadata", {}).get("pmkt", {})
     name = meta.get("name") or _PREFIX.sub("", path.stem)
+    specs = _parameters(path, dict(meta.get("parameters", {})))
     return NotebookSpec(
         name=name,
         path=path,
         title=dict(meta.get("title", {})),
         description=dict(meta.get("description", {})),
-        parameters=_parameters(path),
+        parameters={k: {"type": p.type, "default": p.default, "help": p.help} for k, p in specs.items()},
+        specs=specs,
+        reads_transactions_declared=meta.get("reads_transactions"),
     )
 
 
