@@ -97,3 +97,45 @@ def test_migration_csv(result):
     assert "left_file" not in migration.columns  # the history accumulates: nobody leaves
     earlier = migration.drop(index="not_yet_customer").to_numpy().sum()
     assert summary["metrics"]["top_segments_slipped"] > 0 and 0 < earlier < len(customers)
+
+
+def test_bundled_hillstrom_finding_is_labelled(result):
+    from toolkit.report.illustrative import source_label
+
+    _, summary, _ = result
+    label = source_label("hillstrom", summary["lang"])
+    hillstrom = [f for f in summary["findings"] if label in f]
+    assert len(hillstrom) == 1 and "3,417" in hillstrom[0]
+
+
+def test_report_on_a_users_small_file(tmp_path):
+    """Six customers with 5 to 10 orders: a visible small-sample note, nobody New, no Hillstrom in the summary."""
+    from toolkit.i18n import t
+    from toolkit.report.illustrative import source_label
+    from toolkit.report.runner import run_notebook
+
+    lines = ["InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice"]
+    last = {"A": "2024-01-31", "B": "2024-01-20", "C": "2024-01-10", "D": "2023-12-20", "E": "2023-12-01", "F": "2023-11-01"}
+    for orders, (customer, date) in enumerate(last.items(), start=5):
+        for k in range(orders):
+            lines.append(f"{len(lines)},{customer},{pd.Timestamp(date) - pd.Timedelta(weeks=k):%Y-%m-%d},1,10.00")
+    data = tmp_path / "small.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_notebook("rfm", data=str(data), lang="zh", out=tmp_path / "out")
+    summary = json.loads((run.results_dir / "summary.json").read_text(encoding="utf-8"))
+    label = source_label("hillstrom", "zh")
+    # the bundled roll-out is shown where it is computed, labelled, and kept out of the executive summary
+    assert not any(label in f or "3,417" in f for f in summary["findings"])
+    assert len(summary["metrics"]["illustrative_findings"]) == 1 and label in summary["metrics"]["illustrative_findings"][0]
+    page = run.html.read_text(encoding="utf-8")
+    start = page.index('<section class="pmkt-exec-summary">')
+    summary_html = page[start:page.index("</section>", start)]
+    assert "3,417" not in summary_html and label in page
+    # six customers for five scores: the note is visible and recorded
+    assert summary["metrics"]["small_sample"]["customers"] == 6
+    assert t("rfm.text.small_sample", "zh", customers=6, bins=5, per=10, needed=50).split("：")[0].strip("*") in page
+    # revenue 50..100 (total 450): the top 20% are ceil(1.2) = 2 customers, 100 + 90 -> 190 / 450
+    assert summary["metrics"]["top20_revenue_share"] == pytest.approx(190 / 450)
+    customers = pd.read_csv(run.results_dir / "customers.csv", encoding="utf-8-sig").set_index("customer_id")
+    assert customers.loc["A", "frequency"] == 5 and customers.loc["A", "segment"] == "potential_loyalist"
+    assert "new" not in set(customers["segment"])
