@@ -15,6 +15,7 @@ import pandas as pd
 from toolkit.bullseye.criteria import load_criteria
 from toolkit.errors import ParameterError, check_choice
 from toolkit.i18n import check_lang, t
+from toolkit.report.safe_cells import excel_safe
 
 __all__ = ["TEMPLATE_FORMATS", "template_frame", "write_template"]
 
@@ -126,7 +127,7 @@ def _write_excel(frame: pd.DataFrame, path: Path, lang: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="scorecard", index=False)
+        excel_safe(frame).to_excel(writer, sheet_name="scorecard", index=False)
         sheet = writer.sheets["scorecard"]
         sheet.freeze_panes = "A2"
         widths = {"product": 22, "rater": 14, "criterion": 9, "group": 16,
@@ -179,7 +180,7 @@ def write_template(
     if suffix == ".xlsx":
         _write_excel(frame, path, lang)
     elif suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        excel_safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
     else:
         _write_yaml(frame, path, lang, criteria)
     return path

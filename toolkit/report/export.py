@@ -25,7 +25,7 @@ from toolkit.i18n import t
 from toolkit.report.branding import Brand
 from toolkit.report.notebook import EXEC_END, EXEC_START
 
-__all__ = ["COURSE_TAGS", "prepare_notebook", "render_html", "export_report", "library_versions"]
+__all__ = ["COURSE_TAGS", "READING_KEYS", "prepare_notebook", "reading_rows", "render_html", "export_report", "library_versions"]
 
 COURSE_TAGS = {"exercise", "solution", "exercise-check", "trainer-note"}
 REMOVED_TAGS = {"injected-parameters", "parameters", "remove", "report-hide"} | COURSE_TAGS
@@ -118,6 +118,43 @@ def _kv_table(rows: Mapping[str, Any], lang: str) -> str:
             f'<th>{html.escape(t("report.value", lang))}</th></tr></thead><tbody>{cells}</tbody></table>')
 
 
+READING_KEYS = ("encoding", "delimiter", "formats", "options")
+
+
+def reading_rows(provenance: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """How the data file was read, from the provenance record, with labels in the report language.
+
+    Parameters
+    ----------
+    provenance : dict
+        The ``provenance`` of summary.json; uses its ``encoding``,
+        ``delimiter``, ``formats`` (canonical column -> decision) and
+        ``options`` (the reading options given).
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    dict
+        Label -> value; empty when the provenance says nothing about reading.
+    """
+    if not any(provenance.get(k) for k in READING_KEYS):
+        return {}
+    rows: dict[str, Any] = {}
+    if provenance.get("encoding"):
+        rows[t("report.reading.encoding", lang)] = str(provenance["encoding"])
+    delimiter = provenance.get("delimiter")
+    if delimiter:
+        rows[t("report.reading.delimiter", lang)] = t("report.reading.tab", lang) if delimiter == "\t" else repr(delimiter)
+    for column, decision in dict(provenance.get("formats") or {}).items():
+        rows[t("report.reading.format", lang, column=column)] = str(decision)
+    options = dict(provenance.get("options") or {})
+    rows[t("report.reading.options", lang)] = (
+        ", ".join(f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in options.items())
+        or t("report.reading.no_options", lang)
+    )
+    return rows
+
+
 def render_html(
     body: str,
     *,
@@ -146,7 +183,10 @@ def render_html(
     if brand.author:
         meta.append(t("report.prepared_by", lang, author=brand.author))
     confidentiality = f'<div class="confidential">{esc(brand.confidentiality)}</div>' if brand.confidentiality else ""
-    provenance_rows = {**provenance, t("report.versions", lang): library_versions()}
+    reading = reading_rows(provenance, lang)
+    reading_html = (f'<h3>{esc(t("report.reading", lang))}</h3>\n{_kv_table(reading, lang)}' if reading else "")
+    provenance_rows = {**{k: v for k, v in provenance.items() if k not in READING_KEYS},
+                       t("report.versions", lang): library_versions()}
     if run_seconds is not None:
         provenance_rows[t("report.run_time", lang)] = t("report.seconds", lang, seconds=run_seconds)
     toc = _toc(body)
@@ -176,6 +216,7 @@ def render_html(
 <h2>{esc(t("report.appendix", lang))}</h2>
 <h3>{esc(t("report.parameters", lang))}</h3>
 {_kv_table(parameters, lang)}
+{reading_html}
 <h3>{esc(t("report.provenance", lang))}</h3>
 {_kv_table(provenance_rows, lang)}
 </section>

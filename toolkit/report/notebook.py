@@ -24,6 +24,7 @@ from toolkit.charts.style import apply_style
 from toolkit.data.transactions import TransactionData, load_transactions
 from toolkit.i18n import check_lang, t
 from toolkit.report.branding import load_brand
+from toolkit.report.safe_cells import excel_safe
 from toolkit.report.tables import table_html
 
 __all__ = ["Report", "EXEC_START", "EXEC_END", "to_jsonable"]
@@ -151,14 +152,16 @@ class Report:
     ) -> None:
         """Show a table and, when ``name`` is given, write ``name.csv``.
 
-        The CSV keeps the canonical column names and every row; the shown
-        table translates headers and is cut at ``max_rows``.
+        The CSV keeps the canonical column names and every row, with text
+        that Excel could run as a formula prefixed by ``'`` (see
+        :mod:`toolkit.report.safe_cells`); the shown table translates
+        headers and is cut at ``max_rows``.
         """
         if caption_key:
             caption = self.t(caption_key)
         if name and self.output_dir:
             path = self.output_dir / f"{name}.csv"
-            frame.to_csv(path, index=index, encoding="utf-8-sig")
+            excel_safe(frame).to_csv(path, index=index, encoding="utf-8-sig")
             self.files.append(path.name)
         if show:
             note = self.t("report.table_cut", shown=min(max_rows, len(frame)), total=len(frame))
