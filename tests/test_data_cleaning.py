@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from toolkit.data import clean_transactions, load_transactions
+from toolkit.data.cleaning import NON_MERCHANDISE_CODES
 from toolkit.errors import ParameterError
 
 
@@ -56,20 +57,38 @@ def test_bundled_online_retail_counts(online_retail_raw):
     dup = raw.duplicated()
     no_cust = raw["CustomerID"].isna()
     ret = raw["InvoiceNo"].str.startswith("C") | (raw["Quantity"] < 0)
+    fees = raw["StockCode"].astype(str).str.strip().str.upper().isin(NON_MERCHANDISE_CODES)
     bad_price = (raw["UnitPrice"] <= 0) & ~ret
     assert counts["duplicates"] == {"matching": 5_268, "removed": 5_268, "action": "drop"}
     assert counts["missing_customer"]["matching"] == 135_080
     assert counts["missing_customer"]["removed"] == int((no_cust & ~dup).sum())
-    assert counts["returns"]["matching"] == 10_624
-    assert counts["returns"]["removed"] == int((ret & ~dup & ~no_cust).sum())
+    assert counts["implausible_dates"]["matching"] == 0
+    # every cancellation or return line is either matched to its sale (one of a pair) or a return
+    cancelled = counts["cancelled_orders"]["matching"]
+    assert cancelled % 2 == 0 and cancelled > 0
+    assert counts["returns"]["matching"] + cancelled // 2 == 10_624
+    assert counts["non_merchandise"]["matching"] == int(fees.sum())
     assert counts["non_positive_price"]["matching"] == int(bad_price.sum())
-    assert counts["non_positive_price"]["removed"] == int((bad_price & ~dup & ~no_cust).sum())
     assert counts["missing_date"]["matching"] == 0 and counts["future_dates"]["matching"] == 0
-    kept = raw[~dup & ~no_cust & ~ret & ~bad_price]
-    assert result.quality.clean_rows == len(kept) == 392_692
-    assert result.transactions["customer_id"].nunique() == kept["CustomerID"].nunique() == 4_338
-    assert result.transactions["amount"].sum() == pytest.approx((kept["Quantity"] * kept["UnitPrice"]).sum())
+    assert result.quality.clean_rows == len(raw) - sum(c["removed"] for c in counts.values())
     assert result.as_of == pd.Timestamp("2011-12-10")
+    # the two giant orders cancelled minutes later are gone, with their cancellations
+    tx = result.transactions
+    assert not ((tx["customer_id"] == "16446") & (tx["product_id"] == "23843")).any()
+    assert not ((tx["customer_id"] == "12346") & (tx["product_id"] == "23166")).any()
+    assert tx["quantity"].abs().max() < 74_215
+
+
+def test_the_giant_orders_are_matched_pairs(online_retail_raw):
+    """An independent check of the two famous pairs: a plain merge of sale and negated cancellation."""
+    raw = online_retail_raw.drop_duplicates()
+    for customer, code, quantity in ((16446.0, "23843", 80_995), (12346.0, "23166", 74_215)):
+        lines = raw[(raw["CustomerID"] == customer) & (raw["StockCode"] == code)]
+        sale = lines[lines["Quantity"] == quantity]
+        cancel = lines[lines["Quantity"] == -quantity]
+        assert len(sale) == 1 and len(cancel) == 1
+        assert cancel["InvoiceNo"].item().startswith("C")
+        assert sale["InvoiceDate"].item() <= cancel["InvoiceDate"].item()
 
 
 def test_future_dates_counted_against_a_given_analysis_date():

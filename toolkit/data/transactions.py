@@ -17,6 +17,7 @@ import pandas as pd
 from toolkit.data.cleaning import DataQuality, clean_transactions, default_as_of
 from toolkit.data.datasets import DATASETS, dataset_path
 from toolkit.data.mapping import parse_mapping
+from toolkit.data.options import ReadOptions, split_options
 from toolkit.data.readers import SourceInfo, read_table
 from toolkit.data.validation import to_canonical
 from toolkit.errors import ParameterError
@@ -51,6 +52,7 @@ class TransactionData:
     source: SourceInfo
     mapping: dict[str, str] = field(default_factory=dict)
     bundled: str | None = None
+    options: ReadOptions = field(default_factory=ReadOptions)
 
     def provenance(self) -> dict[str, Any]:
         """A JSON-ready record for summary.json and the report appendix."""
@@ -60,10 +62,13 @@ class TransactionData:
             "format": self.source.format,
             "sha256": self.source.sha256,
             "encoding": self.source.encoding,
+            "delimiter": self.source.delimiter,
+            "formats": dict(getattr(self.source, "formats", {}) or {}),
+            "options": self.options.as_dict(),
             "rows_read": self.quality.raw_rows,
             "rows_analysed": self.quality.clean_rows,
             "as_of": self.as_of.strftime("%Y-%m-%d"),
-            "as_of_rule": "day after the last transaction" if self.as_of_is_default else "given",
+            "as_of_rule": "day after the last plausible transaction" if self.as_of_is_default else "given",
             "mapping": self.mapping,
             "period": [
                 self.transactions["order_date"].min().strftime("%Y-%m-%d %H:%M"),
@@ -85,6 +90,18 @@ class CanonicalTable:
     source: SourceInfo
     mapping: dict[str, str]
     bundled: str | None = None
+    options: ReadOptions = field(default_factory=ReadOptions)
+
+    def duplicate_mask(self) -> pd.Series:
+        """Rows identical to an earlier row: canonical values for mapped columns, trimmed text for the rest."""
+        mapped = set(self.mapping.values())
+        others = [c for c in self.raw.columns if str(c) not in mapped]
+        keys = self.canonical.drop(columns=["is_return"], errors="ignore")
+        if others:
+            extra = self.raw[others].astype("string").apply(lambda col: col.str.strip())
+            extra.columns = [f"raw:{c}" for c in others]
+            keys = pd.concat([keys, extra.set_axis(keys.index)], axis=1)
+        return keys.duplicated(keep="first")
 
 
 def read_canonical(
@@ -112,8 +129,10 @@ def read_canonical(
     raw, info = read_table(data)
     if bundled:
         info.name = DATASETS[bundled].title
-    canonical, used = to_canonical(raw, info, parse_mapping(columns))
-    return CanonicalTable(raw, canonical, info, used, bundled)
+    mapping = parse_mapping(columns)
+    _, options = split_options(mapping)
+    canonical, used = to_canonical(raw, info, mapping)
+    return CanonicalTable(raw, canonical, info, used, bundled, options)
 
 
 def parse_as_of(as_of: str | pd.Timestamp | None, today: pd.Timestamp | None = None) -> pd.Timestamp | None:
@@ -150,6 +169,7 @@ def load_transactions(
     columns: Mapping[str, str] | list[str] | str | None = None,
     as_of: str | pd.Timestamp | None = None,
     rules: Mapping[str, str] | None = None,
+    today: pd.Timestamp | None = None,
 ) -> TransactionData:
     """Read, validate and clean a transaction table.
 
@@ -161,18 +181,25 @@ def load_transactions(
     columns : dict, list of "canonical=column", or YAML path, optional
         Column mapping ``{canonical: your column}``.
     as_of : str or Timestamp, optional
-        Analysis date; default the day after the last transaction.
+        Analysis date; default the midnight after the last plausible transaction.
     rules : dict, optional
         Cleaning actions ``{rule: "drop" | "keep"}``; see
         :mod:`toolkit.data.cleaning`.
+    today : Timestamp, optional
+        The run's calendar day for the ``implausible_dates`` rule and the
+        check of ``as_of`` (default: today; tests pin it).
 
     Returns
     -------
     TransactionData
     """
     table = read_canonical(data, columns)
-    duplicate_mask = table.raw.duplicated(keep="first")
-    given = parse_as_of(as_of)
-    as_of_ts = given if given is not None else default_as_of(table.canonical["order_date"])
-    clean, quality = clean_transactions(table.canonical, as_of_ts, rules=rules, duplicate_mask=duplicate_mask)
-    return TransactionData(clean, quality, as_of_ts, given is None, table.source, table.mapping, table.bundled)
+    given = parse_as_of(as_of, today)
+    as_of_ts = given if given is not None else default_as_of(table.canonical["order_date"], today)
+    clean, quality = clean_transactions(
+        table.canonical, as_of_ts, rules=rules, duplicate_mask=table.duplicate_mask(),
+        non_merchandise=table.options.non_merchandise, today=today, row_offset=table.source.row_offset,
+        source=table.source.name,
+    )
+    return TransactionData(clean, quality, as_of_ts, given is None, table.source, table.mapping, table.bundled,
+                           table.options)
