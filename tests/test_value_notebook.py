@@ -36,7 +36,7 @@ def clean() -> pd.DataFrame:
 def test_customers_file(built_reports, clean, lang):
     customers = _csv(built_reports, lang, "customers")
     metrics = _summary(built_reports, lang)["metrics"]
-    assert len(customers) == clean["customer_id"].nunique() == metrics["customers"] == 4338
+    assert len(customers) == clean["customer_id"].nunique() == metrics["customers"]
     assert customers["customer_id"].is_unique
     for col in ("p_alive", "expected_purchases", "expected_spend", "clv", "tier", "segment", "realised_value"):
         assert col in customers.columns and customers[col].notna().all(), col
