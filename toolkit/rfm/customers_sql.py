@@ -5,8 +5,10 @@ the same counted cleaning rules as :mod:`toolkit.data.cleaning` (in SQL),
 aggregates per customer, and only the customer table comes back. DuckDB
 spills to disk when it runs short of memory, so files larger than memory
 work. The definitions of recency, frequency and monetary value are those of
-:mod:`toolkit.rfm.customers`; a test checks both paths agree on the bundled
-data.
+:mod:`toolkit.rfm.customers`, and every decision on how to read the values
+(decimal mark, date order, reading options) is the core's, taken from the
+distinct values (:mod:`toolkit.data.formats`); ``tests/rfm/test_engine_parity.py``
+checks that both engines accept the same files and give the same answers.
 """
 
 from __future__ import annotations
@@ -316,7 +318,8 @@ def customer_table_from_file(
         con.execute("SET preserve_insertion_order = false")
         decimals, fast_dates, formats = _decide_formats(con, used, types, name, options, 1 if parquet else 2)
         table, period = _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix, decimals,
-                                   fast_dates, options, pd.Timestamp(today) if today is not None else pd.Timestamp.today())
+                                   fast_dates, options, pd.Timestamp(today) if today is not None else pd.Timestamp.today(),
+                                   1 if parquet else 2)
         if record is not None:
             record.update(encoding=layout.encoding, delimiter=layout.delimiter, formats=formats,
                           options=options.as_dict(), mapping={k: used[k] for k in CANONICAL_COLUMNS if k in used},
@@ -349,13 +352,6 @@ class _Tally(NamedTuple):
         return bool(self.bits & bit)
 
 
-def _plausible_bounds(median, today: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Order dates before the first or from the second are implausible (contract 3 of issue 13)."""
-    high = pd.Timestamp(today).normalize() + pd.Timedelta(days=1)
-    low = pd.Timestamp(median) - pd.DateOffset(years=10) if median is not None else pd.Timestamp.min
-    return low, high
-
-
 def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today):
     """The line flags of the rules implausible_dates, non_merchandise and cancelled_orders, and the view ``src``.
 
@@ -367,12 +363,15 @@ def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today):
     flags: dict[int, str] = {}
     base = line_sql(used, types, None, decimals, fast_dates)
     if "implausible_dates" in RULES:
-        median = con.execute(f"SELECT median(order_date) FROM ({base('SELECT *, 0 AS h0__ FROM dated')})").fetchall()[0][0]
-        low, high = _plausible_bounds(median, today)
+        # the core's median is the lower middle value, as quantile_disc gives it
+        median = con.execute(f"SELECT quantile_disc(order_date, 0.5) FROM "
+                             f"({base('SELECT *, 0 AS h0__ FROM dated')})").fetchall()[0][0]
+        low, high = cleaning.plausible_range(pd.Series([median], dtype="datetime64[ns]"), today)
         flags[TOO_EARLY] = f"order_date < TIMESTAMP {literal(f'{low:%Y-%m-%d %H:%M:%S.%f}')}"
         flags[TOO_LATE] = f"order_date >= TIMESTAMP {literal(f'{high:%Y-%m-%d %H:%M:%S.%f}')}"
     if "non_merchandise" in RULES and "product_id" in used:
-        codes = {str(code).strip().upper() for code in (*cleaning.NON_MERCHANDISE_CODES, *options.non_merchandise)}
+        codes = {str(code).strip().upper() for code in (*cleaning.NON_MERCHANDISE_CODES, *options.non_merchandise)
+                 if str(code).strip()}
         columns.append(f"upper({id_expr(used['product_id'], types[used['product_id']])}) AS np__")
         flags[NON_MERCHANDISE] = f"np__ IN ({', '.join(literal(c) for c in sorted(codes))})"
     matched = None
@@ -399,7 +398,7 @@ def _matched_cancellations(con, used, types, prefix, decimals, fast_dates):
     from toolkit.data.cancellations import match_cancellations
 
     cust = id_expr(used["customer_id"], types[used["customer_id"]])
-    product = id_expr(used["product_id"], types[used["product_id"]])
+    product = f"upper({id_expr(used['product_id'], types[used['product_id']])})"
     quantity = number_expr(used["quantity"], types[used["quantity"]], decimals.get("quantity", "."))
     date = date_expr(used["order_date"], types[used["order_date"]], fast_dates)
     cancel = f"{quantity} < 0"
@@ -418,28 +417,33 @@ def _matched_cancellations(con, used, types, prefix, decimals, fast_dates):
 
 
 def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates,
-               options, today) -> CustomerTable:
+               options, today, row_offset) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
-    as_of_ts = parse_as_of(as_of)
+    as_of_ts = parse_as_of(as_of, today)
     columns, flags = _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today)
     # with the default analysis date (after the last plausible date), the lines after it are the too late ones
     future_bits = FUTURE | (TOO_LATE if as_of_ts is None and TOO_LATE in flags else 0)
     lines = line_sql(used, types, as_of_ts, decimals, fast_dates, _ROW_HASH, columns, flags)
     classified = classified_sql(used, types, actions, prefix, future_bits)
-    _group_lines(con, used, types, lines, classified)
+    _group_lines(con, used, types, lines, classified, CANCELLED if CANCELLED in flags else 0)
     _duplicate_copies(con, used, types, lines, classified)
     _stack(con, dropped=actions["duplicates"] == "drop")
     tally = _read_tally(con)
     if as_of_ts is None:
         last = max((g.last for g in tally if g.last is not None and not g.has(TOO_EARLY | TOO_LATE)), default=None)
         if last is None:
-            raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
+            raise ParameterError("There are no plausible order dates to take a default analysis date from; set as_of.")
         as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    quality = _quality(tally, actions, future_bits)
-    if quality.raw_rows and not quality.clean_rows:
-        removed = ", ".join(f"{r.rule} {r.removed:,}" for r in quality.results if r.removed)
-        raise DataError(f"no rows are left for the analysis after cleaning ({quality.raw_rows:,} read; removed: "
-                        f"{removed}); check the column mapping and the cleaning rules.", source=name)
+    examples = {}
+    if TOO_EARLY in flags and any(g.has(TOO_EARLY | TOO_LATE) for g in tally):
+        examples["implausible_dates"] = _implausible_examples(con, lines, row_offset)
+    quality = _quality(tally, actions, used, future_bits, examples)
+    if quality.raw_rows and not quality.clean_rows:  # as toolkit.data.cleaning.clean_transactions says it
+        raise DataError(
+            f"no rows are left for analysis after cleaning ({quality.removed_summary()} rows removed); "
+            "check the column mapping and the analysis date, or keep a rule with --rule RULE=keep",
+            source=name,
+        )
     kept = [g for g in tally if g.stage is None]
     _check_kept_lines(kept, used, name, as_of_ts, future_bits)
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
@@ -468,7 +472,7 @@ def _text_hash(used, types) -> str:
     return f"hash({', '.join(values)})" if values else "CAST(0 AS UBIGINT)"
 
 
-def _group_lines(con, used, types, lines, classified) -> None:
+def _group_lines(con, used, types, lines, classified, loose_bits: int = 0) -> None:
     """Table ``o``: one pass over the file, grouping lines by raw customer id, order id and flags.
 
     Per group: the lines, their first and last date and amount, with the
@@ -481,15 +485,24 @@ def _group_lines(con, used, types, lines, classified) -> None:
     duplicates; otherwise any line of the group can. For the groups that may
     hold duplicates the table keeps the hash of their raw ids (``cand_key``)
     and the slots to look at (``cand_slots``).
+
+    Duplicates share every flag but the ``loose_bits`` (the mark of a matched
+    cancellation, given line by line): the groups that differ only in those
+    are judged together.
     """
     slot, twice = _SLOT.format("h__"), "(m_or & ~m_xor)"
     raw_key = "rc, ro" if "order_id" in used else "rc"
     groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
               f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
               f"FROM ({lines(f'SELECT *, {_text_hash(used, types)} AS h0__ FROM src')}) GROUP BY rc, ro, bits")
+    if loose_bits:  # xor of the groups' xors is the xor of their lines, so the slot masks combine
+        groups = (f"SELECT * EXCLUDE (n, m_or, m_xor), n AS n__, sum(n) OVER w AS n, bit_or(m_or) OVER w AS m_or, "
+                  f"bit_xor(m_xor) OVER w AS m_xor FROM ({groups}) "
+                  f"WINDOW w AS (PARTITION BY rc, ro, bits & ~CAST({loose_bits} AS USMALLINT))")
+    count = "n__" if loose_bits else "n"
     con.execute(f"""
         CREATE TEMP TABLE o AS
-        SELECT {_GROUP_COLUMNS}, n, first_d, last_d, amount,
+        SELECT {_GROUP_COLUMNS}, {count} AS n, first_d, last_d, amount,
                CASE WHEN n > 1 AND CAST(bit_count(m_or) AS INTEGER) < n THEN hash({raw_key}) END AS cand_key,
                CASE WHEN n > CAST(bit_count(m_or) AS INTEGER) + CAST(bit_count({twice}) AS INTEGER)
                     THEN {_ALL_SLOTS} ELSE {twice} END AS cand_slots
@@ -498,7 +511,7 @@ def _group_lines(con, used, types, lines, classified) -> None:
 
 
 def _duplicate_copies(con, used, types, lines, classified) -> None:
-    """Table ``x``: per set of duplicate lines, its group columns, amount and extra copies ``e``.
+    """Table ``x``: the copies of duplicate lines but the first, by group columns: their amount and number ``e``.
 
     Duplicates have equal canonical values: ids as the core normalises them,
     parsed dates and numbers, the other columns trimmed. When no id was
@@ -507,10 +520,11 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     are read again. Otherwise (or with the "exact" strategy) every line is.
     The lines are then grouped on their canonical values themselves, so
     lines that merely share a hash or a slot stay apart: the duplicates are
-    exact.
+    exact. As in the core, the first copy in the file stays and the others
+    are the duplicates, each with its own flags.
     """
     texts = text_values(used, types)
-    carry = "".join(f", t{i}__" for i in range(len(texts)))
+    carry = "".join(f", t{i}__" for i in range(len(texts))) + ", row__"
     numbered = ", ".join([f"{_text_hash(used, types)} AS h0__"] + [f"{t} AS t{i}__" for i, t in enumerate(texts)])
     any_trimmed = con.execute("SELECT coalesce(bool_or(trimmed), false) FROM o").fetchall()[0][0]
     if "hash" in _DEDUP_STRATEGIES and not any_trimmed:
@@ -531,9 +545,9 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     keys += [id_expr("ro", types[used["order_id"]])] if "order_id" in used else ["ro"]
     numbers = [f"v__{c}" for c in NUMERIC_COLUMNS if c in used]
     keys += ["order_date", *numbers] + [f"t{i}__" for i in range(len(texts))]
-    identical = (f"SELECT any_value(rc) AS rc, any_value(ro) AS ro, any_value(bits) AS bits, "
-                 f"any_value(amount) AS amount, count(*) - 1 AS e FROM ({source}) "
-                 f"GROUP BY {', '.join(keys)} HAVING count(*) > 1")
+    identical = (f"SELECT rc, ro, bits, sum(amount) AS amount, count(*) AS e FROM ("
+                 f"SELECT *, row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY row__) AS copy__ "
+                 f"FROM ({source})) WHERE copy__ > 1 GROUP BY rc, ro, bits")
     con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ({classified(identical)})")
 
 
@@ -549,7 +563,7 @@ def _stack(con, dropped: bool) -> None:
         CREATE TEMP VIEW k AS
         SELECT {_GROUP_COLUMNS}, n AS raw, n AS dl, n AS w, amount, first_d, last_d, 0 AS extra FROM o
         UNION ALL
-        SELECT {_GROUP_COLUMNS}, 0, -e, -{d} * e, -{d} * e * amount, NULL, NULL, e FROM x
+        SELECT {_GROUP_COLUMNS}, 0, -e, -{d} * e, -{d} * amount, NULL, NULL, e FROM x
     """)
 
 
@@ -565,21 +579,35 @@ def _total(tally: list[_Tally], field: str, where: Callable[[_Tally], bool] = la
     return int(sum(getattr(g, field) for g in tally if where(g)))
 
 
-def _quality(tally: list[_Tally], actions: dict[str, str], future_bits: int = FUTURE) -> DataQuality:
-    """Rows matching each rule (on the raw lines) and rows removed by each rule in turn."""
+def _quality(tally: list[_Tally], actions: dict[str, str], used, future_bits: int = FUTURE,
+             examples: Mapping[str, tuple] | None = None) -> DataQuality:
+    """Rows matching each rule (on the raw lines) and rows removed by each rule in turn, as the core counts them."""
+    matched_dropped = actions.get("cancelled_orders") == "drop"
     tests: dict[str, Callable[[_Tally], bool]] = {
         "missing_customer": lambda g: g.no_customer, "missing_date": lambda g: g.has(MISSING_DATE),
         "implausible_dates": lambda g: g.has(TOO_EARLY | TOO_LATE), "cancelled_orders": lambda g: g.has(CANCELLED),
-        "non_merchandise": lambda g: g.has(NON_MERCHANDISE), "returns": lambda g: g.is_return,
+        "non_merchandise": lambda g: g.has(NON_MERCHANDISE),
+        # a matched cancellation is no return when the rule cancelled_orders removes it
+        "returns": lambda g: g.is_return and not (matched_dropped and g.has(CANCELLED)),
         "non_positive_price": lambda g: g.has(BAD_PRICE) and not g.is_return,
         "future_dates": lambda g: g.has(future_bits),
     }
     matching = [_total(tally, "extra")] + [_total(tally, "raw", tests[rule]) for rule in RULES[1:]]
     removed = [matching[0] if actions["duplicates"] == "drop" else 0]
     removed += [_total(tally, "w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
+    not_checked = {rule: tuple(c for c in columns if c not in used) for rule, columns in cleaning._NEEDS.items()}
     return DataQuality(raw_rows=_total(tally, "raw"), results=[
-        RuleResult(rule, matching[i], removed[i], actions[rule]) for i, rule in enumerate(RULES)
+        RuleResult(rule, matching[i], removed[i], actions[rule], (examples or {}).get(rule, ()),
+                   not_checked.get(rule, ()))
+        for i, rule in enumerate(RULES)
     ])
+
+
+def _implausible_examples(con, lines, row_offset: int) -> tuple[tuple[int, str], ...]:
+    """The first five implausible lines in file order, as ``(row number, date)``, as the core shows them."""
+    rows = con.execute(f"SELECT row__, order_date FROM ({lines('SELECT *, 0 AS h0__ FROM src', ', row__')}) "
+                       f"WHERE bits & {TOO_EARLY | TOO_LATE} <> 0 ORDER BY row__ LIMIT 5").fetchall()
+    return tuple((int(row) + row_offset, f"{pd.Timestamp(date):%Y-%m-%d %H:%M}") for row, date in rows)
 
 
 def _check_kept_lines(kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp, future_bits: int = FUTURE) -> None:

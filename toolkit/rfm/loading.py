@@ -141,7 +141,8 @@ def load_customers(
         "format": path.suffix.lstrip(".").lower(), "sha256": file_sha256(path),
         "encoding": record["encoding"], "delimiter": record["delimiter"],
         "rows_read": table.quality.raw_rows, "rows_analysed": table.quality.clean_rows,
-        "as_of": f"{table.as_of:%Y-%m-%d}", "as_of_rule": "given" if as_of else "day after the last transaction",
+        "as_of": f"{table.as_of:%Y-%m-%d}",
+        "as_of_rule": "given" if as_of else "day after the last plausible transaction",
         "mapping": record["mapping"], "formats": record["formats"], "options": record["options"],
         "period": record["period"], "engine": "duckdb",
     }
