@@ -21,7 +21,7 @@ from toolkit.report.export import export_report
 from toolkit.report.output import Interrupted, OutputSlot, prepare_out
 from toolkit.report.params import check_parameters
 
-__all__ = ["RunResult", "run_notebook", "build_parameters", "DEFAULT_TIMEOUT", "Interrupted"]
+__all__ = ["RunResult", "run_notebook", "build_parameters", "DEFAULT_TIMEOUT", "READING_FLAGS", "Interrupted"]
 
 DEFAULT_TIMEOUT = 900
 
@@ -82,7 +82,8 @@ def _source_cell_number(executed_path: Path, cell_index: int) -> int:
     return cell_index if injected and injected[0] < cell_index else cell_index + 1
 
 
-_READING_OPTIONS = {"decimal": "--decimal", "date_format": "--date-format", "dayfirst": "--dayfirst",
+#: The command-line option of each reading option (contract 1: they travel in the column mapping)
+READING_FLAGS = {"decimal": "--decimal", "date_format": "--date-format", "dayfirst": "--dayfirst",
                     "non_merchandise": "--non-merchandise"}
 
 
@@ -97,9 +98,9 @@ def _refuse_unusable(spec: NotebookSpec, data: str, columns: Mapping[str, Any], 
                 f"The notebook {spec.name!r} {why}, so {option} cannot be used with it; leave {option} out "
                 f"(its parameters: {usable})."
             )
-    options = [k for k in (columns or {}) if k in _READING_OPTIONS]
+    options = [k for k in (columns or {}) if k in READING_FLAGS]
     if options and not spec.reads_transactions:
-        flags = [_READING_OPTIONS[k] for k in options]
+        flags = [READING_FLAGS[k] for k in options]
         raise ParameterError(
             f"The notebook {spec.name!r} does not read a transaction file, so the reading option(s) {flags} "
             "do not apply to it; leave them out."
