@@ -83,3 +83,25 @@ def test_brand_file_validation(tmp_path):
     bad.write_text("logo: missing.png\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="logo file not found"):
         load_brand(bad)
+
+
+def test_appendix_shows_how_the_file_was_read_in_both_languages():
+    provenance = {"input_name": "销售.csv", "encoding": "gbk", "delimiter": "\t",
+                  "formats": {"order_date": "day/month/year (%d/%m/%Y), decided from the values"},
+                  "options": {"decimal": ",", "dayfirst": True, "non_merchandise": ["FEE", "TIP"]}}
+    pages = {lang: render_html("<p>b</p>", lang=lang, title="T", description="d", brand=Brand(), parameters={},
+                               provenance=provenance, run_seconds=None) for lang in ("en", "zh")}
+    en, zh = pages["en"], pages["zh"]
+    assert "<h3>How the data file was read</h3>" in en and "<th>Text encoding</th><td>gbk</td>" in en
+    assert "<th>Column delimiter</th><td>tab</td>" in en
+    assert "<th>Format of order_date</th><td>day/month/year (%d/%m/%Y), decided from the values</td>" in en
+    assert "<th>Reading options given</th><td>--decimal , --dayfirst yes --non-merchandise FEE,TIP</td>" in en
+    assert "<h3>数据文件的读取方式</h3>" in zh and "<th>列分隔符</th><td>制表符</td>" in zh and "order_date 的格式" in zh
+    # the reading facts are shown once, in their own table, not again under provenance
+    assert en.count("gbk") == 1 and "<th>input_name</th><td>销售.csv</td>" in en
+    plain = render_html("<p>b</p>", lang="en", title="T", description="d", brand=Brand(), parameters={},
+                        provenance={"input_name": "x.csv", "encoding": "utf-8"}, run_seconds=None)
+    assert "<th>Reading options given</th><td>none (each format decided from the values)</td>" in plain
+    assert "How the data file was read" not in render_html("<p>b</p>", lang="en", title="T", description="d",
+                                                          brand=Brand(), parameters={}, provenance={},
+                                                          run_seconds=None)

@@ -155,21 +155,12 @@ def _reading_lines(source: Any, prov: dict[str, Any]) -> list[str]:
     formats = prov.get("formats") or getattr(source, "formats", None) or {}
     for column, decision in formats.items():
         lines.append(f"format of {column}: {decision}")
-    options = prov.get("options") or {}
-    lines.append("reading options: " + (" ".join(_as_flag(k, v) for k, v in options.items()) if options
-                                         else "none given (decided from the data)"))
+    from toolkit.report.export import options_as_flags
+
+    lines.append("reading options: " + (options_as_flags(prov.get("options") or {})
+                                         or "none given (decided from the data)"))
     return lines
 
-
-def _as_flag(key: str, value: Any) -> str:
-    """A reading option as the command-line option that gives it, e.g. ``--dayfirst yes``."""
-    from toolkit.report.runner import READING_FLAGS
-
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    elif isinstance(value, (list, tuple)):
-        value = ",".join(map(str, value))
-    return f"{READING_FLAGS.get(key, key)} {value}"
 
 
 def _cmd_bullseye_template(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from toolkit.i18n import t
 from toolkit.report.branding import Brand
 from toolkit.report.notebook import EXEC_END, EXEC_START
 
-__all__ = ["COURSE_TAGS", "READING_KEYS", "prepare_notebook", "reading_rows", "render_html", "export_report", "library_versions"]
+__all__ = ["COURSE_TAGS", "READING_FLAGS", "READING_KEYS", "options_as_flags", "prepare_notebook", "reading_rows", "render_html", "export_report", "library_versions"]
 
 COURSE_TAGS = {"exercise", "solution", "exercise-check", "trainer-note"}
 REMOVED_TAGS = {"injected-parameters", "parameters", "remove", "report-hide"} | COURSE_TAGS
@@ -119,6 +119,21 @@ def _kv_table(rows: Mapping[str, Any], lang: str) -> str:
 
 
 READING_KEYS = ("encoding", "delimiter", "formats", "options")
+#: The command-line option of each reading option (they travel in the column mapping)
+READING_FLAGS = {"decimal": "--decimal", "date_format": "--date-format", "dayfirst": "--dayfirst",
+                 "non_merchandise": "--non-merchandise"}
+
+
+def options_as_flags(options: Mapping[str, Any]) -> str:
+    """Reading options written as the command-line options that give them, e.g. ``--dayfirst yes``."""
+    words = []
+    for key, value in options.items():
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, (list, tuple)):
+            value = ",".join(map(str, value))
+        words.append(f"{READING_FLAGS.get(key, key)} {value}")
+    return " ".join(words)
 
 
 def reading_rows(provenance: Mapping[str, Any], lang: str) -> dict[str, Any]:
@@ -147,11 +162,8 @@ def reading_rows(provenance: Mapping[str, Any], lang: str) -> dict[str, Any]:
         rows[t("report.reading.delimiter", lang)] = t("report.reading.tab", lang) if delimiter == "\t" else repr(delimiter)
     for column, decision in dict(provenance.get("formats") or {}).items():
         rows[t("report.reading.format", lang, column=column)] = str(decision)
-    options = dict(provenance.get("options") or {})
-    rows[t("report.reading.options", lang)] = (
-        ", ".join(f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in options.items())
-        or t("report.reading.no_options", lang)
-    )
+    rows[t("report.reading.options", lang)] = (options_as_flags(dict(provenance.get("options") or {}))
+                                               or t("report.reading.no_options", lang))
     return rows
 
 

@@ -17,11 +17,11 @@ from toolkit.errors import ParameterError, RunError
 from toolkit.i18n import check_lang
 from toolkit.report.branding import load_brand
 from toolkit.report.catalog import NotebookSpec, find_notebook
-from toolkit.report.export import export_report
+from toolkit.report.export import READING_FLAGS, export_report
 from toolkit.report.output import Interrupted, OutputSlot, prepare_out
 from toolkit.report.params import check_parameters
 
-__all__ = ["RunResult", "run_notebook", "build_parameters", "DEFAULT_TIMEOUT", "READING_FLAGS", "Interrupted"]
+__all__ = ["RunResult", "run_notebook", "build_parameters", "DEFAULT_TIMEOUT", "Interrupted"]
 
 DEFAULT_TIMEOUT = 900
 
@@ -80,11 +80,6 @@ def _source_cell_number(executed_path: Path, cell_index: int) -> int:
         return cell_index + 1
     injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
     return cell_index if injected and injected[0] < cell_index else cell_index + 1
-
-
-#: The command-line option of each reading option (contract 1: they travel in the column mapping)
-READING_FLAGS = {"decimal": "--decimal", "date_format": "--date-format", "dayfirst": "--dayfirst",
-                    "non_merchandise": "--non-merchandise"}
 
 
 def _refuse_unusable(spec: NotebookSpec, data: str, columns: Mapping[str, Any], as_of: str) -> None:
