@@ -24,15 +24,39 @@ def _summary(built, lang):
     return json.loads((built / lang / "eight_r" / "summary.json").read_text(encoding="utf-8"))
 
 
+def _matched_cancellations(raw: pd.DataFrame) -> set[int]:
+    """Positions of cancellations and the sales they reverse, by the rule in docs/data-quality.md, in plain Python.
+
+    Cancellations in time order (ties: file order) each take the latest unmatched sale of the same customer,
+    product and absolute quantity dated no later than the cancellation.
+    """
+    cancel = (raw["InvoiceNo"].astype(str).str.startswith("C") | (raw["Quantity"] < 0)).tolist()
+    dates = pd.to_datetime(raw["InvoiceDate"]).tolist()
+    keys = list(zip(raw["CustomerID"], raw["StockCode"].astype(str).str.strip().str.upper(), raw["Quantity"].abs()))
+    sales: dict[tuple, list[tuple]] = {}
+    for pos, (key, is_cancel, quantity) in enumerate(zip(keys, cancel, raw["Quantity"])):
+        if not is_cancel and quantity > 0:
+            sales.setdefault(key, []).append((dates[pos], pos))
+    matched: set[int] = set()
+    for date, pos in sorted((dates[p], p) for p, c in enumerate(cancel) if c):
+        for sale_date, sale in reversed(sales.get(keys[pos], [])):
+            if sale_date <= date and sale not in matched:
+                matched.update((sale, pos))
+                break
+    return matched
+
+
 @pytest.fixture(scope="module")
 def net_revenue():
-    """Net revenue per customer from the raw file with plain pandas (returns kept, price <= 0 sales dropped).
+    """Net revenue per customer from the raw file with plain pandas, following the cleaning rules in order.
 
-    Fee, postage and adjustment codes are dropped as the non-merchandise cleaning rule does. A cancellation
-    matched to its sale removes both lines, which leaves a customer's net revenue unchanged.
+    Exact duplicates and lines without a customer go; a cancellation matched to its sale removes both; fee,
+    postage and adjustment codes go; unmatched returns are kept; sales at a price <= 0 go.
     """
     raw = load_online_retail_raw().drop_duplicates()
     raw = raw[raw["CustomerID"].notna()]
+    matched = _matched_cancellations(raw)
+    raw = raw[[pos not in matched for pos in range(len(raw))]]
     fees = {"POST", "DOT", "M", "C2", "D", "S", "B", "BANK CHARGES", "PADS", "CRUK", "AMAZONFEE", "ADJUST", "ADJUST2"}
     raw = raw[~raw["StockCode"].astype(str).str.strip().str.upper().isin(fees)]
     is_return = raw["InvoiceNo"].astype(str).str.startswith("C") | (raw["Quantity"] < 0)
