@@ -3,9 +3,11 @@
 Four groups of tables, following the six steps of database marketing:
 
 - collect / store: ``raw_lines`` keeps every line of the source file as it
-  arrived (plus its line number), and ``line_status`` says for each line
-  whether it was kept and, if not, which cleaning rule took it out;
-  ``cleaning_log`` holds the counts per rule.
+  arrived (plus its line number; columns without a canonical name go, as
+  text, into ``other_columns``), and ``line_status`` says for each line
+  which cleaning tests it meets, whether it was kept and, if not, which
+  rule took it out; ``cancellation_matches`` lists the cancellations and
+  the sales they reverse; ``cleaning_log`` holds the counts per rule.
 - process: ``customers``, ``orders`` and ``order_lines`` — the cleaned
   marketing database, linked by keys.
 - find prospects: ``customer_scores`` — recency, frequency and value of each
@@ -39,12 +41,20 @@ TABLES: dict[str, tuple[str, ...]] = {
         "customer_id VARCHAR",
         "region VARCHAR",
         "channel VARCHAR",
+        "other_columns VARCHAR",
+    ),
+    "cancellation_matches": (
+        "line_no BIGINT PRIMARY KEY",
     ),
     "line_status": (
         "line_no BIGINT PRIMARY KEY",
         "is_duplicate BOOLEAN NOT NULL",
         "missing_customer BOOLEAN NOT NULL",
         "missing_date BOOLEAN NOT NULL",
+        "implausible_date BOOLEAN NOT NULL",
+        "is_cancellation BOOLEAN NOT NULL",
+        "cancelled_order BOOLEAN NOT NULL",
+        "non_merchandise BOOLEAN NOT NULL",
         "is_return BOOLEAN NOT NULL",
         "non_positive_price BOOLEAN NOT NULL",
         "future_date BOOLEAN NOT NULL",
