@@ -34,8 +34,7 @@ from toolkit.data.cleaning import (
     default_as_of,
     plausible_range,
 )
-from toolkit.data.mapping import parse_mapping
-from toolkit.data.options import ReadOptions, split_options
+from toolkit.data.options import ReadOptions
 from toolkit.data.readers import SourceInfo
 from toolkit.data.transactions import parse_as_of, read_canonical
 from toolkit.dbmarketing.connection import MarketingDB
@@ -50,6 +49,7 @@ __all__ = [
     "other_columns_text",
     "staging_frame",
     "store_raw",
+    "PlausibleDates",
     "plausible_dates",
     "default_analysis_date",
     "match_cancellations_in_sql",
@@ -173,11 +173,8 @@ def collect(data: str | Path | None = "", columns: Mapping[str, str] | None = No
     RawLines
     """
     table = read_canonical(data, columns)
-    options = getattr(table, "options", None)
-    if options is None:
-        options = split_options(parse_mapping(columns))[1]
     return RawLines(table.canonical, table.source, table.mapping, table.bundled,
-                    other_columns_text(table.raw, table.mapping), options)
+                    other_columns_text(table.raw, table.mapping), table.options)
 
 
 def staging_frame(canonical: pd.DataFrame, row_offset: int = 1,
