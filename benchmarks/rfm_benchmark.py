@@ -5,8 +5,9 @@ customer, several lines per order, cancellations, lines without a customer,
 exact duplicates, zero prices) as Parquet and CSV, then times, each in a
 fresh process so peak memory is its own:
 
-- ``toolkit-duckdb``: :func:`toolkit.rfm.customer_table_from_file` (all six
-  cleaning rules, counted) + :func:`toolkit.rfm.quantile_scores`;
+- ``toolkit-duckdb``: :func:`toolkit.rfm.customer_table_from_file` (every
+  cleaning rule of :mod:`toolkit.data.cleaning`, counted) +
+  :func:`toolkit.rfm.quantile_scores`;
 - ``pandas-groupby``: a plain pandas read + filter + groupby + ``qcut``
   (the three filters only, no duplicate check, no counts);
 - ``lifetimes``: the same read and filters, then lifetimes'
