@@ -58,3 +58,15 @@ def test_row_order_of_the_input_does_not_matter():
     rows = [(0, "a", "P", 5, "2011-01-01"), (1, "a", "P", 5, "2011-02-01"), (2, "a", "P", -5, "2011-02-02"),
             (3, "b", "Q", 1, "2011-01-05"), (4, "b", "Q", -1, "2011-01-06")]
     assert matched(*rows) == matched(*reversed(rows)) == [1, 2, 3, 4]
+
+
+def test_a_repeated_sale_line_gives_its_first_copy_to_the_cancellation():
+    # rows 0 and 1 are exact copies (the duplicates rule removes row 1): the cancellation must take
+    # row 0, the copy that stays, or the cancelled order would survive cleaning
+    assert matched((0, "a", "P", 5, "2011-01-01 10:00"), (1, "a", "P", 5, "2011-01-01 10:00"),
+                   (2, "a", "P", -5, "2011-01-01 10:10")) == [0, 2]
+
+
+def test_an_earlier_sale_is_not_preferred_to_a_later_one_by_file_order():
+    assert matched((0, "a", "P", 5, "2011-02-01"), (1, "a", "P", 5, "2011-01-01"),
+                   (2, "a", "P", -5, "2011-02-02")) == [0, 2]

@@ -116,3 +116,12 @@ def test_nothing_left_is_a_data_error_naming_what_each_rule_removed(tmp_path):
     with pytest.raises(DataError, match=r"export\.csv: no rows are left .*missing_customer 2") as err:
         load_transactions(path, today=TODAY)
     assert "duplicates 0" in str(err.value)
+
+
+def test_a_cancelled_order_whose_sale_line_is_repeated_is_gone_in_full(tmp_path):
+    path = export(tmp_path, "10,BIG,500,2011-12-09 09:15,2.0,1\n10,BIG,500,2011-12-09 09:15,2.0,1\n"
+                            "C11,BIG,-500,2011-12-09 09:27,2.0,1\n12,X,1,2011-12-01,1.0,2\n")
+    result = load_transactions(path, today=TODAY)
+    c = counts(result)
+    assert c["duplicates"] == (1, 1) and c["cancelled_orders"] == (2, 2)
+    assert result.transactions["product_id"].tolist() == ["X"]

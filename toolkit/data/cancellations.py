@@ -11,12 +11,17 @@ fetch only the candidate lines and call :func:`match_cancellations`.
 The rule: cancellations are taken in time order (ties in file order). Each
 is matched to the latest sale not yet matched that has the same customer,
 the same product and the same absolute quantity, and is dated no later than
-the cancellation (ties: the later file row). A cancellation with no such
-sale is not matched; it stays a return.
+the cancellation. Among sales on that same latest date the first in file
+order is taken, so when a sale line is repeated (an exact duplicate, which
+the duplicates rule removes), the cancellation takes the copy that stays,
+and the cancelled order is gone in full. A cancellation with no such sale
+is not matched; it stays a return.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -58,8 +63,8 @@ def match_cancellations(lines: pd.DataFrame) -> np.ndarray:
     Parameters
     ----------
     lines : DataFrame
-        One row per transaction line with the columns ``row`` (a unique line
-        number), ``customer_id``, ``product_id``, ``quantity`` (negative on
+        One row per transaction line with the columns ``row`` (a unique
+        integer line number), ``customer_id``, ``product_id``, ``quantity`` (negative on
         cancellations), ``order_date`` and ``is_cancellation`` (bool: a
         negative quantity or a cancellation order id). Lines with a blank
         key or a zero quantity never match.
@@ -85,15 +90,18 @@ def match_cancellations(lines: pd.DataFrame) -> np.ndarray:
     ).sort_values(["order_date", "_cancel", "row"], kind="mergesort")
     # visiting lines in time order, sales before cancellations at the same moment, every open
     # sale of a key is dated no later than the cancellation at hand; each list stays sorted by
-    # (date, row), so the latest open sale is its last element
+    # (date, row), so the latest open sales are at its end, the first of them in file order
+    # at the position bisect finds for that date
     open_sales: dict[tuple, list] = defaultdict(list)
     matched: list = []
-    for key_c, key_p, key_q, row, is_cancel in zip(
-        cand["_customer"], cand["_product"], cand["_qty"], cand["row"], cand["_cancel"]
+    for key_c, key_p, key_q, when, row, is_cancel in zip(
+        cand["_customer"], cand["_product"], cand["_qty"], cand["order_date"], cand["row"], cand["_cancel"]
     ):
         key = (key_c, key_p, key_q)
+        sales = open_sales[key]
         if not is_cancel:
-            open_sales[key].append(row)
-        elif open_sales.get(key):
-            matched.extend((open_sales[key].pop(), row))
+            sales.append((when, row))
+        elif sales:
+            latest = bisect.bisect_left(sales, (sales[-1][0], -math.inf))
+            matched.extend((sales.pop(latest)[1], row))
     return np.sort(np.asarray(matched, dtype=np.asarray(cand["row"]).dtype))
