@@ -16,6 +16,7 @@ import pandas as pd
 
 from toolkit.data.formats import (OUT_OF_RANGE, NumberDecision, bad_values_error, decide_dates, decide_file_numbers,
                                   decide_number_format, in_year_range, parse_date_text, parse_number_text)
+from toolkit.data.ids import parse_ids
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, resolve_mapping
 from toolkit.data.options import split_options
 from toolkit.data.readers import SourceInfo
@@ -169,21 +170,6 @@ def parse_numbers(values: pd.Series, info: SourceInfo, canonical: str, column: s
         described.append(decision.description)
     info.formats[canonical] = "; ".join(described) or "no numbers"
     return out
-
-
-def parse_ids(values: pd.Series) -> pd.Series:
-    """Identifiers as text; whole floats such as 17850.0 become "17850"."""
-    if pd.api.types.is_float_dtype(values):
-        whole = values.dropna()
-        if (whole == np.floor(whole)).all():
-            values = values.astype("Int64")
-    text = values.astype("string").str.strip()
-    text = text.mask(text == "")
-    present = text.dropna()
-    if len(present) and present.str.fullmatch(r"-?\d+\.0+").all():
-        # ids written out by a spreadsheet as 17850.0
-        text = text.str.replace(r"\.0+$", "", regex=True)
-    return text
 
 
 def resolve_columns(available: list[str], mapping: Mapping[str, str] | None, source: str) -> dict[str, str]:
