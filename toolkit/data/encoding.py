@@ -1,24 +1,31 @@
-"""Work out the text encoding of a delimited file.
+"""Work out the text encoding of a delimited file, or say exactly why not.
 
-Chinese spreadsheets saved as CSV by Excel are usually GBK (GB18030 is its
-superset), while most other tools write UTF-8, sometimes with a byte-order
-mark. We try those first because they are by far the most common, and only
-then ask ``charset_normalizer`` for its best guess.
+Three encodings cover the exports analysts bring: UTF-8 (most tools, with
+or without a byte-order mark), UTF-16 with a byte-order mark (Excel's
+"Unicode text"), and GBK/GB18030 (Chinese Excel's "CSV"). A file is read in
+one of them or refused: one stray byte in a UTF-8 file is reported with its
+value, offset and line, never "fixed" by switching the whole file to some
+code page a guesser prefers. The encoding used is recorded in
+``SourceInfo.encoding`` and shown by check-data and in every report's
+appendix.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 from toolkit.errors import DataError
 
-__all__ = ["detect_encoding", "SAMPLE_BYTES"]
+__all__ = ["detect_encoding", "first_bad_byte", "bad_byte_error", "SAMPLE_BYTES"]
 
 SAMPLE_BYTES = 4_000_000
 _UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FIX = "save the file as UTF-8 (in Excel: Save As > CSV UTF-8), or correct that line"
 
 
 def _decodes(sample: bytes, encoding: str, truncated: bool) -> str | None:
@@ -29,6 +36,67 @@ def _decodes(sample: bytes, encoding: str, truncated: bool) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """Whether more of the non-ASCII characters are valid UTF-8 than not."""
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good > bad
+
+
+def first_bad_byte(path: str | Path, encoding: str = "utf-8") -> tuple[int, int, int] | None:
+    """Where a file first stops being valid text in ``encoding``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, read in chunks (any size).
+    encoding : str, default "utf-8"
+        The encoding to check.
+
+    Returns
+    -------
+    (offset, byte, line) or None
+        The 0-based byte offset and value of the first byte that cannot be
+        decoded, and its 1-based line; None when the whole file decodes.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, lines = 0, 1
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                # the decoder may hold back up to three bytes of the previous chunk
+                pending = len(exc.object) - len(chunk)
+                at = offset - pending + exc.start
+                handle.seek(0)
+                head = handle.read(at + 1)
+                return at, head[at], head[:at].count(b"\n") + 1
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        with Path(path).open("rb") as handle:
+            data = handle.read()
+        at = len(data) - 1
+        return at, data[at], data.count(b"\n") + 1 - (1 if data.endswith(b"\n") else 0)
+    return None
+
+
+def bad_byte_error(path: Path, encoding: str, name: str | None = None) -> DataError:
+    """The one message for text that is not valid in ``encoding``, naming the byte and its place."""
+    where = first_bad_byte(path, encoding)
+    label = "UTF-8" if encoding.lower().startswith("utf-8") else encoding
+    if where is None:
+        return DataError(f"the text is not valid {label}; {_FIX}", source=name or path.name)
+    offset, byte, line = where
+    return DataError(
+        f"byte 0x{byte:02X} at offset {offset:,} (line {line}) is not valid {label}; {_FIX}",
+        source=name or path.name,
+    )
 
 
 def detect_encoding(path: str | Path, sample_bytes: int = SAMPLE_BYTES) -> str:
@@ -44,18 +112,24 @@ def detect_encoding(path: str | Path, sample_bytes: int = SAMPLE_BYTES) -> str:
     Returns
     -------
     str
-        ``"utf-8-sig"`` (UTF-8 with or without BOM), ``"gb18030"`` (covers
-        GBK and GB2312) or the name ``charset_normalizer`` settles on.
+        ``"utf-8-sig"`` (UTF-8 with or without BOM), ``"utf-16"`` (with a
+        byte-order mark, little or big endian) or ``"gb18030"`` (covers GBK
+        and GB2312, chosen only when the text holds Chinese characters).
 
     Raises
     ------
     DataError
-        If no encoding reads the file as text.
+        For binary data, or text that is none of these; the message names
+        the first byte that is not UTF-8, its offset and its line.
     """
     path = Path(path)
     with path.open("rb") as handle:
         sample = handle.read(sample_bytes)
         truncated = bool(handle.read(1))
+    if sample.startswith(_UTF16_BOMS):
+        if _decodes(sample, "utf-16", truncated) is None:
+            raise bad_byte_error(path, "utf-16")
+        return "utf-16"
     if sample.startswith(_UTF8_BOM):
         return "utf-8-sig"
     if _CONTROL.search(sample[:2000].decode("latin-1")):  # NUL and other control bytes
@@ -65,16 +139,11 @@ def detect_encoding(path: str | Path, sample_bytes: int = SAMPLE_BYTES) -> str:
         )
     if _decodes(sample, "utf-8", truncated) is not None:
         return "utf-8-sig"
+    if _mostly_utf8(sample):
+        # Chinese UTF-8 also decodes as GB18030, into the wrong characters: a few bad bytes among
+        # valid UTF-8 ones are stray bytes in a UTF-8 file, not a GBK file
+        raise bad_byte_error(path, "utf-8")
     text = _decodes(sample, "gb18030", truncated)
     if text is not None and _CJK.search(text):
         return "gb18030"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    if best is None:
-        raise DataError(
-            "cannot tell the text encoding; save the file as UTF-8 "
-            "(in Excel: Save As > CSV UTF-8) and try again",
-            source=path.name,
-        )
-    return best.encoding
+    raise bad_byte_error(path, "utf-8")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.data.encoding import detect_encoding
+from toolkit.data.encoding import bad_byte_error, detect_encoding
 from toolkit.errors import DataError
 
-__all__ = ["SourceInfo", "read_table", "file_sha256", "text_layout", "SUPPORTED_SUFFIXES"]
+__all__ = ["SourceInfo", "read_table", "file_sha256", "text_layout", "check_unique_header", "SUPPORTED_SUFFIXES"]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -98,6 +98,28 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
+def check_unique_header(names: list, name: str) -> None:
+    """Refuse a header that names one column twice (readers would rename the second copy silently).
+
+    Raises
+    ------
+    DataError
+        Naming the column and both positions (1-based).
+    """
+    seen: dict[str, int] = {}
+    for position, column in enumerate(names, start=1):
+        key = str(column).strip()
+        if not key or key.lower() in {"nan", "none"}:
+            continue
+        if key in seen:
+            raise DataError(
+                f"the header names column {key!r} twice (columns {seen[key]} and {position}); "
+                "rename one of them, or delete the copy, so each column has its own name",
+                source=name, column=key,
+            )
+        seen[key] = position
+
+
 _HEAD_CHARS = 64_000  # the part of a text file read to find its delimiter and check its lines
 
 
@@ -118,6 +140,7 @@ def _check_fields(head: str, delimiter: str, name: str, truncated: bool) -> None
     if not records:
         return
     header = records[0][1]
+    check_unique_header(header, name)
     for line, row in records[1:]:
         if len(row) != len(header):
             shown = ", ".join(repr(f) for f in header[:8]) + (", ..." if len(header) > 8 else "")
@@ -155,9 +178,8 @@ def text_layout(path: Path, name: str | None = None) -> tuple[str, str]:
         with path.open("r", encoding=encoding, errors="strict", newline="") as handle:
             head = handle.read(_HEAD_CHARS)
             truncated = bool(handle.read(1))
-    except UnicodeDecodeError as exc:
-        raise DataError(f"the text is not valid {encoding} near the start: {exc.reason}; save the file as UTF-8",
-                        source=name) from None
+    except UnicodeDecodeError:
+        raise bad_byte_error(path, encoding, name) from None
     if not head.strip():
         raise DataError("the file is empty", source=name)
     delimiter = _sniff_delimiter(head, path.suffix.lower())
@@ -170,12 +192,8 @@ def _read_text(path: Path, name: str) -> tuple[pd.DataFrame, str, str]:
     try:
         frame = pd.read_csv(path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False,
                             na_values=[""], skipinitialspace=True)
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"the text is not valid {encoding} after byte {exc.start}; "
-            "save the file as UTF-8 (in Excel: Save As > CSV UTF-8)",
-            source=name,
-        ) from None
+    except UnicodeDecodeError:
+        raise bad_byte_error(path, encoding, name) from None
     except pd.errors.ParserError as exc:
         raise DataError(f"cannot be read as a table with delimiter {delimiter!r}: {exc}", source=name) from None
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -272,9 +290,11 @@ def read_table(data: str | Path) -> tuple[pd.DataFrame, SourceInfo]:
             raise DataError("has an Excel name but is not an Excel workbook (was it renamed from CSV?)",
                             source=display_name)
         try:
+            header = pd.read_excel(path, header=None, nrows=1, dtype=object)
             frame = pd.read_excel(path, dtype=object)
         except Exception as exc:  # openpyxl raises many kinds
             raise DataError(f"cannot be read as an Excel workbook: {exc}", source=display_name) from None
+        check_unique_header(header.iloc[0].tolist() if len(header) else [], display_name)
         frame.columns = [str(c).strip() for c in frame.columns]
         fmt, row_offset = "excel", 2
     elif suffix in PARQUET_SUFFIXES:
