@@ -14,6 +14,7 @@ import pandas as pd
 
 from toolkit.data.cleaning import RULES
 from toolkit.data.formats import number_sql
+from toolkit.data.ids import id_sql
 
 
 def quote(name: str) -> str:
@@ -35,7 +36,7 @@ def is_numeric(sql_type: str) -> bool:
 
 
 def id_expr(column: str, sql_type: str) -> str:
-    """An id as text: whole numbers without ".0", text trimmed, an empty id missing."""
+    """An id as text as :func:`toolkit.data.ids.parse_ids` gives it: whole numbers without ".0", trimmed, blank missing."""
     c = quote(column)
     base = sql_type.upper().split("(")[0]
     # the text of a number has no blanks and is never empty, so trimming it changes nothing
@@ -43,12 +44,8 @@ def id_expr(column: str, sql_type: str) -> str:
         return f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
     if is_numeric(sql_type):
         return f"CAST({c} AS VARCHAR)"
-    # trim() looks at every character for Unicode spaces; it is needed only for an empty text, one
-    # starting or ending with a space, or one holding any non-ASCII character (more bytes than
-    # characters), so the cheap tests go first
-    text = f"CAST({c} AS VARCHAR)"
-    return (f"CASE WHEN {text} = '' OR {text} LIKE ' %' OR {text} LIKE '% ' OR strlen({text}) <> length({text}) "
-            f"THEN NULLIF(trim({text}), '') ELSE {text} END")
+    # the core's normalisation of each value (toolkit.data.ids): trimmed, 12647.0 read as 12647
+    return id_sql(f"CAST({c} AS VARCHAR)")
 
 
 # Plain numbers, which a cast reads as parse_number_text does (no sign, blank, separator or exponent);
