@@ -449,7 +449,9 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
     # (the flags of kept purchase lines can differ in nothing else) could split an order.
     trimmed = any(g.trimmed for g in kept if not g.is_return)
-    one_group_per_order = not trimmed and actions["non_positive_price"] == "drop"
+    # a matched cancellation's flag is given line by line, so a group can hold only the later copies of
+    # lines whose first copy was cancelled: such a group is empty once its copies are taken out
+    one_group_per_order = not trimmed and actions["non_positive_price"] == "drop" and CANCELLED not in flags
     table, returns_only = _customer_rows(con, types[used["customer_id"]], as_of_ts, returns, one_group_per_order)
     stats = {
         "lines": _total(kept, "w"),
@@ -644,8 +646,10 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
     if one_group_per_order:
         source, order = "(SELECT * FROM k WHERE stage IS NULL)", "NOT is_return AND raw > 0"
     else:
+        # an order whose lines were all taken out as duplicates (w = 0) is no order
         source = ("(SELECT cust, order_key, is_return, min(first_d) AS first_d, max(last_d) AS last_d, "
-                  "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return)")
+                  "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return "
+                  "HAVING sum(w) > 0)")
         order = "NOT is_return"
     # sorted by id in DuckDB: byte order of UTF-8 text, the same as Python's order of str
     as_of_day = literal(as_of_ts.strftime("%Y-%m-%d"))
