@@ -90,3 +90,23 @@ def test_duplicate_header_in_excel_is_refused(tmp_path):
     book.save(path)
     with pytest.raises(DataError, match=r"prices\.xlsx: the header names column 'Price' twice \(columns 2 and 4\)"):
         read_table(path)
+
+
+@pytest.mark.parametrize("stray", [b"Caf\xe9s", b"A\x96B"])
+def test_a_stray_byte_that_pairs_with_a_letter_is_not_read_as_chinese(tmp_path, stray):
+    path = tmp_path / "stray.csv"
+    path.write_bytes(b"customer_id,order_date,product_name\n1,2011-12-01,Tea\n2,2011-12-02,Cake\n" + stray + b",2011-12-03,x\n")
+    with pytest.raises(DataError, match=r"at offset \d+ \(line 4\) is not valid UTF-8"):
+        read_table(path)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_stray_byte_past_the_first_megabytes_is_named_by_both_engines(tmp_path, engine):
+    from toolkit.rfm.loading import load_customers
+
+    good = ROWS.encode("utf-8") + b"4,2011-12-04,1\n" * 300_000  # about 4.5 MB, past the encoding sample
+    path = tmp_path / "big.csv"
+    path.write_bytes(good + b"5,2011-12-05,\x961\n")
+    line = good.count(b"\n") + 1
+    with pytest.raises(DataError, match=rf"big\.csv: byte 0x96 at offset {len(good) + 13:,} \(line {line}\)"):
+        load_customers(path, engine=engine)

@@ -46,6 +46,19 @@ def _mostly_utf8(sample: bytes) -> bool:
     return good > bad
 
 
+def _mostly_gb2312(text: str) -> bool:
+    """Whether most non-ASCII characters are two bytes of 0x80 or more in GB18030.
+
+    Common Chinese characters (the GB2312 set) are; a stray Western byte that
+    GB18030 pairs with the ASCII letter after it (``Caf\xe9s`` read as
+    ``Caf閟``) is not, so a mostly-ASCII file with a stray byte is refused
+    rather than read as Chinese.
+    """
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    common = sum(1 for ch in wide if all(b >= 0x80 for b in ch.encode("gb18030")))
+    return common * 2 > len(wide)
+
+
 def first_bad_byte(path: str | Path, encoding: str = "utf-8") -> tuple[int, int, int] | None:
     """Where a file first stops being valid text in ``encoding``.
 
@@ -144,6 +157,6 @@ def detect_encoding(path: str | Path, sample_bytes: int = SAMPLE_BYTES) -> str:
         # valid UTF-8 ones are stray bytes in a UTF-8 file, not a GBK file
         raise bad_byte_error(path, "utf-8")
     text = _decodes(sample, "gb18030", truncated)
-    if text is not None and _CJK.search(text):
+    if text is not None and _CJK.search(text) and _mostly_gb2312(text):
         return "gb18030"
     raise bad_byte_error(path, "utf-8")

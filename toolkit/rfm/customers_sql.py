@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from toolkit.data import cleaning
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
+from toolkit.data.encoding import bad_byte_error
 from toolkit.data.formats import (OUT_OF_RANGE, YEAR_RANGE, bad_values_error, decide_dates, decide_file_numbers,
                                   parse_date_text)
 from toolkit.data.mapping import CANONICAL_COLUMNS, parse_mapping
@@ -63,9 +64,8 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
         try:
             for chunk in iter(lambda: src.read(1 << 22), ""):
                 dst.write(chunk)
-        except UnicodeDecodeError as exc:
-            raise DataError(f"the text is not valid {encoding}: {exc.reason}; save the file as UTF-8",
-                            source=path.name) from None
+        except UnicodeDecodeError:
+            raise bad_byte_error(path, encoding) from None
     return target
 
 
@@ -314,6 +314,8 @@ def customer_table_from_file(
                 con.execute("CREATE TEMP TABLE raw_lines AS SELECT * FROM source")
                 con.execute("CREATE TEMP VIEW raw AS SELECT *, rowid AS row__ FROM raw_lines")
         except duckdb.Error as exc:
+            if "unicode" in str(exc).lower():  # a stray byte beyond the part the encoding was judged on
+                raise bad_byte_error(path, "utf-8", name) from None
             raise DataError(f"cannot be read: {exc}", source=name) from None
         con.execute("SET preserve_insertion_order = false")
         decimals, fast_dates, formats = _decide_formats(con, used, types, name, options, 1 if parquet else 2)
