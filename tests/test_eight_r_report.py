@@ -28,7 +28,8 @@ def _matched_cancellations(raw: pd.DataFrame) -> set[int]:
     """Positions of cancellations and the sales they reverse, by the rule in docs/data-quality.md, in plain Python.
 
     Cancellations in time order (ties: file order) each take the latest unmatched sale of the same customer,
-    product and absolute quantity dated no later than the cancellation.
+    product and absolute quantity dated no later than the cancellation (of several on that date, the first in
+    file order). Brute force over every open sale, unlike the core's stacks.
     """
     cancel = (raw["InvoiceNo"].astype(str).str.startswith("C") | (raw["Quantity"] < 0)).tolist()
     dates = pd.to_datetime(raw["InvoiceDate"]).tolist()
@@ -39,10 +40,10 @@ def _matched_cancellations(raw: pd.DataFrame) -> set[int]:
             sales.setdefault(key, []).append((dates[pos], pos))
     matched: set[int] = set()
     for date, pos in sorted((dates[p], p) for p, c in enumerate(cancel) if c):
-        for sale_date, sale in reversed(sales.get(keys[pos], [])):
-            if sale_date <= date and sale not in matched:
-                matched.update((sale, pos))
-                break
+        open_sales = [(d, s) for d, s in sales.get(keys[pos], []) if d <= date and s not in matched]
+        if open_sales:
+            latest = max(d for d, _ in open_sales)
+            matched.update((min(s for d, s in open_sales if d == latest), pos))
     return matched
 
 

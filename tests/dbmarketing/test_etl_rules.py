@@ -236,3 +236,14 @@ def test_the_cancelled_80995_unit_order_is_gone_from_online_retail(online_retail
     core = load_transactions()
     assert _counts(result.cleaning_log) == {r: (v["matching"], v["removed"]) for r, v in core.quality.counts().items()}
     assert result.as_of == core.as_of == pd.Timestamp("2011-12-10")
+
+
+def test_a_repeated_cancellation_line_cancels_one_sale_only(tmp_path):
+    path = _write(tmp_path, [
+        "1001,22171,Tin,2,2011-06-03 14:33,8.50,15737,UK",     # 2 an earlier sale: stays
+        "1002,22171,Tin,2,2011-06-05 10:00,8.50,15737,UK",     # 3 reversed by line 4
+        "C1003,22171,Tin,-2,2011-06-06 16:21,8.50,15737,UK",   # 4 the cancellation
+        "C1003,22171,Tin,-2,2011-06-06 16:21,8.50,15737,UK",   # 5 its exact copy: a duplicate, pairs with nothing
+    ])
+    result, fates = _same_as_core(path)
+    assert fates == {2: "kept", 3: "cancelled_orders", 4: "cancelled_orders", 5: "duplicates"}

@@ -217,3 +217,17 @@ def test_provenance_has_the_same_keys(tmp_path):
     for key in ("encoding", "delimiter", "formats", "options", "as_of_rule", "rows_read", "rows_analysed"):
         if key in pandas:
             assert duckdb[key] == pandas[key], key
+
+
+def test_a_repeated_cancellation_or_sale_line_pairs_once(tmp_path):
+    # customer 15737 in Online Retail: a cancellation written twice, then a sale written twice and cancelled
+    path = _write(tmp_path, ["555494,22171,2,2011-06-03 14:33,8.50,15737",
+                             "C555723,22171,-2,2011-06-06 16:21,8.50,15737",
+                             "C555723,22171,-2,2011-06-06 16:21,8.50,15737",
+                             "555725,22171,2,2011-06-06 16:23,8.50,15737",
+                             "555725,22171,2,2011-06-06 16:23,8.50,15737",
+                             "C555727,22171,-2,2011-06-06 16:24,8.50,15737",
+                             "560190,22171,2,2011-07-15 12:33,8.50,15737"])
+    table = _same(path, as_of="2011-12-10")
+    # the first sale is cancelled by C555723, the sale 555725 by C555727: only 560190 is left
+    assert table.loc["15737", "frequency"] == 1 and table.loc["15737", "monetary"] == pytest.approx(17.0)

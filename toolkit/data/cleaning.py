@@ -17,8 +17,9 @@ shows what happened to every row. Rules run in a fixed order:
    purchase.
 5. ``cancelled_orders``: a cancellation matched to the sale it reverses
    (same customer, product and absolute quantity, dated no later; see
-   :mod:`toolkit.data.cancellations`). Both lines match. Needs the
-   customer, product and quantity columns.
+   :mod:`toolkit.data.cancellations`). Both lines match. Only the lines
+   the rules before it leave are paired, so a repeated cancellation line
+   cancels nothing twice. Needs the customer, product and quantity columns.
 6. ``non_merchandise``: lines whose product code is postage, a fee, a bank
    charge or a manual adjustment (:data:`NON_MERCHANDISE_CODES`, plus the
    user's codes), so they count neither as products nor as spend.
@@ -312,16 +313,14 @@ def clean_transactions(
     else:
         codes = {str(c).strip().upper() for c in (*NON_MERCHANDISE_CODES, *non_merchandise) if str(c).strip()}
         fees = frame["product_id"].str.strip().str.upper().isin(codes).fillna(False).astype(bool)
-    cancelled = none if missing["cancelled_orders"] else _cancellations(frame, is_return)
     tests = {
         "duplicates": duplicate_mask.reindex(frame.index, fill_value=False),
         "missing_customer": frame["customer_id"].isna(),
         "missing_date": frame["order_date"].isna(),
         "implausible_dates": implausible_dates(frame["order_date"], today),
-        "cancelled_orders": cancelled,
+        "cancelled_orders": none,  # filled in below, on the lines the rules before it leave
         "non_merchandise": fees,
-        # with cancelled_orders kept, matched cancellations are returns again, as before matching
-        "returns": is_return & ~cancelled if actions["cancelled_orders"] == "drop" else is_return,
+        "returns": is_return,  # less the matched cancellations, below
         "non_positive_price": bad_price,
         "future_dates": frame["order_date"] >= as_of,
     }
@@ -330,6 +329,12 @@ def clean_transactions(
     keep = pd.Series(True, index=frame.index)
     quality = DataQuality(raw_rows=len(frame))
     for rule in RULES:
+        if rule == "cancelled_orders" and not missing[rule]:
+            # a repeated cancellation line or a sale with an implausible date cancels nothing: only the
+            # lines the rules before this one leave are paired
+            tests[rule] = _cancellations(frame.loc[keep], is_return.loc[keep]).reindex(frame.index, fill_value=False)
+            if actions[rule] == "drop":  # kept, the matched cancellations are returns again, as before pairing
+                tests["returns"] = is_return & ~tests[rule]
         hit = tests[rule].fillna(False).astype(bool)
         removed = 0
         if actions[rule] == "drop":

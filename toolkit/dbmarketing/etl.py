@@ -336,7 +336,7 @@ def _window_params(window: PlausibleDates) -> dict:
     return params
 
 
-def match_cancellations_in_sql(db: MarketingDB) -> int:
+def match_cancellations_in_sql(db: MarketingDB, actions: Mapping[str, str] | None = None) -> int:
     """Pair each cancellation with the sale it reverses; fill ``cancellation_matches``.
 
     Only candidate lines leave the database: lines whose customer, product
@@ -346,12 +346,17 @@ def match_cancellations_in_sql(db: MarketingDB) -> int:
     :func:`toolkit.data.cancellations.match_cancellations`, the core's one
     definition of the rule, and the line numbers of both sides are written
     back into ``cancellation_matches``. Without customer, product and
-    quantity columns nothing can be paired.
+    quantity columns nothing can be paired. As in the core, only the lines
+    the rules before ``cancelled_orders`` leave are paired (a repeated
+    cancellation line cancels nothing twice).
 
     Parameters
     ----------
     db : MarketingDB
-        A database whose ``line_status`` holds ``is_cancellation``.
+        A database whose ``line_status`` holds ``is_cancellation`` and the
+        flags of the rules before ``cancelled_orders``.
+    actions : dict, optional
+        ``{rule: "drop" | "keep"}``; the flags of rules that drop exclude lines.
 
     Returns
     -------
@@ -361,6 +366,10 @@ def match_cancellations_in_sql(db: MarketingDB) -> int:
     db.execute("DELETE FROM {s}.cancellation_matches")
     if not all(_has(db, column) for column in ("customer_id", "product_id", "quantity")):
         return 0
+    flags = {"duplicates": "is_duplicate", "missing_customer": "missing_customer", "missing_date": "missing_date",
+              "implausible_dates": "implausible_date"}
+    chosen = _actions(actions) if actions is not None else dict.fromkeys(flags, "drop")
+    earlier = "".join(f" AND NOT s.{flag}" for rule, flag in flags.items() if chosen[rule] == "drop")
     candidates = db.query(
         """
         WITH lines AS (
@@ -368,7 +377,7 @@ def match_cancellations_in_sql(db: MarketingDB) -> int:
                    r.quantity, r.order_date, s.is_cancellation
             FROM {s}.raw_lines r JOIN {s}.line_status s ON s.line_no = r.line_no
             WHERE r.customer_id IS NOT NULL AND r.product_id IS NOT NULL AND r.order_date IS NOT NULL
-              AND r.quantity IS NOT NULL AND r.quantity <> 0
+              AND r.quantity IS NOT NULL AND r.quantity <> 0{earlier}
         ),
         wanted AS (
             SELECT DISTINCT customer_id, product, ABS(quantity) AS size FROM lines WHERE is_cancellation
@@ -377,7 +386,7 @@ def match_cancellations_in_sql(db: MarketingDB) -> int:
         FROM lines l JOIN wanted w
           ON w.customer_id = l.customer_id AND w.product = l.product AND w.size = ABS(l.quantity)
         ORDER BY l.row
-        """
+        """.replace("{earlier}", earlier)
     )
     if candidates.empty:
         return 0
@@ -495,7 +504,7 @@ def clean_in_sql(
          **_window_params(window), **code_params},
     )
     # 2. cancellations paired with the sales they reverse
-    match_cancellations_in_sql(db)
+    match_cancellations_in_sql(db, actions)
     db.execute(
         "UPDATE {s}.line_status SET cancelled_order = EXISTS "
         "(SELECT 1 FROM {s}.cancellation_matches m WHERE m.line_no = line_status.line_no)"

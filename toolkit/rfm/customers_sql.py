@@ -354,7 +354,7 @@ class _Tally(NamedTuple):
         return bool(self.bits & bit)
 
 
-def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today):
+def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, actions):
     """The line flags of the rules implausible_dates, non_merchandise and cancelled_orders, and the view ``src``.
 
     Returns ``(extra_columns, extra_flags)`` for
@@ -378,7 +378,11 @@ def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today):
         flags[NON_MERCHANDISE] = f"np__ IN ({', '.join(literal(c) for c in sorted(codes))})"
     matched = None
     if "cancelled_orders" in RULES and {"product_id", "quantity"} <= used.keys():
-        matched = _matched_cancellations(con, used, types, prefix, decimals, fast_dates)
+        # as in the core, only the lines the rules before cancelled_orders leave are paired
+        plausible = (f"NOT ({flags[TOO_EARLY]}) AND NOT ({flags[TOO_LATE]})"
+                     if TOO_EARLY in flags and actions["implausible_dates"] == "drop" else "true")
+        matched = _matched_cancellations(con, used, types, prefix, decimals, fast_dates, plausible,
+                                         drop_copies=actions["duplicates"] == "drop")
     if matched is not None and len(matched):
         con.register("matched__", pa.table({"m__": pa.array(np.asarray(matched, dtype="int64"))}))
         con.execute("CREATE TEMP VIEW src AS SELECT dated.*, m.m__ IS NOT NULL AS cancelled__ FROM dated "
@@ -390,11 +394,15 @@ def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today):
     return columns, flags
 
 
-def _matched_cancellations(con, used, types, prefix, decimals, fast_dates):
+def _matched_cancellations(con, used, types, prefix, decimals, fast_dates, plausible: str = "true",
+                           drop_copies: bool = True):
     """File rows (0-based) of the cancellations matched to a sale, and of those sales.
 
     Only the candidate lines are fetched: cancellations and sales whose
-    customer, product and absolute quantity some cancellation has. The
+    customer, product and absolute quantity some cancellation has, with a
+    plausible date (``plausible``: SQL over ``order_date``). Every copy of a
+    duplicate line has the same key, so the later copies are found among
+    the candidates and left out (``drop_copies``) before pairing. The
     matching itself is :func:`toolkit.data.cancellations.match_cancellations`.
     """
     from toolkit.data.cancellations import match_cancellations
@@ -406,15 +414,24 @@ def _matched_cancellations(con, used, types, prefix, decimals, fast_dates):
     cancel = f"{quantity} < 0"
     if "order_id" in used:
         cancel += f" OR coalesce(starts_with({id_expr(used['order_id'], types[used['order_id']])}, {literal(prefix)}), false)"
+    # the values duplicates are judged on (as in _duplicate_copies): ids, date, numbers, texts
+    same = [id_expr(used["order_id"], types[used["order_id"]])] if "order_id" in used else []
+    same += [number_expr(used[c], types[used[c]], decimals.get(c, ".")) for c in NUMERIC_COLUMNS
+             if c in used and c != "quantity"]
+    same += text_values(used, types)
+    copies = "".join(f", {expr} AS same{i}__" for i, expr in enumerate(same))
     lines = (f"SELECT row__, {cust} AS customer_id, {product} AS product_id, {quantity} AS quantity, "
-             f"{date} AS order_date, coalesce({cancel}, false) AS is_cancellation FROM dated")
+             f"{date} AS order_date, coalesce({cancel}, false) AS is_cancellation{copies} FROM dated")
     con.execute(f"CREATE TEMP TABLE cancel_keys AS SELECT DISTINCT customer_id, product_id, abs(quantity) AS q "
                 f"FROM ({lines}) WHERE is_cancellation AND customer_id IS NOT NULL AND product_id IS NOT NULL")
     if not con.execute("SELECT count(*) FROM cancel_keys").fetchall()[0][0]:
         return None
-    frame = con.execute(f"SELECT l.row__ AS row, l.customer_id, l.product_id, l.quantity, l.order_date, "
-                        f"l.is_cancellation FROM ({lines}) AS l JOIN cancel_keys AS k ON l.customer_id = k.customer_id "
-                        f"AND l.product_id = k.product_id AND abs(l.quantity) = k.q ORDER BY l.row__").df()
+    frame = con.execute(f"SELECT l.* EXCLUDE (row__), l.row__ AS row FROM ({lines}) AS l JOIN cancel_keys AS k "
+                        f"ON l.customer_id = k.customer_id AND l.product_id = k.product_id AND abs(l.quantity) = k.q "
+                        f"WHERE {plausible.replace('order_date', 'l.order_date')} ORDER BY l.row__").df()
+    if drop_copies:
+        judged = ["customer_id", "product_id", "quantity", "order_date", *(f"same{i}__" for i in range(len(same)))]
+        frame = frame[~frame.duplicated(subset=judged, keep="first")]
     return match_cancellations(frame)
 
 
@@ -422,7 +439,7 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
                options, today, row_offset) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     as_of_ts = parse_as_of(as_of, today)
-    columns, flags = _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today)
+    columns, flags = _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, actions)
     # with the default analysis date (after the last plausible date), the lines after it are the too late ones
     future_bits = FUTURE | (TOO_LATE if as_of_ts is None and TOO_LATE in flags else 0)
     lines = line_sql(used, types, as_of_ts, decimals, fast_dates, _ROW_HASH, columns, flags)
