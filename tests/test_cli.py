@@ -54,7 +54,8 @@ def test_spreadsheet_float_ids_become_whole_numbers():
     from toolkit.data.validation import parse_ids
 
     assert parse_ids(pd.Series(["17850.0", "13047.0", None])).tolist()[:2] == ["17850", "13047"]
-    assert parse_ids(pd.Series(["A1.0", "17850.0"])).tolist() == ["A1.0", "17850.0"]
+    # each value on its own: a text id in the column does not stop 17850.0 from being 17850
+    assert parse_ids(pd.Series(["A1.0", "17850.0"])).tolist() == ["A1.0", "17850"]
 
 
 def one_error_line(capsys, argv):
