@@ -136,6 +136,21 @@ class DataQuality:
         """One line saying which rules removed how many rows, for error messages."""
         return ", ".join(f"{r.rule} {r.removed:,}" for r in self.results)
 
+    def check_rows_left(self, source: str | None = None) -> None:
+        """Stop when rows were read but the rules left none, naming what each rule removed.
+
+        Raises
+        ------
+        DataError
+            The one message every engine gives for it.
+        """
+        if self.raw_rows and not self.clean_rows:
+            raise DataError(
+                f"no rows are left for analysis after cleaning ({self.removed_summary()} rows removed); "
+                "check the column mapping and the analysis date, or keep a rule with --rule RULE=keep",
+                source=source,
+            )
+
     def table(self, lang: str = "en") -> pd.DataFrame:
         """The data-quality table shown in every report.
 
@@ -344,10 +359,5 @@ def clean_transactions(
         quality.results.append(
             RuleResult(rule, int(hit.sum()), removed, actions[rule], examples, missing.get(rule, ()))
         )
-    if len(frame) and not keep.any():
-        raise DataError(
-            f"no rows are left for analysis after cleaning ({quality.removed_summary()} rows removed); "
-            "check the column mapping and the analysis date, or keep a rule with --rule RULE=keep",
-            source=source,
-        )
+    quality.check_rows_left(source)
     return frame.loc[keep].reset_index(drop=True), quality

@@ -679,14 +679,7 @@ def check_rows_left(cleaning_log: pd.DataFrame, raw_rows: int, source: str | Non
     DataError
         When the rules of ``cleaning_log`` removed all ``raw_rows`` lines.
     """
-    quality = DataQuality(raw_rows=int(raw_rows), results=_results(cleaning_log))
-    if not raw_rows or quality.clean_rows > 0:
-        return
-    raise DataError(
-        f"no rows are left for analysis after cleaning ({quality.removed_summary()} rows removed); "
-        "check the column mapping and the analysis date, or keep a rule with --rule RULE=keep",
-        source=source,
-    )
+    DataQuality(raw_rows=int(raw_rows), results=_results(cleaning_log)).check_rows_left(source)
 
 
 def build_database(

@@ -457,12 +457,7 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
     if TOO_EARLY in flags and any(g.has(TOO_EARLY | TOO_LATE) for g in tally):
         examples["implausible_dates"] = _implausible_examples(con, lines, row_offset)
     quality = _quality(tally, actions, used, future_bits, examples)
-    if quality.raw_rows and not quality.clean_rows:  # as toolkit.data.cleaning.clean_transactions says it
-        raise DataError(
-            f"no rows are left for analysis after cleaning ({quality.removed_summary()} rows removed); "
-            "check the column mapping and the analysis date, or keep a rule with --rule RULE=keep",
-            source=name,
-        )
+    quality.check_rows_left(name)
     kept = [g for g in tally if g.stage is None]
     _check_kept_lines(kept, used, name, as_of_ts, future_bits)
     # A kept purchase group is one order when no id was trimmed and only the kept zero-price lines
