@@ -41,6 +41,7 @@ def ensure_env() -> Path:
 
 
 def main(argv: list[str]) -> int:
+    """Run one task (``reports``, ``test``, ``bench`` or ``env``) and return its exit code."""
     if not argv or argv[0] not in {"reports", "test", "bench", "env"}:
         print(__doc__)
         return 2

@@ -31,10 +31,16 @@ BIN = Path(sys.executable).parent
 def _tiny_notebook(folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["pmkt"] = {"name": "tiny", "title": {"en": "Tiny", "zh": "小"}, "description": {"en": "x", "zh": "x"}}
+    nb.metadata["pmkt"] = {
+        "name": "tiny",
+        "title": {"en": "Tiny", "zh": "小"},
+        "description": {"en": "x", "zh": "x"},
+    }
     nb.cells = [
-        nbformat.v4.new_code_cell('lang = "en"        # language\noutput_dir = ""    # results\nbrand = ""         # brand',
-                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            'lang = "en"        # language\noutput_dir = ""    # results\nbrand = ""         # brand',
+            metadata={"tags": ["parameters"]},
+        ),
         nbformat.v4.new_code_cell("x = sum(range(1000))\nx"),
     ]
     path = folder / "tiny.ipynb"
@@ -52,7 +58,9 @@ def _time(fn, repeat: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     import os
@@ -66,18 +74,51 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
     ours = _time(lambda: run_notebook("tiny", out=work / "ours"), args.repeat)
-    nbconvert = _time(lambda: subprocess.run(
-        [str(BIN / "jupyter"), "nbconvert", "--execute", "--to", "html", "--no-input",
-         "--output-dir", str(work / "nbc"), str(source)], **quiet), args.repeat)
-    two_step = _time(lambda: (
-        subprocess.run([str(BIN / "papermill"), str(source), str(work / "pm.ipynb"), "--no-progress-bar"], **quiet),
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                        "--output-dir", str(work / "pm"), str(work / "pm.ipynb")], **quiet)), args.repeat)
+    nbconvert = _time(
+        lambda: subprocess.run(
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--execute",
+                "--to",
+                "html",
+                "--no-input",
+                "--output-dir",
+                str(work / "nbc"),
+                str(source),
+            ],
+            **quiet,
+        ),
+        args.repeat,
+    )
+    two_step = _time(
+        lambda: (
+            subprocess.run(
+                [str(BIN / "papermill"), str(source), str(work / "pm.ipynb"), "--no-progress-bar"], **quiet
+            ),
+            subprocess.run(
+                [
+                    str(BIN / "jupyter"),
+                    "nbconvert",
+                    "--to",
+                    "html",
+                    "--no-input",
+                    "--output-dir",
+                    str(work / "pm"),
+                    str(work / "pm.ipynb"),
+                ],
+                **quiet,
+            ),
+        ),
+        args.repeat,
+    )
     print(f"median of {args.repeat} runs of a one-cell report")
     print(f"{'method':<46}{'seconds':>9}{'ratio':>8}")
-    for label, value in [("pmkt runner (papermill + in-process export)", ours),
-                         ("jupyter nbconvert --execute (new process)", nbconvert),
-                         ("papermill CLI + jupyter nbconvert CLI", two_step)]:
+    for label, value in [
+        ("pmkt runner (papermill + in-process export)", ours),
+        ("jupyter nbconvert --execute (new process)", nbconvert),
+        ("papermill CLI + jupyter nbconvert CLI", two_step),
+    ]:
         print(f"{label:<46}{value:>9.2f}{value / ours:>7.2f}x")
     return 0
 

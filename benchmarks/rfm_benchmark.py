@@ -76,13 +76,21 @@ def generate(rows: int, out: Path, seed: int = 42) -> dict:
         FROM (SELECT *, unnest(range(n_lines)) FROM o)
         LIMIT {int(rows * 0.995)}
     """)
-    con.execute(f"INSERT INTO lines SELECT * FROM lines USING SAMPLE {rows - int(rows * 0.995)} ROWS (reservoir, {seed})")
-    con.execute(f"COPY (SELECT * FROM lines) TO '{parquet}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)")
+    con.execute(
+        f"INSERT INTO lines SELECT * FROM lines USING SAMPLE {rows - int(rows * 0.995)} ROWS (reservoir, {seed})"
+    )
+    con.execute(
+        f"COPY (SELECT * FROM lines) TO '{parquet}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)"
+    )
     con.execute(f"COPY (SELECT * FROM lines) TO '{csv}' (HEADER, DELIMITER ',')")
     n, n_customers = con.execute("SELECT count(*), count(DISTINCT customer_id) FROM lines").fetchone()
     con.close()
-    return {"rows": int(n), "customers": int(n_customers), "parquet_mb": parquet.stat().st_size / 2**20,
-            "csv_mb": csv.stat().st_size / 2**20}
+    return {
+        "rows": int(n),
+        "customers": int(n_customers),
+        "parquet_mb": parquet.stat().st_size / 2**20,
+        "csv_mb": csv.stat().st_size / 2**20,
+    }
 
 
 def _pandas_read(path: Path):
@@ -92,8 +100,12 @@ def _pandas_read(path: Path):
         frame = pd.read_parquet(path)
     else:
         frame = pd.read_csv(path, dtype={"order_id": str, "product_id": str}, parse_dates=["order_date"])
-    keep = frame["customer_id"].notna() & ~frame["order_id"].str.startswith("C") & (frame["quantity"] > 0) \
+    keep = (
+        frame["customer_id"].notna()
+        & ~frame["order_id"].str.startswith("C")
+        & (frame["quantity"] > 0)
         & (frame["unit_price"] > 0)
+    )
     frame = frame.loc[keep]
     return frame.assign(amount=frame["quantity"] * frame["unit_price"])
 
@@ -127,8 +139,13 @@ def run_method(method: str, path: Path) -> dict:
         frame = _pandas_read(path)
         as_of = frame["order_date"].max().normalize() + pd.Timedelta(days=1)
         g = frame.groupby("customer_id")
-        table = pd.DataFrame({"recency": (as_of - g["order_date"].max()).dt.days,
-                              "frequency": g["order_id"].nunique(), "monetary": g["amount"].sum()})
+        table = pd.DataFrame(
+            {
+                "recency": (as_of - g["order_date"].max()).dt.days,
+                "frequency": g["order_id"].nunique(),
+                "monetary": g["amount"].sum(),
+            }
+        )
         table["r"] = pd.qcut(table["recency"].rank(method="first"), 5, labels=[5, 4, 3, 2, 1])
         table["f"] = pd.qcut(table["frequency"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5])
         table["m"] = pd.qcut(table["monetary"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5])
@@ -136,24 +153,33 @@ def run_method(method: str, path: Path) -> dict:
     elif method == "lifetimes":
         frame = _pandas_read(path)
         end = frame["order_date"].max().normalize() + pd.Timedelta(days=1)
-        table = summary_data_from_transaction_data(frame, "customer_id", "order_date", monetary_value_col="amount",
-                                                   observation_period_end=end)
+        table = summary_data_from_transaction_data(
+            frame, "customer_id", "order_date", monetary_value_col="amount", observation_period_end=end
+        )
         customers, extra = len(table), {}
     else:
         raise ValueError(f"The value for `method` must be one of {list(METHODS)}, but {method!r} was passed.")
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
-    return {"method": method, "file": path.suffix.lstrip("."), "seconds": seconds, "cpu_seconds": cpu,
-            "peak_mb": usage.ru_maxrss / 1024, "load_average": os.getloadavg()[0],
-            "customers": customers, **extra}
+    return {
+        "method": method,
+        "file": path.suffix.lstrip("."),
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "load_average": os.getloadavg()[0],
+        "customers": customers,
+        **extra,
+    }
 
 
 def _child(method: str, path: Path, timeout: int) -> dict:
     cmd = [sys.executable, "-m", "benchmarks.rfm_benchmark", "--child", method, str(path)]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              cwd=Path(__file__).resolve().parents[1])
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).resolve().parents[1]
+        )
     except subprocess.TimeoutExpired:
         return {"method": method, "file": path.suffix.lstrip("."), "error": f"timed out after {timeout} s"}
     if done.returncode != 0:
@@ -191,44 +217,63 @@ def summarise(runs: list[dict]) -> list[dict]:
         done = row["runs"]
         if not done:
             continue
-        row.update({"seconds": statistics.median(r["seconds"] for r in done),
-                    "best_seconds": min(r["seconds"] for r in done),
-                    "cpu_seconds": statistics.median(r["cpu_seconds"] for r in done),
-                    "peak_mb": max(r["peak_mb"] for r in done), "customers": done[0]["customers"],
-                    "load_average": statistics.median(r["load_average"] for r in done)})
+        row.update(
+            {
+                "seconds": statistics.median(r["seconds"] for r in done),
+                "best_seconds": min(r["seconds"] for r in done),
+                "cpu_seconds": statistics.median(r["cpu_seconds"] for r in done),
+                "peak_mb": max(r["peak_mb"] for r in done),
+                "customers": done[0]["customers"],
+                "load_average": statistics.median(r["load_average"] for r in done),
+            }
+        )
     return list(rows.values())
 
 
 def report(rows: list[dict], meta: dict) -> str:
     """Markdown table: median and best time, ratio to toolkit-duckdb on the same file, CPU, peak memory."""
     base = {r["file"]: r["seconds"] for r in rows if r["method"] == "toolkit-duckdb" and "seconds" in r}
-    lines = [f"rows {meta['rows']:,}; customers {meta['customers']:,}; Parquet {meta['parquet_mb']:.0f} MB; "
-             f"CSV {meta['csv_mb']:.0f} MB; {meta['machine']}; reference task "
-             f"{meta.get('reference_seconds_before', float('nan')):.2f} s before, "
-             f"{meta.get('reference_seconds_after', float('nan')):.2f} s after", "",
-             "| method | file | runs | median s | best s | x toolkit-duckdb | CPU s | peak memory (MB) | customers |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"rows {meta['rows']:,}; customers {meta['customers']:,}; Parquet {meta['parquet_mb']:.0f} MB; "
+        f"CSV {meta['csv_mb']:.0f} MB; {meta['machine']}; reference task "
+        f"{meta.get('reference_seconds_before', float('nan')):.2f} s before, "
+        f"{meta.get('reference_seconds_after', float('nan')):.2f} s after",
+        "",
+        "| method | file | runs | median s | best s | x toolkit-duckdb | CPU s | peak memory (MB) | customers |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         if "seconds" not in r:
             lines.append(f"| {r['method']} | {r['file']} | 0 | {r.get('error', 'failed')} | | | | | |")
             continue
         ratio = r["seconds"] / base[r["file"]] if r["file"] in base else float("nan")
-        lines.append(f"| {r['method']} | {r['file']} | {len(r['runs'])} | {r['seconds']:.1f} | {r['best_seconds']:.1f} | "
-                     f"{ratio:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} | {r['customers']:,} |")
+        lines.append(
+            f"| {r['method']} | {r['file']} | {len(r['runs'])} | {r['seconds']:.1f} | {r['best_seconds']:.1f} | "
+            f"{ratio:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} | {r['customers']:,} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="transaction lines to generate")
-    parser.add_argument("--out", default="/tmp/pmkt-rfm-benchmark", help="folder for the data and results.json")
-    parser.add_argument("--methods", default="toolkit-duckdb,pandas-groupby,lifetimes",
-                        help=f"comma-separated, from {','.join(METHODS)}")
+    parser.add_argument(
+        "--out", default="/tmp/pmkt-rfm-benchmark", help="folder for the data and results.json"
+    )
+    parser.add_argument(
+        "--methods",
+        default="toolkit-duckdb,pandas-groupby,lifetimes",
+        help=f"comma-separated, from {','.join(METHODS)}",
+    )
     parser.add_argument("--formats", default="parquet,csv", help="parquet, csv or both")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per method")
     parser.add_argument("--reuse", action="store_true", help="reuse generated files of the same size")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per method, taken in turns so that a slower spell of the machine hits all")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs per method, taken in turns so that a slower spell of the machine hits all",
+    )
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -243,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
         meta = generate(args.rows, out)
         meta["generate_seconds"] = time.perf_counter() - started
         meta_path.write_text(json.dumps(meta))
-    meta["machine"] = f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    meta["machine"] = (
+        f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    )
     meta["reference_seconds_before"] = reference_seconds()
     runs = []
     for fmt in [f.strip() for f in args.formats.split(",") if f.strip()]:
@@ -252,14 +299,29 @@ def main(argv: list[str] | None = None) -> int:
             for method in [m.strip() for m in args.methods.split(",") if m.strip()]:
                 result = _child(method, path, args.timeout)
                 runs.append(result)
-                print(f"{method:16s} {fmt:8s} run {turn + 1}  " + (
-                    f"{result['seconds']:7.1f} s  {result['cpu_seconds']:6.1f} CPU s  {result['peak_mb']:8,.0f} MB  "
-                    f"load {result['load_average']:.1f}" if "seconds" in result else result["error"]), flush=True)
+                print(
+                    f"{method:16s} {fmt:8s} run {turn + 1}  "
+                    + (
+                        f"{result['seconds']:7.1f} s  {result['cpu_seconds']:6.1f} CPU s  {result['peak_mb']:8,.0f} MB  "
+                        f"load {result['load_average']:.1f}"
+                        if "seconds" in result
+                        else result["error"]
+                    ),
+                    flush=True,
+                )
     meta["reference_seconds_after"] = reference_seconds()
     rows = summarise(runs)
     (Path(args.out) / "results.json").write_text(
-        json.dumps({"meta": meta, "summary": [{k: v for k, v in r.items() if k != "runs"} for r in rows], "runs": runs},
-                   indent=2, default=str))
+        json.dumps(
+            {
+                "meta": meta,
+                "summary": [{k: v for k, v in r.items() if k != "runs"} for r in rows],
+                "runs": runs,
+            },
+            indent=2,
+            default=str,
+        )
+    )
     print()
     print(report(rows, meta))
     return 0

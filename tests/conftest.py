@@ -1,5 +1,6 @@
 """Shared fixtures: the bundled data, small files in every format, and one
-end-to-end build of every report (both languages) per test session."""
+end-to-end build of every report (both languages) per test session.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import pandas as pd
-import pytest
+import pandas as pd  # noqa: E402  (after the thread limits above)
+import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,10 +70,23 @@ def screenshot(browser: str, target: Path, png: Path, width: int = 1280, height:
     """Render an HTML file in headless Chromium and save a PNG."""
     profile = png.parent / f".profile-{png.stem}"
     subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", f"--user-data-dir={profile}", f"--window-size={width},{height}",
-         f"--screenshot={png}", target.resolve().as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            f"--screenshot={png}",
+            target.resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return png

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 import pytest
+from conftest import screenshot
 from PIL import Image
 
-from conftest import screenshot
 from toolkit.report.catalog import list_notebooks
 
 NAMES = [s.name for s in list_notebooks()]
@@ -30,10 +30,18 @@ def test_report_content(built_reports, name, lang):
     page = (built_reports / lang / f"{name}.html").read_text(encoding="utf-8")
     assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page
     # no code, no tracebacks, no error output, no papermill parameters
-    for marker in ("jp-InputArea", "input_area", "highlight hl-ipython", "Traceback", "output_error",
-                   "application/vnd.jupyter.stderr", "injected-parameters", "rpt = Report("):
+    for marker in (
+        "jp-InputArea",
+        "input_area",
+        "highlight hl-ipython",
+        "Traceback",
+        "output_error",
+        "application/vnd.jupyter.stderr",
+        "injected-parameters",
+        "rpt = Report(",
+    ):
         assert marker not in page, f"{name} ({lang}) shows {marker!r}"
-    assert page.count("pmkt-exec-summary\"") == 1
+    assert page.count('pmkt-exec-summary"') == 1
     assert page.index("pmkt-exec-summary") < page.index("pmkt-body")
     assert "data:image/png;base64," in page, "charts are embedded"
     summary = json.loads((built_reports / lang / name / "summary.json").read_text(encoding="utf-8"))
@@ -62,9 +70,12 @@ def test_chinese_renders_as_chinese_in_chromium(built_reports, chromium, tmp_pat
     probes = []
     for i, text in enumerate([title, "".join(reversed(title)), "口" * len(title)]):
         page = tmp_path / f"probe{i}.html"
-        page.write_text(f'<html lang="zh-CN"><meta charset="utf-8"><style>body {{ margin: 0 }} '
-                        f'div {{ font-family:{css}; font-size: 48px; padding: 8px }}</style>'
-                        f'<body><div>{text}</div></body></html>', encoding="utf-8")
+        page.write_text(
+            f'<html lang="zh-CN"><meta charset="utf-8"><style>body {{ margin: 0 }} '
+            f"div {{ font-family:{css}; font-size: 48px; padding: 8px }}</style>"
+            f"<body><div>{text}</div></body></html>",
+            encoding="utf-8",
+        )
         probes.append(_ink(screenshot(chromium, page, tmp_path / f"probe{i}.png", width=900, height=300)))
     forward, backward, boxes = probes
     assert forward.sum() > 500, "the title left no ink"

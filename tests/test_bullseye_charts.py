@@ -61,7 +61,16 @@ def test_bullseye_hits_sit_closer_to_the_centre_the_higher_the_rate(textbook):
 
 def test_bullseye_in_chinese(textbook):
     text = _texts(charts.bullseye_chart(textbook, lang="zh"))
-    for label in ("目标市场", "产品与品牌", "分销", "价格", "促销", "市场环境", "高度符合（8-10）", "越靠近靶心越适合"):
+    for label in (
+        "目标市场",
+        "产品与品牌",
+        "分销",
+        "价格",
+        "促销",
+        "市场环境",
+        "高度符合（8-10）",
+        "越靠近靶心越适合",
+    ):
         assert label in text
 
 
@@ -107,7 +116,8 @@ def test_what_if_and_rater_charts(example):
     fig = charts.what_if_chart(table, totals, product, lang="en", steps=3)
     bars = [p.get_width() for p in fig.axes[0].patches]
     expected = [totals.set_index("product").loc[product, "total"]] + list(
-        table[table["product"] == product]["cumulative_total"].head(3))
+        table[table["product"] == product]["cumulative_total"].head(3)
+    )
     assert bars == pytest.approx(expected)
     fig = charts.rater_chart(card.scores, per, product, lang="zh")
     assert "评分分歧" in _texts(fig)

@@ -17,7 +17,9 @@ def test_criteria_overview_marks_proposed_items_in_both_languages():
     assert zh.loc["E8", "provenance"] == "建议补全（无出处）"
     assert zh.loc["P2", "direction"] == "反向计分：程度越低，得分越高"
     assert zh.loc["R1", "group"] == "价格"
-    assert en.loc["T2", "guide"] == "0-1: laggards | 2-4: late adopters | 5-7: early adopters | 8-10: innovators"
+    assert (
+        en.loc["T2", "guide"] == "0-1: laggards | 2-4: late adopters | 5-7: early adopters | 8-10: innovators"
+    )
 
 
 def test_headers_cover_every_model_column():
@@ -25,14 +27,25 @@ def test_headers_cover_every_model_column():
     per = bx.score_criteria(card.scores, CRITERIA)
     groups = bx.group_scores(per, CRITERIA)
     totals = bx.product_totals(groups)
-    tables = [per, groups, totals, bx.compare_products(groups, totals), bx.what_if(per),
-              bx.weakest_criteria(per), bx.rater_totals(card.scores),
-              bx.textbook_check(bx.load_textbook_reference()), display.criteria_overview(CRITERIA, "en")]
+    tables = [
+        per,
+        groups,
+        totals,
+        bx.compare_products(groups, totals),
+        bx.what_if(per),
+        bx.weakest_criteria(per),
+        bx.rater_totals(card.scores),
+        bx.textbook_check(bx.load_textbook_reference()),
+        display.criteria_overview(CRITERIA, "en"),
+    ]
     for lang in ("en", "zh"):
         for table in tables:
             named = display.headers(table.columns, lang)
             assert set(named) == set(table.columns), set(table.columns) - set(named)
-    assert display.headers(["possible", "target_market"], "zh") == {"possible": "全部可能得分", "target_market": "目标市场"}
+    assert display.headers(["possible", "target_market"], "zh") == {
+        "possible": "全部可能得分",
+        "target_market": "目标市场",
+    }
 
 
 def test_label_values_translates_ids_and_keeps_the_input():

@@ -17,19 +17,33 @@ def _card(product_scores: dict[str, dict[str, int]], default: int, rater: str = 
     rows = []
     for product, special in product_scores.items():
         for crit in IDS:
-            rows.append({"product": product, "rater": rater, "criterion": crit,
-                         "score": special.get(crit, default), "evidence": ""})
+            rows.append(
+                {
+                    "product": product,
+                    "rater": rater,
+                    "criterion": crit,
+                    "score": special.get(crit, default),
+                    "evidence": "",
+                }
+            )
     return bx.validate_scores(pd.DataFrame(rows), CRITERIA)
 
 
 # --- criteria file -----------------------------------------------------------
 
+
 def test_criteria_file_has_the_published_structure():
     assert len(CRITERIA) == 30
     assert CRITERIA["id"].is_unique
     sizes = CRITERIA["group"].value_counts().to_dict()
-    assert sizes == {"target_market": 7, "product_brand": 10, "distribution": 2,
-                     "price": 2, "promotion": 1, "market_environment": 8}
+    assert sizes == {
+        "target_market": 7,
+        "product_brand": 10,
+        "distribution": 2,
+        "price": 2,
+        "promotion": 1,
+        "market_environment": 8,
+    }
     maxima = bx.group_maxima(CRITERIA)
     assert list(maxima["possible"]) == [70, 100, 20, 20, 10, 80]
     assert maxima["possible"].sum() == 300
@@ -67,11 +81,24 @@ def test_edited_criteria_file_with_a_bad_group_is_refused(tmp_path):
     assert "ids used more than once: ['T1'] (rows [2, 7])" in msg
 
 
-@pytest.mark.parametrize(("score", "band"), [
-    (0, "low"), (1, "low"), (2, "low_medium"), (4, "low_medium"), (5, "medium"),
-    (7, "medium"), (8, "high"), (10, "high"),
-    (1.49, "low"), (1.5, "low_medium"), (4.5, "medium"), (7.4, "medium"), (7.5, "high"),
-])
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0, "low"),
+        (1, "low"),
+        (2, "low_medium"),
+        (4, "low_medium"),
+        (5, "medium"),
+        (7, "medium"),
+        (8, "high"),
+        (10, "high"),
+        (1.49, "low"),
+        (1.5, "low_medium"),
+        (4.5, "medium"),
+        (7.4, "medium"),
+        (7.5, "high"),
+    ],
+)
 def test_band_of_scores_and_means(score, band):
     assert bx.band_of(score) == band
 
@@ -82,6 +109,7 @@ def test_band_of_refuses_scores_outside_the_scale():
 
 
 # --- the textbook example ----------------------------------------------------
+
 
 def test_textbook_example_reproduces_the_printed_group_totals_and_total():
     card = bx.read_scorecard(bx.textbook_scorecard_path())
@@ -110,8 +138,13 @@ def test_textbook_scorecard_says_it_is_an_illustrative_split():
 def test_textbook_check_finds_exactly_the_four_wrong_printed_rates():
     check = bx.textbook_check(bx.load_textbook_reference()).set_index("group")
     assert check["rate_pct"].to_dict() == {
-        "target_market": 66, "product_brand": 71, "distribution": 40, "price": 75,
-        "promotion": 50, "market_environment": 55, "total": 63,
+        "target_market": 66,
+        "product_brand": 71,
+        "distribution": 40,
+        "price": 75,
+        "promotion": 50,
+        "market_environment": 55,
+        "total": 63,
     }
     wrong = sorted(check.index[~check["matches"]])
     assert wrong == ["distribution", "market_environment", "product_brand", "target_market"]
@@ -122,11 +155,17 @@ def test_textbook_check_finds_exactly_the_four_wrong_printed_rates():
 
 # --- groups, totals, ranking -------------------------------------------------
 
+
 def test_group_rates_and_ranking_on_a_hand_made_case():
-    scores = bx.validate_scores(pd.concat([
-        _card({"Low": {}}, default=5),
-        _card({"High": {"T1": 10, "P1": 0}}, default=6),
-    ]), CRITERIA)
+    scores = bx.validate_scores(
+        pd.concat(
+            [
+                _card({"Low": {}}, default=5),
+                _card({"High": {"T1": 10, "P1": 0}}, default=6),
+            ]
+        ),
+        CRITERIA,
+    )
     per = bx.score_criteria(scores, CRITERIA)
     groups = bx.group_scores(per, CRITERIA).set_index(["product", "group"])
     # High: T1 = 10 and six 6s in target market = 46; P1 = 0 and nine 6s = 54.
@@ -151,13 +190,21 @@ def test_equal_totals_share_a_rank():
 
 # --- several raters ----------------------------------------------------------
 
+
 def _three_raters() -> pd.DataFrame:
     rows = []
     special = {"A": {"T1": 2, "T2": 5}, "B": {"T1": 6, "T2": 5}, "C": {"T1": 7, "T2": 8}}
     for rater, values in special.items():
         for crit in IDS:
-            rows.append({"product": "X", "rater": rater, "criterion": crit,
-                         "score": values.get(crit, 5), "evidence": "seen" if crit == "T1" else ""})
+            rows.append(
+                {
+                    "product": "X",
+                    "rater": rater,
+                    "criterion": crit,
+                    "score": values.get(crit, 5),
+                    "evidence": "seen" if crit == "T1" else "",
+                }
+            )
     return bx.validate_scores(pd.DataFrame(rows), CRITERIA)
 
 
@@ -199,6 +246,7 @@ def test_scoring_does_not_change_its_input():
 
 # --- weakest criteria and what-if -------------------------------------------
 
+
 def _hand_case() -> pd.DataFrame:
     # 25 criteria at 8 plus T1=2, P2=5, E8=5, R1=7, D1=9: total 200 + 28 = 228.
     scores = _card({"P": {"T1": 2, "P2": 5, "E8": 5, "R1": 7, "D1": 9}}, default=8)
@@ -224,7 +272,9 @@ def test_what_if_to_ten_lists_every_criterion_below_ten():
 
 
 def test_what_if_rejects_a_bad_target():
-    with pytest.raises(ParameterError, match="The 'target' parameter must be an int in the range \\[1, 10\\]"):
+    with pytest.raises(
+        ParameterError, match="The 'target' parameter must be an int in the range \\[1, 10\\]"
+    ):
         bx.what_if(_hand_case(), target=11)
 
 
@@ -251,6 +301,7 @@ def test_apply_changes_rescore_matches_the_what_if():
 
 
 # --- the bundled example -----------------------------------------------------
+
 
 def test_bundled_example_has_several_products_raters_and_evidence():
     card = bx.read_scorecard()

@@ -16,8 +16,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "bullseye" / "example_scorecard.yaml"
-GROUP_OF_PREFIX = {"T": "target_market", "P": "product_brand", "D": "distribution", "R": "price",
-                   "Pr": "promotion", "E": "market_environment"}
+GROUP_OF_PREFIX = {
+    "T": "target_market",
+    "P": "product_brand",
+    "D": "distribution",
+    "R": "price",
+    "Pr": "promotion",
+    "E": "market_environment",
+}
 
 
 def _group(criterion: str) -> str:
@@ -72,7 +78,11 @@ def test_summary_has_the_textbook_figures(result):
     assert textbook["rate"] == pytest.approx(0.63)
     assert [textbook["groups"][g]["score"] for g in GROUP_OF_PREFIX.values()] == [46, 71, 8, 15, 5, 44]
     assert sorted(summary["metrics"]["textbook_wrong_printed_rates"]) == [
-        "distribution", "market_environment", "product_brand", "target_market"]
+        "distribution",
+        "market_environment",
+        "product_brand",
+        "target_market",
+    ]
     assert summary["metrics"]["proposed_criteria"] == ["Pr1", "E8"]
     assert len(summary["findings"]) >= 4
 
@@ -83,8 +93,19 @@ def test_result_files_agree_with_each_other(result):
     groups = pd.read_csv(folder / "groups.csv", encoding="utf-8-sig")
     n = len(summary["metrics"]["products"])
     assert len(criteria) == 30 * n and len(groups) == 6 * n
-    assert {"product", "criterion", "group", "score", "score_min", "score_max", "spread", "disagree",
-            "band", "evidence", "question"} <= set(criteria.columns)
+    assert {
+        "product",
+        "criterion",
+        "group",
+        "score",
+        "score_min",
+        "score_max",
+        "spread",
+        "disagree",
+        "band",
+        "evidence",
+        "question",
+    } <= set(criteria.columns)
     sums = criteria.groupby(["product", "group"])["score"].sum()
     for row in groups.itertuples():
         assert row.score == pytest.approx(sums[(row.product, row.group)])

@@ -30,6 +30,7 @@ def _error(tmp_path, rows: list[dict]) -> str:
 
 # --- every validation error names the product, criterion and value ------------
 
+
 def test_unknown_criterion(tmp_path):
     rows = _rows()
     rows[4]["criterion"] = "T9"
@@ -89,7 +90,9 @@ def test_missing_column(tmp_path):
     frame = pd.DataFrame(_rows()).rename(columns={"score": "points"})
     path = tmp_path / "card.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(DataError, match="no 'score' column; it has \\['product', 'rater', 'criterion', 'points'"):
+    with pytest.raises(
+        DataError, match="no 'score' column; it has \\['product', 'rater', 'criterion', 'points'"
+    ):
         bx.read_scorecard(path)
 
 
@@ -118,9 +121,17 @@ def test_unknown_format_and_missing_file(tmp_path):
 
 # --- readers -----------------------------------------------------------------
 
+
 def test_csv_with_chinese_headers_in_gb18030_and_lower_case_ids(tmp_path):
     frame = pd.DataFrame(_rows(product="皮鞋", rater="张三", score=6)).rename(
-        columns={"product": "产品", "rater": "评分人", "criterion": "指标", "score": "得分", "evidence": "依据"})
+        columns={
+            "product": "产品",
+            "rater": "评分人",
+            "criterion": "指标",
+            "score": "得分",
+            "evidence": "依据",
+        }
+    )
     frame["指标"] = frame["指标"].str.lower()
     path = tmp_path / "card.csv"
     frame.to_csv(path, index=False, encoding="gb18030")
@@ -156,7 +167,10 @@ def test_excel_error_names_the_spreadsheet_row(tmp_path):
     rows[10]["score"] = 10.5
     path = tmp_path / "card.xlsx"
     pd.DataFrame(rows).to_excel(path, index=False)
-    with pytest.raises(DataError, match="row 12: product 'Shoes', rater 'Ann', criterion 'P4': score 10.5 is not a whole number"):
+    with pytest.raises(
+        DataError,
+        match="row 12: product 'Shoes', rater 'Ann', criterion 'P4': score 10.5 is not a whole number",
+    ):
         bx.read_scorecard(path)
 
 
@@ -192,7 +206,10 @@ def test_yaml_errors_name_the_entry(tmp_path):
     with pytest.raises(DataError) as err:
         bx.read_scorecard(path)
     msg = str(err.value)
-    assert "products entry 1, P3: product 'Tea', rater 'Li', criterion 'P3': score 8.5 is not a whole number" in msg
+    assert (
+        "products entry 1, P3: product 'Tea', rater 'Li', criterion 'P3': score 8.5 is not a whole number"
+        in msg
+    )
     assert "products entry 1, E2: product 'Tea', rater 'Li', criterion 'E2': no score" in msg
 
 

@@ -41,12 +41,14 @@ def test_table_template_round_trip(tmp_path, lang, suffix):
         bx.read_scorecard(path)
     frame = pd.read_excel(path) if suffix == ".xlsx" else pd.read_csv(path, encoding="utf-8-sig")
     score_col = "score" if lang == "en" else "得分"
-    product_col, rater_col, crit_col = (("product", "rater", "criterion") if lang == "en"
-                                        else ("产品", "评分人", "指标"))
+    product_col, rater_col, crit_col = (
+        ("product", "rater", "criterion") if lang == "en" else ("产品", "评分人", "指标")
+    )
     assert len(frame) == 2 * 2 * 30
     assert frame[crit_col].tolist()[:30] == IDS
     frame[score_col] = [
-        _fill_value(p, r, IDS.index(c)) for p, r, c in zip(frame[product_col], frame[rater_col], frame[crit_col])
+        _fill_value(p, r, IDS.index(c))
+        for p, r, c in zip(frame[product_col], frame[rater_col], frame[crit_col])
     ]
     if suffix == ".xlsx":
         frame.to_excel(path, index=False, sheet_name="scorecard")
@@ -77,10 +79,22 @@ def test_yaml_template_round_trip(tmp_path, lang):
 def test_template_content_in_both_languages():
     en = bx.template_frame(["A"], lang="en")
     zh = bx.template_frame(["A"], lang="zh")
-    assert list(en.columns) == ["product", "rater", "criterion", "group", "question", "guide", "score", "evidence"]
+    assert list(en.columns) == [
+        "product",
+        "rater",
+        "criterion",
+        "group",
+        "question",
+        "guide",
+        "score",
+        "evidence",
+    ]
     assert list(zh.columns) == ["产品", "评分人", "指标", "指标组", "问题", "评分参考", "得分", "依据"]
     assert en.loc[0, "question"] == CRITERIA.loc[0, "text_en"]
-    assert en.loc[0, "guide"] == "0-1: non-users | 2-4: occasional users | 5-7: regular users | 8-10: advanced users"
+    assert (
+        en.loc[0, "guide"]
+        == "0-1: non-users | 2-4: occasional users | 5-7: regular users | 8-10: advanced users"
+    )
     assert zh.loc[0, "指标组"] == "目标市场"
     assert en["score"].isna().all() and len(en) == 30
 

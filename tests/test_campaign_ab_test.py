@@ -64,8 +64,11 @@ def test_hillstrom_comparisons_agree_with_scipy_and_the_published_means(hillstro
     assert round(mens_conv["abs_lift"], 4) == round(0.012531 - 0.005726, 4)
     assert mens_conv["rel_lift"] == pytest.approx(mens_conv["abs_lift"] / mens_conv["control_mean"])
     spend = hillstrom["spend"]
-    ref = stats.ttest_ind(spend[hillstrom["segment"] == "Womens E-Mail"], spend[hillstrom["segment"] == "No E-Mail"],
-                          equal_var=False)
+    ref = stats.ttest_ind(
+        spend[hillstrom["segment"] == "Womens E-Mail"],
+        spend[hillstrom["segment"] == "No E-Mail"],
+        equal_var=False,
+    )
     womens_spend = comp.loc[("Womens E-Mail", "spend")]
     assert womens_spend["statistic"] == pytest.approx(ref.statistic)
     assert womens_spend["p_value"] == pytest.approx(ref.pvalue)
@@ -132,10 +135,12 @@ def test_bootstrap_interval_is_reproducible_and_brackets_the_difference():
 
 
 def test_campaign_economics_hand_case():
-    df = pd.DataFrame({
-        "segment": ["mail"] * 5 + ["none"] * 4,
-        "spend": [0, 20, 0, 0, 10, 0, 0, 10, 0],
-    })
+    df = pd.DataFrame(
+        {
+            "segment": ["mail"] * 5 + ["none"] * 4,
+            "spend": [0, 20, 0, 0, 10, 0, 0, 10, 0],
+        }
+    )
     row = campaign_economics(df, control="none", cost_per_contact=0.1, margin=0.3).iloc[0]
     # extra spend per e-mail = 6 - 2.5 = 3.5; x 5 e-mails = 17.5 revenue; x .3 = 5.25 margin; cost .5
     assert row["incremental_spend_per_contact"] == pytest.approx(3.5)

@@ -24,12 +24,20 @@ def mail_test() -> pd.DataFrame:
     n = 600
     arm = rng.choice(["Mens E-Mail", "No E-Mail"], n)
     visit = (rng.random(n) < np.where(arm == "No E-Mail", 0.1, 0.2)).astype(int)
-    return pd.DataFrame({"segment": arm, "visit": visit, "spend": visit * rng.gamma(2, 30, n),
-                         "history_segment": rng.choice(["1) $0 - $100", "2) $100 - $200"], n)})
+    return pd.DataFrame(
+        {
+            "segment": arm,
+            "visit": visit,
+            "spend": visit * rng.gamma(2, 30, n),
+            "history_segment": rng.choice(["1) $0 - $100", "2) $100 - $200"], n),
+        }
+    )
 
 
 def _texts(fig) -> list[str]:
-    texts = [t.get_text() for ax in fig.axes for t in [ax.title, *ax.get_yticklabels(), *ax.get_xticklabels()]]
+    texts = [
+        t.get_text() for ax in fig.axes for t in [ax.title, *ax.get_yticklabels(), *ax.get_xticklabels()]
+    ]
     return texts + [fig._suptitle.get_text()] if fig._suptitle else texts
 
 
@@ -51,14 +59,18 @@ def test_charts_in_chinese(mail_test):
     assert "过去一年消费档" in ticks
     plt.close(fig)
     treated = mail_test["segment"] != "No E-Mail"
-    fig = charts.qini_chart({"Mens E-Mail": qini_curve(mail_test["visit"], treated, np.arange(len(mail_test)))},
-                            "zh", "visit")
+    fig = charts.qini_chart(
+        {"Mens E-Mail": qini_curve(mail_test["visit"], treated, np.arange(len(mail_test)))}, "zh", "visit"
+    )
     assert fig.axes[0].get_ylabel() == "新增访问（人数）"
     plt.close(fig)
     y = mail_test["visit"].to_numpy()
     score = y * 0.5 + np.linspace(0, 0.4, len(y))
-    for fig in (charts.gains_chart(gains_table(y, score), "zh"), charts.calibration_chart(calibration_table(y, score), "zh"),
-                charts.profit_chart(profit_curve(y, score, 1, 5), "zh", threshold_share=0.3)):
+    for fig in (
+        charts.gains_chart(gains_table(y, score), "zh"),
+        charts.calibration_chart(calibration_table(y, score), "zh"),
+        charts.profit_chart(profit_curve(y, score, 1, 5), "zh", threshold_share=0.3),
+    ):
         assert any("\u4e00" <= ch <= "\u9fff" for text in _texts(fig) for ch in text)
         plt.close(fig)
 

@@ -27,15 +27,22 @@ def _csv(out: Path, lang: str, name: str, table: str) -> pd.DataFrame:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_email_campaign_arm_figures_are_the_published_ones(built_reports, lang):
     metrics = _summary(built_reports, lang, "email_campaign")["metrics"]
-    published = {"Mens E-Mail": (21_307, 0.1828, 0.0125, 1.4226), "Womens E-Mail": (21_387, 0.1514, 0.0088, 1.0772),
-                 "No E-Mail": (21_306, 0.1062, 0.0057, 0.6528)}
+    published = {
+        "Mens E-Mail": (21_307, 0.1828, 0.0125, 1.4226),
+        "Womens E-Mail": (21_387, 0.1514, 0.0088, 1.0772),
+        "No E-Mail": (21_306, 0.1062, 0.0057, 0.6528),
+    }
     for arm, (n, visit, conversion, spend) in published.items():
         assert metrics[f"{arm}|customers"] == n
         assert round(metrics[f"{arm}|visit"], 4) == visit
         assert round(metrics[f"{arm}|conversion"], 4) == conversion
         assert round(metrics[f"{arm}|spend"], 4) == spend
     arms = _csv(built_reports, lang, "email_campaign", "arm_results")
-    assert arms.groupby("metric")["total"].sum().round(2).to_dict() == {"conversion": 578, "spend": 67_258.13, "visit": 9_394}
+    assert arms.groupby("metric")["total"].sum().round(2).to_dict() == {
+        "conversion": 578,
+        "spend": 67_258.13,
+        "visit": 9_394,
+    }
 
 
 def test_email_campaign_economics_follow_from_the_data(built_reports):
@@ -59,8 +66,12 @@ def test_email_campaign_result_files(built_reports):
     buyers = by_group[(by_group["group"] == "buyer") & (by_group["metric"] == "visit")]
     assert set(buyers["level"]) == {"mens", "womens", "both"}
     # every customer appears once per arm pair and grouping column
-    assert (by_group.groupby(["arm", "metric", "group"])[["treated", "control"]].sum().sum(axis=1)
-            .isin([21_307 + 21_306, 21_387 + 21_306])).all()
+    assert (
+        by_group.groupby(["arm", "metric", "group"])[["treated", "control"]]
+        .sum()
+        .sum(axis=1)
+        .isin([21_307 + 21_306, 21_387 + 21_306])
+    ).all()
     targets = _csv(out, "en", "email_campaign", "target_list")
     assert len(targets) == 64_000 and targets["row"].tolist() == list(range(1, 64_001))
     metrics = _summary(out, "en", "email_campaign")["metrics"]

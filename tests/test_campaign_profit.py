@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.campaign.profit import depth_at_threshold, optimal_depth, profit_curve, sample_curve, strategy_table
+from toolkit.campaign.profit import (
+    depth_at_threshold,
+    optimal_depth,
+    profit_curve,
+    sample_curve,
+    strategy_table,
+)
 from toolkit.errors import ParameterError
 
 
@@ -26,8 +32,13 @@ def test_profit_curve_one_call_each():
 
 def test_profit_curve_sorts_by_score_and_uses_calls_per_customer():
     # same customers in another order; calls 1, 2, 1, 3, 1 in ranked order
-    curve = profit_curve([0, 1, 0, 1, 0], [0.3, 0.9, 0.1, 0.5, 0.7], cost_per_call=1, profit_per_success=3,
-                         calls=[3, 1, 1, 1, 2])
+    curve = profit_curve(
+        [0, 1, 0, 1, 0],
+        [0.3, 0.9, 0.1, 0.5, 0.7],
+        cost_per_call=1,
+        profit_per_success=3,
+        calls=[3, 1, 1, 1, 2],
+    )
     assert curve["calls"].tolist() == [0, 1, 3, 4, 7, 8]
     assert curve["profit"].tolist() == [0, 2, 0, 2, -1, -2]
     assert optimal_depth(curve)["customers"] == 1  # ties go to the shallower depth
@@ -44,8 +55,9 @@ def test_threshold_and_sampling_keep_the_optimum():
 
 def test_strategy_table_scales_held_out_rows_and_prices_the_campaign_as_run():
     curve = _curve(cost_per_call=1, profit_per_success=3)
-    table = strategy_table(curve, 1, 3, as_run={"customers": 10, "calls": 25, "successes": 4},
-                           threshold=1 / 3, scale=2.0).set_index("strategy")
+    table = strategy_table(
+        curve, 1, 3, as_run={"customers": 10, "calls": 25, "successes": 4}, threshold=1 / 3, scale=2.0
+    ).set_index("strategy")
     assert table.loc["as_run", "profit"] == 4 * 3 - 25 * 1
     assert table.loc["everyone", "customers"] == 10
     assert table.loc["everyone", "profit"] == 2.0

@@ -83,12 +83,14 @@ def test_rare_levels_pool_into_other_or_the_reference():
 
 
 def test_collinear_columns_are_dropped_and_unseen_levels_counted():
-    df = pd.DataFrame({
-        "x": np.arange(40, dtype=float),
-        "x2": 2 * np.arange(40, dtype=float),
-        "h": ["yes", "no", "unknown", "no"] * 10,
-        "l": ["no", "no", "unknown", "yes"] * 10,  # "unknown" in both columns on the same rows
-    })
+    df = pd.DataFrame(
+        {
+            "x": np.arange(40, dtype=float),
+            "x2": 2 * np.arange(40, dtype=float),
+            "h": ["yes", "no", "unknown", "no"] * 10,
+            "l": ["no", "no", "unknown", "yes"] * 10,  # "unknown" in both columns on the same rows
+        }
+    )
     design = fit_design(df, ["x", "x2", "h", "l"], min_level_count=1)
     assert "x2" in design.dropped
     assert "l=unknown" in design.dropped
@@ -105,12 +107,14 @@ def test_missing_feature_column_is_named():
 
 # ---------------------------------------------------------- data and split
 def test_prepare_response_data_counts_what_it_leaves_out():
-    df = pd.DataFrame({
-        "y": ["yes", "no", None, "no", "yes", "no"],
-        "age": [30, np.nan, 40, 50, 60, 70],
-        "job": ["a", "b", "a", None, "b", "a"],
-        "duration": [100, 200, 300, 400, 500, 600],
-    })
+    df = pd.DataFrame(
+        {
+            "y": ["yes", "no", None, "no", "yes", "no"],
+            "age": [30, np.nan, 40, 50, 60, 70],
+            "job": ["a", "b", "a", None, "b", "a"],
+            "duration": [100, 200, 300, 400, 500, 600],
+        }
+    )
     data = prepare_response_data(df, "y", "yes")
     assert data.features == ["age", "job"]
     assert data.excluded == {"y": 1, "age": 1}

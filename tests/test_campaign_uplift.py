@@ -35,11 +35,13 @@ def test_hillstrom_groups_match_the_data():
 
 
 def test_uplift_by_group_hand_case():
-    df = pd.DataFrame({
-        "arm": ["A"] * 4 + ["C"] * 4 + ["A"] * 2 + ["C"] * 2,
-        "g": ["x"] * 8 + ["y"] * 4,
-        "buy": [1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0],
-    })
+    df = pd.DataFrame(
+        {
+            "arm": ["A"] * 4 + ["C"] * 4 + ["A"] * 2 + ["C"] * 2,
+            "g": ["x"] * 8 + ["y"] * 4,
+            "buy": [1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0],
+        }
+    )
     table = uplift_by_group(df, "arm", "C", "buy", ["g"]).set_index("level")
     assert table.loc["x", "uplift"] == pytest.approx(0.5)
     # each arm: variance .25 over 4 customers -> se = sqrt(.0625 + .0625)
@@ -51,8 +53,9 @@ def test_uplift_by_group_hand_case():
 
 
 def test_uplift_curve_on_a_known_ranking():
-    curve = qini_curve(y=[1, 0, 1, 1, 0, 0], treated=[1, 0, 1, 0, 1, 0],
-                       score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4], points=6)
+    curve = qini_curve(
+        y=[1, 0, 1, 1, 0, 0], treated=[1, 0, 1, 0, 1, 0], score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4], points=6
+    )
     # top k: (treated rate - control rate) x k; k = 1 has no control customer yet
     assert np.isnan(curve["incremental"].iloc[1])
     assert curve["incremental"].iloc[2:].tolist() == pytest.approx([2, 3, 2, 5 / 6, 2])
@@ -87,7 +90,7 @@ def test_tied_scores_are_one_block_whatever_the_row_order():
     # Perfect scores 1, 0, 0, -1: curve 0, 1 (k=1), 1 (k=3), 0 (k=4) -> area 3. Coefficient 2/3.
     assert qini_coefficient(y, treated, score) == pytest.approx(2 / 3)
     for order in ([3, 2, 1, 0], [1, 0, 3, 2], [2, 0, 3, 1]):
-        pick = lambda v: [v[i] for i in order]  # noqa: E731
+        pick = lambda v, order=order: [v[i] for i in order]  # noqa: E731
         shuffled = qini_curve(pick(y), pick(treated), pick(score), points=4)
         pd.testing.assert_frame_equal(shuffled, curve)
         assert qini_coefficient(pick(y), pick(treated), pick(score)) == pytest.approx(2 / 3)
@@ -100,10 +103,15 @@ def test_shuffling_rows_changes_nothing_on_a_larger_tied_example():
     treated = rng.random(n) < 0.5
     y = (rng.random(n) < 0.1 + score * treated).astype(int)
     perm = rng.permutation(n)
-    assert qini_coefficient(y[perm], treated[perm], score[perm]) == pytest.approx(qini_coefficient(y, treated, score))
-    pd.testing.assert_frame_equal(qini_curve(y[perm], treated[perm], score[perm]), qini_curve(y, treated, score))
-    pd.testing.assert_frame_equal(uplift_by_decile(y[perm], treated[perm], score[perm]),
-                                  uplift_by_decile(y, treated, score))
+    assert qini_coefficient(y[perm], treated[perm], score[perm]) == pytest.approx(
+        qini_coefficient(y, treated, score)
+    )
+    pd.testing.assert_frame_equal(
+        qini_curve(y[perm], treated[perm], score[perm]), qini_curve(y, treated, score)
+    )
+    pd.testing.assert_frame_equal(
+        uplift_by_decile(y[perm], treated[perm], score[perm]), uplift_by_decile(y, treated, score)
+    )
 
 
 def test_deciles_keep_tied_blocks_together():
@@ -137,11 +145,13 @@ def test_qini_coefficient_needs_a_binary_outcome():
 def test_two_model_uplift_recovers_a_known_effect():
     rng = np.random.default_rng(1)
     n = 6000
-    df = pd.DataFrame({
-        "seg": rng.choice(["a", "b"], n),
-        "z": rng.normal(size=n),
-        "arm": rng.choice(["mail", "none"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "seg": rng.choice(["a", "b"], n),
+            "z": rng.normal(size=n),
+            "arm": rng.choice(["mail", "none"], n),
+        }
+    )
     p = np.where((df["seg"] == "a") & (df["arm"] == "mail"), 0.3, 0.1)
     df["buy"] = (rng.random(n) < p).astype(int)
     model = fit_uplift_models(df, "arm", "buy", ["seg", "z"])
@@ -171,8 +181,9 @@ def test_assign_best_arm_hand_case():
 def test_compare_policies_hand_case():
     arms = ["A", "A", "C", "C"]
     net = [4.0, 0.0, 1.0, 1.0]
-    table = compare_policies(arms, net, {"all_A": ["A"] * 4, "all_C": ["C"] * 4, "mixed": ["A", "C", "C", "A"]},
-                             baseline="all_A").set_index("policy")
+    table = compare_policies(
+        arms, net, {"all_A": ["A"] * 4, "all_C": ["C"] * 4, "mixed": ["A", "C", "C", "A"]}, baseline="all_A"
+    ).set_index("policy")
     # each arm has half the customers: weight 2
     assert table["value_per_customer"].to_dict() == pytest.approx({"all_A": 2.0, "all_C": 1.0, "mixed": 2.5})
     assert table.loc["all_C", "gain"] == pytest.approx(-1.0)

@@ -5,11 +5,19 @@ import re
 
 import pytest
 
-from toolkit.report.catalog import SHARED_PARAMETERS, list_notebooks, notebooks_dir
+from toolkit.report.catalog import list_notebooks, notebooks_dir
 
 SPECS = list_notebooks()
-EXPECTED = {"data_overview", "rfm", "bullseye", "eight_r", "email_campaign", "telemarketing",
-            "database_workflow", "customer_value"}
+EXPECTED = {
+    "data_overview",
+    "rfm",
+    "bullseye",
+    "eight_r",
+    "email_campaign",
+    "telemarketing",
+    "database_workflow",
+    "customer_value",
+}
 
 
 def test_notebook_names_are_known():
@@ -22,13 +30,20 @@ def test_notebook_names_are_known():
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
 def test_metadata_and_parameters(spec):
     for lang in ("en", "zh"):
-        assert spec.title.get(lang) and spec.description.get(lang), f"{spec.name}: title/description in {lang}"
+        assert spec.title.get(lang) and spec.description.get(lang), (
+            f"{spec.name}: title/description in {lang}"
+        )
     for shared in ("lang", "brand", "output_dir"):
         assert shared in spec.parameters, f"{spec.name} lacks the shared parameter {shared!r}"
     if "data" in spec.parameters:
-        assert {"columns", "as_of"} <= spec.parameters.keys() or spec.name in {"email_campaign", "telemarketing"}
+        assert {"columns", "as_of"} <= spec.parameters.keys() or spec.name in {
+            "email_campaign",
+            "telemarketing",
+        }
     for name, info in spec.parameters.items():
-        assert info["help"], f"{spec.name}: parameter {name!r} has no help comment (or papermill could not parse it)"
+        assert info["help"], (
+            f"{spec.name}: parameter {name!r} has no help comment (or papermill could not parse it)"
+        )
     # every assignment in the parameters cell must reach papermill (a '=' or ';' in a comment hides it)
     nb = json.loads(spec.path.read_text(encoding="utf-8"))
     cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
@@ -41,7 +56,9 @@ def test_metadata_and_parameters(spec):
 def test_committed_without_outputs_and_with_bilingual_narrative(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells = nb["cells"]
-    assert not any(c.get("outputs") for c in cells if c["cell_type"] == "code"), "strip outputs before committing"
+    assert not any(c.get("outputs") for c in cells if c["cell_type"] == "code"), (
+        "strip outputs before committing"
+    )
     tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells if c["cell_type"] == "markdown"]
     assert sum("lang-en" in t for t in tags) == sum("lang-zh" in t for t in tags) > 0
     assert sum("exercise" in t for t in tags) >= 2, "each notebook carries at least two exercises"

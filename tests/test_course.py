@@ -6,10 +6,10 @@ import re
 
 import nbformat
 import pytest
-
 from conftest import screenshot
+
 from toolkit.cli import main
-from toolkit.course import build_edition, edition_notebook, load_syllabus
+from toolkit.course import load_syllabus
 from toolkit.course.editions import answer_names
 from toolkit.report.catalog import list_notebooks
 
@@ -26,8 +26,11 @@ def editions(tmp_path_factory):
 
 def _solutions(spec):
     nb = json.loads(spec.path.read_text(encoding="utf-8"))
-    return [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-            for c in nb["cells"] if "solution" in c.get("metadata", {}).get("tags", [])]
+    return [
+        c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+        for c in nb["cells"]
+        if "solution" in c.get("metadata", {}).get("tags", [])
+    ]
 
 
 def test_syllabus_lists_every_notebook_in_order():
@@ -42,8 +45,12 @@ def test_syllabus_lists_every_notebook_in_order():
 
 
 def test_answer_names():
-    assert answer_names("answer_1 = df['x'].sum()\nanswer_2, answer_3 = 1, 2\nx += 1") == \
-        ["answer_1", "answer_2", "answer_3", "x"]
+    assert answer_names("answer_1 = df['x'].sum()\nanswer_2, answer_3 = 1, 2\nx += 1") == [
+        "answer_1",
+        "answer_2",
+        "answer_3",
+        "x",
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -66,7 +73,9 @@ def test_student_edition_has_no_solution_and_instructor_has_all(editions, spec, 
     # instructor: every exercise prompt is followed by its solution
     inst_solutions = [c.source for c in instructor.cells if "solution" in c.metadata.get("tags", [])]
     assert inst_solutions == solutions
-    exercises = [c for c in instructor.cells if c.cell_type == "markdown" and "exercise" in c.metadata.get("tags", [])]
+    exercises = [
+        c for c in instructor.cells if c.cell_type == "markdown" and "exercise" in c.metadata.get("tags", [])
+    ]
     assert len(exercises) == len(solutions)
     checks = [c for c in student.cells if "exercise-check" in c.metadata.get("tags", [])]
     assert len(checks) == len(solutions), "students keep the checks"

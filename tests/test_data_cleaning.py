@@ -10,14 +10,26 @@ from toolkit.errors import ParameterError
 
 
 def toy() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": pd.array(["a", "a", None, "b", "b", "c", "d", "e"], dtype="string"),
-        "order_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04",
-                                      None, "2024-01-05", "2024-03-01"]),
-        "order_id": pd.array(["1", "1", "2", "C3", "4", "5", "6", "7"], dtype="string"),
-        "quantity": [1.0, 1.0, 2.0, -1.0, 3.0, 1.0, 1.0, 1.0],
-        "unit_price": [5.0, 5.0, 5.0, 5.0, 0.0, 5.0, 5.0, 5.0],
-    }).assign(amount=lambda d: d["quantity"] * d["unit_price"])
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array(["a", "a", None, "b", "b", "c", "d", "e"], dtype="string"),
+            "order_date": pd.to_datetime(
+                [
+                    "2024-01-01",
+                    "2024-01-01",
+                    "2024-01-02",
+                    "2024-01-03",
+                    "2024-01-04",
+                    None,
+                    "2024-01-05",
+                    "2024-03-01",
+                ]
+            ),
+            "order_id": pd.array(["1", "1", "2", "C3", "4", "5", "6", "7"], dtype="string"),
+            "quantity": [1.0, 1.0, 2.0, -1.0, 3.0, 1.0, 1.0, 1.0],
+            "unit_price": [5.0, 5.0, 5.0, 5.0, 0.0, 5.0, 5.0, 5.0],
+        }
+    ).assign(amount=lambda d: d["quantity"] * d["unit_price"])
 
 
 def test_rules_on_a_hand_made_table():
@@ -38,14 +50,20 @@ def test_keep_returns_keeps_negative_amounts_flagged():
     returned = clean[clean["is_return"]]
     assert returned["order_id"].tolist() == ["C3"] and returned["amount"].tolist() == [-5.0]
     table = quality.table("en")
-    assert table.loc[table["rule"] == "Cancellations and returns", "action"].item() == "Kept as negative amounts (net spend)"
+    assert (
+        table.loc[table["rule"] == "Cancellations and returns", "action"].item()
+        == "Kept as negative amounts (net spend)"
+    )
     assert table.iloc[-1]["rows_matching"] == 3
 
 
 def test_unknown_rule_or_action():
     with pytest.raises(ParameterError, match=r"The value for `cleaning rule` must be one of \['duplicates'"):
         clean_transactions(toy(), pd.Timestamp("2024-02-01"), rules={"dupes": "drop"})
-    with pytest.raises(ParameterError, match=r"`action for rule 'returns'` must be one of \['drop', 'keep'\], but 'net' was passed"):
+    with pytest.raises(
+        ParameterError,
+        match=r"`action for rule 'returns'` must be one of \['drop', 'keep'\], but 'net' was passed",
+    ):
         clean_transactions(toy(), pd.Timestamp("2024-02-01"), rules={"returns": "net"})
 
 

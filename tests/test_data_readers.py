@@ -24,9 +24,15 @@ def write_csv(path: Path, encoding: str, sep: str = ",", header=CHINESE_HEADER) 
     return path
 
 
-@pytest.mark.parametrize("encoding, expected", [
-    ("utf-8", "utf-8-sig"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"), ("gb18030", "gb18030"),
-])
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [
+        ("utf-8", "utf-8-sig"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+    ],
+)
 def test_encoding_detected(tmp_path, encoding, expected):
     path = write_csv(tmp_path / "sales.csv", encoding)
     assert detect_encoding(path) == expected
@@ -45,8 +51,10 @@ def test_delimiter_sniffed(tmp_path, sep, name):
 
 def test_gbk_csv_with_chinese_headers_maps_to_canonical(tmp_path):
     path = write_csv(tmp_path / "导出.csv", "gbk")
-    result = load_transactions(path, columns={"customer_id": "客户编号", "order_date": "订单日期",
-                                              "amount": "金额", "region": "地区"})
+    result = load_transactions(
+        path,
+        columns={"customer_id": "客户编号", "order_date": "订单日期", "amount": "金额", "region": "地区"},
+    )
     tx = result.transactions
     assert list(tx["customer_id"]) == ["C001", "C002", "C001"]
     assert tx["amount"].tolist() == [120.5, 80.0, 1045.0]
@@ -58,12 +66,18 @@ def test_gbk_csv_with_chinese_headers_maps_to_canonical(tmp_path):
 def test_chinese_headers_found_by_alias_without_mapping(tmp_path):
     path = write_csv(tmp_path / "sales.csv", "gbk")
     result = load_transactions(path)
-    assert result.mapping == {"customer_id": "客户编号", "order_date": "订单日期", "amount": "金额", "region": "地区"}
+    assert result.mapping == {
+        "customer_id": "客户编号",
+        "order_date": "订单日期",
+        "amount": "金额",
+        "region": "地区",
+    }
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({"cust": ["a", "b"], "when": pd.to_datetime(["2024-01-01", "2024-01-03"]),
-                         "value": [10.0, 20.0]})
+    return pd.DataFrame(
+        {"cust": ["a", "b"], "when": pd.to_datetime(["2024-01-01", "2024-01-03"]), "value": [10.0, 20.0]}
+    )
 
 
 def test_excel_parquet_and_duckdb(tmp_path):
@@ -84,15 +98,22 @@ def test_excel_parquet_and_duckdb(tmp_path):
         read_table(f"{tmp_path / 's.duckdb'}#sales")
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.csv", b"", "sales-empty.csv: the file is empty"),
-    ("header.csv", b"customer_id,order_date,amount\r\n", "has column headers but no data rows"),
-    ("report.pdf", b"%PDF-1.4", "unsupported file type '.pdf'; expected one of .csv"),
-    ("fake.xlsx", b"customer_id,order_date\n1,2024-01-01\n", "has an Excel name but is not an Excel workbook"),
-    ("fake.parquet", b"not parquet at all", "has a Parquet name but is not a Parquet file"),
-    ("binary.csv", bytes(range(256)) * 4, "not a text file"),
-    ("old.xls", b"\xd0\xcf\x11\xe0", "old Excel .xls files are not supported"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.csv", b"", "sales-empty.csv: the file is empty"),
+        ("header.csv", b"customer_id,order_date,amount\r\n", "has column headers but no data rows"),
+        ("report.pdf", b"%PDF-1.4", "unsupported file type '.pdf'; expected one of .csv"),
+        (
+            "fake.xlsx",
+            b"customer_id,order_date\n1,2024-01-01\n",
+            "has an Excel name but is not an Excel workbook",
+        ),
+        ("fake.parquet", b"not parquet at all", "has a Parquet name but is not a Parquet file"),
+        ("binary.csv", bytes(range(256)) * 4, "not a text file"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "old Excel .xls files are not supported"),
+    ],
+)
 def test_unusable_files_get_one_line_errors(tmp_path, name, content, message):
     path = tmp_path / ("sales-empty.csv" if name == "empty.csv" else name)
     path.write_bytes(content)
@@ -107,11 +128,24 @@ def test_missing_file_names_the_path(tmp_path):
         read_table(tmp_path / "nope.csv")
 
 
-@pytest.mark.parametrize("content, line, fields, header", [
-    ("customer_id,order_date,amount\n1,2024-01-01,10\n2,2024-01-02,5,oops\n", 3, 4, 3),   # a stray field
-    ("Sales export, March\ncustomer_id,order_date,amount\n1,2024-01-01,10\n", 2, 3, 2),  # a title line on top
-    ("customer_id,order_date,amount\n1,2024-01-01,10,,\n2,2024-01-02,5,,\n", 2, 5, 3),   # every line too long
-])
+@pytest.mark.parametrize(
+    "content, line, fields, header",
+    [
+        ("customer_id,order_date,amount\n1,2024-01-01,10\n2,2024-01-02,5,oops\n", 3, 4, 3),  # a stray field
+        (
+            "Sales export, March\ncustomer_id,order_date,amount\n1,2024-01-01,10\n",
+            2,
+            3,
+            2,
+        ),  # a title line on top
+        (
+            "customer_id,order_date,amount\n1,2024-01-01,10,,\n2,2024-01-02,5,,\n",
+            2,
+            5,
+            3,
+        ),  # every line too long
+    ],
+)
 def test_lines_that_do_not_fit_the_header_are_named(tmp_path, content, line, fields, header):
     """pandas would shift the columns into an index, DuckDB's sniffer would guess another header."""
     from toolkit.rfm import customer_table_from_file
@@ -133,6 +167,6 @@ def test_quoted_delimiters_blank_lines_and_a_cut_head_pass_the_field_check(tmp_p
     path.write_text("customer_id,name,order_date,amount\n" + "\n".join(rows) + "\n", encoding="utf-8")
     assert read_table(path)[0]["name"].tolist() == ["Smith, J.", "Lee"]
     # a head cut inside the last record: that record is not judged
-    readers._check_fields('a,b\n1,2\n3', ",", "cut.csv", truncated=True)
+    readers._check_fields("a,b\n1,2\n3", ",", "cut.csv", truncated=True)
     with pytest.raises(DataError, match="line 3 has 1 field"):
-        readers._check_fields('a,b\n1,2\n3', ",", "cut.csv", truncated=False)
+        readers._check_fields("a,b\n1,2\n3", ",", "cut.csv", truncated=False)

@@ -41,7 +41,10 @@ def test_hillstrom_published_figures():
     df = load_hillstrom()
     assert len(df) == 64_000
     assert df["segment"].value_counts().to_dict() == {
-        "Womens E-Mail": 21_387, "Mens E-Mail": 21_307, "No E-Mail": 21_306}
+        "Womens E-Mail": 21_387,
+        "Mens E-Mail": 21_307,
+        "No E-Mail": 21_306,
+    }
     means = df.groupby("segment")[["visit", "conversion", "spend"]].mean().round(4)
     assert means.loc["Mens E-Mail"].tolist() == [0.1828, 0.0125, 1.4226]
     assert means.loc["Womens E-Mail"].tolist() == [0.1514, 0.0088, 1.0772]

@@ -19,14 +19,20 @@ SCORED_AT = TS("2011-07-01")
 
 # customer, order date, amount
 ORDERS = [
-    ("a", "2011-06-30", 100.0),                                   # R 1 day,  F 1, M 100
-    ("b", "2011-06-01", 100.0), ("b", "2011-06-15", 200.0),       # R 16,     F 2, M 300
-    ("c", "2011-01-01", 20.0), ("c", "2011-02-01", 20.0), ("c", "2011-03-01", 20.0),  # R 122, F 3, M 60
-    ("d", "2011-05-01", 1000.0),                                  # R 61,     F 1, M 1000
-    ("e", "2010-12-01", 10.0), ("e", "2010-12-02", 10.0), ("e", "2010-12-03", 10.0), ("e", "2010-12-04", 10.0),  # R 209, F 4, M 40
-    ("f", "2011-07-05", 70.0),                                    # only after the scoring date
-    ("a", "2011-07-10", 50.0),                                    # a orders again in the window
-    ("b", "2011-08-15", 80.0),                                    # b orders after a 30-day window
+    ("a", "2011-06-30", 100.0),  # R 1 day,  F 1, M 100
+    ("b", "2011-06-01", 100.0),
+    ("b", "2011-06-15", 200.0),  # R 16,     F 2, M 300
+    ("c", "2011-01-01", 20.0),
+    ("c", "2011-02-01", 20.0),
+    ("c", "2011-03-01", 20.0),  # R 122, F 3, M 60
+    ("d", "2011-05-01", 1000.0),  # R 61,     F 1, M 1000
+    ("e", "2010-12-01", 10.0),
+    ("e", "2010-12-02", 10.0),
+    ("e", "2010-12-03", 10.0),
+    ("e", "2010-12-04", 10.0),  # R 209, F 4, M 40
+    ("f", "2011-07-05", 70.0),  # only after the scoring date
+    ("a", "2011-07-10", 50.0),  # a orders again in the window
+    ("b", "2011-08-15", 80.0),  # b orders after a 30-day window
 ]
 
 
@@ -83,10 +89,11 @@ def test_target_selection_leaves_out_and_counts_opted_out_customers(db):
 
 def test_holdout_split_is_exact_stratified_and_repeatable():
     rng = np.random.default_rng(0)
-    targets = pd.DataFrame({"customer_id": [f"c{i:04d}" for i in range(1000)],
-                            "score": rng.integers(9, 16, 1000)})
+    targets = pd.DataFrame(
+        {"customer_id": [f"c{i:04d}" for i in range(1000)], "score": rng.integers(9, 16, 1000)}
+    )
     split = targeting.assign_holdout(targets, 0.25, seed=7)
-    for score, part in split.groupby("score"):
+    for _score, part in split.groupby("score"):
         assert (part["campaign_group"] == "holdout").sum() == round(len(part) * 0.25)
     shuffled = targeting.assign_holdout(targets.sample(frac=1, random_state=3), 0.25, seed=7)
     assert shuffled["campaign_group"].tolist() == split["campaign_group"].tolist()
@@ -116,7 +123,9 @@ def test_campaign_round_trip_records_contacts_and_outcomes(db):
     assert observed["observed_orders"].to_dict() == {"a": 1, "b": 0, "d": 0}
     assert observed["observed_revenue"].to_dict() == {"a": 50.0, "b": 0.0, "d": 0.0}
     assert observed["average_order_value"].to_dict() == {"a": 100.0, "b": 150.0, "d": 1000.0}
-    everyone = outcomes.simulate_campaign_effect(observed.reset_index(), 1.0, seed=11).set_index("customer_id")
+    everyone = outcomes.simulate_campaign_effect(observed.reset_index(), 1.0, seed=11).set_index(
+        "customer_id"
+    )
     # only d can be won: contacted and did not buy anyway; b is held out
     assert everyone["simulated_response"].to_dict() == {"a": False, "b": False, "d": True}
     assert everyone.at["d", "simulated_revenue"] == 1000.0 and everyone.at["d", "revenue"] == 1000.0
@@ -135,10 +144,15 @@ def test_campaign_round_trip_records_contacts_and_outcomes(db):
 
 
 def test_simulation_uses_only_its_seed_and_leaves_the_hold_out_alone():
-    observed = pd.DataFrame({"customer_id": [f"c{i}" for i in range(2000)],
-                             "campaign_group": ["mail", "holdout"] * 1000,
-                             "observed_orders": [0] * 2000, "observed_revenue": [0.0] * 2000,
-                             "average_order_value": [10.0] * 2000})
+    observed = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(2000)],
+            "campaign_group": ["mail", "holdout"] * 1000,
+            "observed_orders": [0] * 2000,
+            "observed_revenue": [0.0] * 2000,
+            "average_order_value": [10.0] * 2000,
+        }
+    )
     first = outcomes.simulate_campaign_effect(observed, 0.2, seed=5)
     again = outcomes.simulate_campaign_effect(observed.sample(frac=1, random_state=1), 0.2, seed=5)
     assert first["simulated_response"].tolist() == again["simulated_response"].tolist()
@@ -150,8 +164,15 @@ def test_simulation_uses_only_its_seed_and_leaves_the_hold_out_alone():
 
 
 def test_measure_campaign_against_hand_computed_figures():
-    results = pd.DataFrame({"campaign_group": ["holdout", "mail"], "contacts": [50, 100], "responses": [10, 30],
-                            "revenue": [800.0, 3000.0], "revenue_sd": [40.0, 50.0]})
+    results = pd.DataFrame(
+        {
+            "campaign_group": ["holdout", "mail"],
+            "contacts": [50, 100],
+            "responses": [10, 30],
+            "revenue": [800.0, 3000.0],
+            "revenue_sd": [40.0, 50.0],
+        }
+    )
     measure = outcomes.measure_campaign(results, cost_per_contact=2.0, margin=0.25)
     e = measure.effect
     z = norm.ppf(0.975)
@@ -166,7 +187,9 @@ def test_measure_campaign_against_hand_computed_figures():
     assert e["cost"] == 200.0
     assert e["incremental_profit"] == pytest.approx(1400 * 0.25 - 200)
     assert e["roi"] == pytest.approx(150 / 200)
-    assert e["naive_profit"] == pytest.approx(3000 * 0.25 - 200) and e["naive_roi"] == pytest.approx(550 / 200)
+    assert e["naive_profit"] == pytest.approx(3000 * 0.25 - 200) and e["naive_roi"] == pytest.approx(
+        550 / 200
+    )
     groups = measure.groups.set_index("campaign_group")
     low, high = proportion_confint(30, 100, method="wilson")
     assert (groups.at["mail", "ci_low"], groups.at["mail", "ci_high"]) == pytest.approx((low, high))

@@ -17,13 +17,38 @@ from toolkit.charts.dbmarketing import _short_money  # noqa: E402
 from toolkit.dbmarketing import reactivation, retention  # noqa: E402
 from toolkit.i18n import t  # noqa: E402
 
-LOG = pd.DataFrame({"rule": ["duplicates", "missing_customer", "missing_date", "returns", "non_positive_price",
-                             "future_dates"], "rows_removed": [10, 200, 0, 30, 5, 0]})
-GROUPS = pd.DataFrame({"campaign_group": ["mail", "holdout"], "response_rate": [0.3, 0.2],
-                       "ci_low": [0.25, 0.12], "ci_high": [0.35, 0.3]})
-BY_SCORE = pd.DataFrame({"score": [11, 10, 9], "observed_rate": [0.8, 0.6, 0.5], "mail_rate": [0.85, 0.66, 0.55],
-                         "holdout_rate": [0.8, 0.6, 0.5]})
-SUMMARY = pd.DataFrame({"score": [5, 4, 3], "share_of_customers": [0.2, 0.3, 0.5], "share_of_revenue": [0.6, 0.3, 0.1]})
+LOG = pd.DataFrame(
+    {
+        "rule": [
+            "duplicates",
+            "missing_customer",
+            "missing_date",
+            "returns",
+            "non_positive_price",
+            "future_dates",
+        ],
+        "rows_removed": [10, 200, 0, 30, 5, 0],
+    }
+)
+GROUPS = pd.DataFrame(
+    {
+        "campaign_group": ["mail", "holdout"],
+        "response_rate": [0.3, 0.2],
+        "ci_low": [0.25, 0.12],
+        "ci_high": [0.35, 0.3],
+    }
+)
+BY_SCORE = pd.DataFrame(
+    {
+        "score": [11, 10, 9],
+        "observed_rate": [0.8, 0.6, 0.5],
+        "mail_rate": [0.85, 0.66, 0.55],
+        "holdout_rate": [0.8, 0.6, 0.5],
+    }
+)
+SUMMARY = pd.DataFrame(
+    {"score": [5, 4, 3], "share_of_customers": [0.2, 0.3, 0.5], "share_of_revenue": [0.6, 0.3, 0.1]}
+)
 DORMANT = pd.DataFrame({"customer_id": ["a", "b", "c"], "average_order_value": [500.0, 100.0, 10.0]})
 
 
@@ -33,10 +58,14 @@ def _figures(lang):
         "score": (charts.score_profile_chart(SUMMARY, lang), "dbm.chart.score_profile_title"),
         "groups": (charts.campaign_groups_chart(GROUPS, lang), "dbm.chart.groups_title"),
         "by_score": (charts.buy_rate_by_score_chart(BY_SCORE, lang), "dbm.chart.by_score_title"),
-        "depth": (charts.reactivation_depth_chart(reactivation.reactivation_depth(DORMANT, 0.1, 1.0, 0.5), lang),
-                  "dbm.chart.depth_title"),
-        "retention": (charts.retention_projection_chart(retention.retention_projection(years=3), lang),
-                      "dbm.chart.retention_title"),
+        "depth": (
+            charts.reactivation_depth_chart(reactivation.reactivation_depth(DORMANT, 0.1, 1.0, 0.5), lang),
+            "dbm.chart.depth_title",
+        ),
+        "retention": (
+            charts.retention_projection_chart(retention.retention_projection(years=3), lang),
+            "dbm.chart.retention_title",
+        ),
     }
 
 
@@ -61,7 +90,10 @@ def test_group_bars_and_intervals_match_the_rates():
     fig = charts.campaign_groups_chart(GROUPS, "zh")
     ax = fig.axes[0]
     assert [round(b.get_height(), 6) for b in ax.containers[0]] == [0.3, 0.2]
-    assert [tick.get_text() for tick in ax.get_xticklabels()] == [t("dbm.group.mail", "zh"), t("dbm.group.holdout", "zh")]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == [
+        t("dbm.group.mail", "zh"),
+        t("dbm.group.holdout", "zh"),
+    ]
     plt.close(fig)
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
+from test_dbmarketing_etl import AS_OF, small_frame
 
 from toolkit.dbmarketing import etl, queries
 from toolkit.dbmarketing.connection import DEFAULT_FILE_NAME, MarketingDB, _mask_password, open_database
 from toolkit.errors import ParameterError
-
-from test_dbmarketing_etl import AS_OF, small_frame
 
 
 def test_default_is_a_duckdb_file_in_the_output_folder_that_survives_closing(tmp_path):
@@ -28,8 +27,12 @@ def test_default_is_a_duckdb_file_in_the_output_folder_that_survives_closing(tmp
     pd.testing.assert_frame_equal(before, after)
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT COUNT(*) FROM marketing.customers").fetchone()[0] == 3
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marketing'").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marketing'"
+            ).fetchall()
+        }
     assert {"raw_lines", "line_status", "cleaning_log", "customers", "orders", "order_lines"} <= tables
 
 
@@ -68,8 +71,10 @@ def test_env_prefix_reads_the_url_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_passwords_never_show_in_labels():
-    assert _mask_password("postgresql+psycopg://pmkt:s3cret@db.example.com:5432/crm") == \
-        "postgresql+psycopg://pmkt:***@db.example.com:5432/crm"
+    assert (
+        _mask_password("postgresql+psycopg://pmkt:s3cret@db.example.com:5432/crm")
+        == "postgresql+psycopg://pmkt:***@db.example.com:5432/crm"
+    )
     assert _mask_password("postgresql://db.example.com/crm") == "postgresql://db.example.com/crm"
 
 

@@ -23,21 +23,23 @@ def small_frame() -> pd.DataFrame:
     """Twelve lines: five kept, one removed by each cleaning rule (and one duplicate)."""
     rows = [
         # order, customer, date, qty, price, product, region
-        ("A1", "1", TS("2011-01-05 10:00"), 2, 5.0, "P1", "UK"),        # 0 kept
-        ("A1", "1", TS("2011-01-05 10:00"), 2, 5.0, "P1", "UK"),        # 1 exact duplicate of 0
-        ("A1", "1", TS("2011-01-05 10:01"), 1, 3.0, "P2", "UK"),        # 2 kept, same order a minute later
-        ("A2", None, TS("2011-01-06 09:00"), 1, 1.0, "P1", "UK"),       # 3 no customer
-        ("C3", "2", TS("2011-01-07 09:00"), -1, 4.0, "P3", "France"),   # 4 cancellation
-        ("A4", "2", TS("2011-01-08 09:00"), -2, 4.0, "P3", "France"),   # 5 negative quantity
-        ("A5", "2", TS("2011-02-01 09:00"), 1, 0.0, "P4", "France"),    # 6 zero price
-        ("A6", "2", TS("2011-03-01 09:00"), 4, 2.5, "P1", "France"),    # 7 kept
-        ("A7", "2", TS("2011-03-02 09:00"), 1, 20.0, "P5", "UK"),       # 8 kept (region tie: France seen first)
-        ("A8", "3", pd.NaT, 1, 1.0, "P1", "UK"),                         # 9 no date
-        ("A9", "3", TS("2011-04-01 12:00"), 1, 7.0, "P2", "UK"),        # 10 kept
-        ("A10", "3", TS("2011-12-31 12:00"), 1, 7.0, "P2", "UK"),       # 11 after the analysis date
+        ("A1", "1", TS("2011-01-05 10:00"), 2, 5.0, "P1", "UK"),  # 0 kept
+        ("A1", "1", TS("2011-01-05 10:00"), 2, 5.0, "P1", "UK"),  # 1 exact duplicate of 0
+        ("A1", "1", TS("2011-01-05 10:01"), 1, 3.0, "P2", "UK"),  # 2 kept, same order a minute later
+        ("A2", None, TS("2011-01-06 09:00"), 1, 1.0, "P1", "UK"),  # 3 no customer
+        ("C3", "2", TS("2011-01-07 09:00"), -1, 4.0, "P3", "France"),  # 4 cancellation
+        ("A4", "2", TS("2011-01-08 09:00"), -2, 4.0, "P3", "France"),  # 5 negative quantity
+        ("A5", "2", TS("2011-02-01 09:00"), 1, 0.0, "P4", "France"),  # 6 zero price
+        ("A6", "2", TS("2011-03-01 09:00"), 4, 2.5, "P1", "France"),  # 7 kept
+        ("A7", "2", TS("2011-03-02 09:00"), 1, 20.0, "P5", "UK"),  # 8 kept (region tie: France seen first)
+        ("A8", "3", pd.NaT, 1, 1.0, "P1", "UK"),  # 9 no date
+        ("A9", "3", TS("2011-04-01 12:00"), 1, 7.0, "P2", "UK"),  # 10 kept
+        ("A10", "3", TS("2011-12-31 12:00"), 1, 7.0, "P2", "UK"),  # 11 after the analysis date
     ]
-    frame = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "quantity", "unit_price",
-                                        "product_id", "region"])
+    frame = pd.DataFrame(
+        rows,
+        columns=["order_id", "customer_id", "order_date", "quantity", "unit_price", "product_id", "region"],
+    )
     frame["customer_id"] = frame["customer_id"].astype("string")
     frame["order_id"] = frame["order_id"].astype("string")
     frame["quantity"] = frame["quantity"].astype(float)
@@ -57,16 +59,25 @@ def db():
 def test_cleaning_counts_match_the_rules_and_the_core(db):
     result = etl.build_database(db, small_frame(), as_of=AS_OF)
     log = result.cleaning_log.set_index("rule")
-    expected = {"duplicates": 1, "missing_customer": 1, "missing_date": 1, "implausible_dates": 0,
-                "cancelled_orders": 0, "non_merchandise": 0, "returns": 2, "non_positive_price": 1,
-                "future_dates": 1}
+    expected = {
+        "duplicates": 1,
+        "missing_customer": 1,
+        "missing_date": 1,
+        "implausible_dates": 0,
+        "cancelled_orders": 0,
+        "non_merchandise": 0,
+        "returns": 2,
+        "non_positive_price": 1,
+        "future_dates": 1,
+    }
     assert log["rows_removed"].to_dict() == expected
     assert log["rows_matching"].to_dict() == expected
     assert result.raw_rows == 12 and result.clean_rows == 5
     # the core's pandas rules give the same counts on the same frame
     _, quality = clean_transactions(small_frame(), AS_OF)
     assert {r: (v["matching"], v["removed"]) for r, v in quality.counts().items()} == {
-        r: (int(log.at[r, "rows_matching"]), int(log.at[r, "rows_removed"])) for r in log.index}
+        r: (int(log.at[r, "rows_matching"]), int(log.at[r, "rows_removed"])) for r in log.index
+    }
 
 
 def test_every_raw_line_keeps_its_fate(db):
@@ -74,14 +85,29 @@ def test_every_raw_line_keeps_its_fate(db):
     status = db.query("SELECT line_no, excluded_by FROM {s}.line_status").sort_values("line_no")
     fates = dict(zip(status["line_no"].astype(int), status["excluded_by"].fillna("kept")))
     # line numbers are 1-based positions in the file
-    assert fates == {1: "kept", 2: "duplicates", 3: "kept", 4: "missing_customer", 5: "returns", 6: "returns",
-                     7: "non_positive_price", 8: "kept", 9: "kept", 10: "missing_date", 11: "kept", 12: "future_dates"}
+    assert fates == {
+        1: "kept",
+        2: "duplicates",
+        3: "kept",
+        4: "missing_customer",
+        5: "returns",
+        6: "returns",
+        7: "non_positive_price",
+        8: "kept",
+        9: "kept",
+        10: "missing_date",
+        11: "kept",
+        12: "future_dates",
+    }
 
 
 def test_customers_orders_and_lines_are_built_as_described(db):
     result = etl.build_database(db, small_frame(), as_of=AS_OF)
     assert {k: result.counts[k] for k in ("customers", "orders", "order_lines")} == {
-        "customers": 3, "orders": 4, "order_lines": 5}
+        "customers": 3,
+        "orders": 4,
+        "order_lines": 5,
+    }
     customers = db.query("SELECT * FROM {s}.customers").set_index("customer_id").sort_index()
     assert customers["region"].to_dict() == {"1": "UK", "2": "France", "3": "UK"}
     assert customers.at["1", "first_order"] == TS("2011-01-05 10:00")
@@ -203,12 +229,33 @@ def test_sql_cleaning_counts_match_published_figures_and_the_core(retail_db, ret
     # every "C" invoice line has a negative quantity: the cancellations and returns of the file, paired or not
     assert log.at["cancelled_orders", "rows_matching"] // 2 + log.at["returns", "rows_matching"] == 10_624
     raw = online_retail_raw
-    codes = raw["StockCode"].str.strip().str.upper().isin(["POST", "DOT", "M", "C2", "D", "S", "B", "BANK CHARGES",
-                                                          "PADS", "CRUK", "AMAZONFEE", "ADJUST", "ADJUST2"])
+    codes = (
+        raw["StockCode"]
+        .str.strip()
+        .str.upper()
+        .isin(
+            [
+                "POST",
+                "DOT",
+                "M",
+                "C2",
+                "D",
+                "S",
+                "B",
+                "BANK CHARGES",
+                "PADS",
+                "CRUK",
+                "AMAZONFEE",
+                "ADJUST",
+                "ADJUST2",
+            ]
+        )
+    )
     assert log.at["non_merchandise", "rows_matching"] == int(codes.sum())
     core = retail_core
     assert {r: (v["matching"], v["removed"]) for r, v in core.quality.counts().items()} == {
-        r: (int(log.at[r, "rows_matching"]), int(log.at[r, "rows_removed"])) for r in log.index}
+        r: (int(log.at[r, "rows_matching"]), int(log.at[r, "rows_removed"])) for r in log.index
+    }
     assert result.clean_rows == core.quality.clean_rows
 
 
@@ -232,10 +279,12 @@ def test_dormant_customers_match_an_independent_pandas_computation(retail_db, re
 
     db, result = retail_db
     clean = retail_core.transactions
-    invoices = clean.groupby("order_id").agg(customer=("customer_id", "first"), date=("order_date", "min"),
-                                             amount=("amount", "sum"))
-    per_customer = invoices.groupby("customer").agg(orders=("date", "size"), revenue=("amount", "sum"),
-                                                    last=("date", "max"))
+    invoices = clean.groupby("order_id").agg(
+        customer=("customer_id", "first"), date=("order_date", "min"), amount=("amount", "sum")
+    )
+    per_customer = invoices.groupby("customer").agg(
+        orders=("date", "size"), revenue=("amount", "sum"), last=("date", "max")
+    )
     as_of = pd.Timestamp("2011-12-10")
     per_customer["recency"] = (as_of - per_customer["last"].dt.normalize()).dt.days
     quiet = per_customer["recency"] > 90

@@ -47,10 +47,12 @@ def test_database_file_in_the_output_folder_holds_what_the_report_says(results):
         assert count("campaign_contacts") == m["target_selected"]
         log = con.execute("SELECT rule, rows_matching, rows_removed FROM marketing.cleaning_log").fetchall()
         assert {r: (a, b) for r, a, b in log} == {
-            r: (v["matching"], v["removed"]) for r, v in m["data_quality"].items()}
+            r: (v["matching"], v["removed"]) for r, v in m["data_quality"].items()
+        }
         simulated = con.execute(
             "SELECT SUM(CASE WHEN simulated_response THEN 1 ELSE 0 END), SUM(simulated_revenue) "
-            "FROM marketing.campaign_outcomes").fetchone()
+            "FROM marketing.campaign_outcomes"
+        ).fetchone()
         assert simulated[0] == m["simulated_responses"]
         assert simulated[1] == pytest.approx(m["simulated_revenue"])
         note = con.execute("SELECT note FROM marketing.campaigns").fetchone()[0]
@@ -79,8 +81,18 @@ def test_target_list_csv_is_the_selection(results):
     # stratified: within every score, a quarter (rounded) is held out
     for _, part in listed.groupby("score"):
         assert (part["campaign_group"] == "holdout").sum() == round(len(part) * 0.25)
-    assert set(listed.columns) == {"customer_id", "campaign_group", "region", "score", "r_score", "f_score",
-                                   "m_score", "recency_days", "frequency", "monetary"}
+    assert set(listed.columns) == {
+        "customer_id",
+        "campaign_group",
+        "region",
+        "score",
+        "r_score",
+        "f_score",
+        "m_score",
+        "recency_days",
+        "frequency",
+        "monetary",
+    }
 
 
 def test_campaign_measurement_recomputed_from_the_outcome_file(results):
@@ -96,7 +108,9 @@ def test_campaign_measurement_recomputed_from_the_outcome_file(results):
     assert (touched["campaign_group"] == "mail").all() and (touched["observed_orders"] == 0).all()
     per_contact = out.groupby("campaign_group")["revenue"].mean()
     n_mail = (out["campaign_group"] == "mail").sum()
-    assert m["campaign_incremental_revenue"] == pytest.approx((per_contact["mail"] - per_contact["holdout"]) * n_mail)
+    assert m["campaign_incremental_revenue"] == pytest.approx(
+        (per_contact["mail"] - per_contact["holdout"]) * n_mail
+    )
     assert m["campaign_cost"] == pytest.approx(n_mail * 1.5)
 
 

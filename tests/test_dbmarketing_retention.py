@@ -15,7 +15,9 @@ def test_spec_example_64000_customers_5_percent_lost():
     assert loss.customers_lost == 3_200
     assert loss.revenue_lost == 128_000_000
     assert loss.profit_lost == 12_800_000
-    same = retention.retention_loss(customers=64_000, churn_rate=0.05, revenue_per_customer=40_000, margin=0.10)
+    same = retention.retention_loss(
+        customers=64_000, churn_rate=0.05, revenue_per_customer=40_000, margin=0.10
+    )
     assert same == loss
     assert loss.as_dict()["profit_lost"] == 12_800_000
 
@@ -53,12 +55,14 @@ def test_sensitivity_table_and_bad_inputs():
 
 def customers() -> pd.DataFrame:
     """Six customers on an analysis date; 'quiet' means over 90 days since the last order."""
-    return pd.DataFrame({
-        "customer_id": ["a", "b", "c", "d", "e", "f"],
-        "orders": [5, 3, 2, 1, 4, 1],
-        "revenue": [500.0, 600.0, 100.0, 80.0, 2_000.0, 40.0],
-        "recency_days": [10, 120, 91, 200, 90, 30],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d", "e", "f"],
+            "orders": [5, 3, 2, 1, 4, 1],
+            "revenue": [500.0, 600.0, 100.0, 80.0, 2_000.0, 40.0],
+            "recency_days": [10, 120, 91, 200, 90, 30],
+        }
+    )
 
 
 def test_status_and_dormant_list():
@@ -71,7 +75,9 @@ def test_status_and_dormant_list():
     profile = reactivation.status_profile(customers()).set_index("status")
     assert profile.at["dormant", "customers"] == 2
     assert profile.at["dormant", "share_of_revenue"] == pytest.approx(700 / 3_320)
-    assert profile.at["active", "average_order_value"] == pytest.approx(2_540 / 10)  # a, e and f: 2,540 over 10 orders
+    assert profile.at["active", "average_order_value"] == pytest.approx(
+        2_540 / 10
+    )  # a, e and f: 2,540 over 10 orders
     assert profile.at["lapsed_single", "revenue_per_customer"] == 80.0
 
 

@@ -11,8 +11,9 @@ from toolkit.errors import DataError, ParameterError
 
 
 def seg(spend, revenue):
-    return pd.DataFrame({"segment": [f"s{i}" for i in range(len(spend))], "spend": spend,
-                         "incremental_revenue": revenue})
+    return pd.DataFrame(
+        {"segment": [f"s{i}" for i in range(len(spend))], "spend": spend, "incremental_revenue": revenue}
+    )
 
 
 def test_known_optimum_two_segments():
@@ -35,7 +36,9 @@ def test_bounded_case_matches_a_general_optimiser():
     spend = np.array([50.0, 120.0, 80.0, 40.0])
     rev = np.array([400.0, 300.0, 500.0, -20.0])
     m, b, budget = 0.4, 0.6, 290.0
-    out, summary = reallocate(seg(spend, rev), margin=m, exponent=b, budget=budget, min_ratio=0.5, max_ratio=1.8)
+    out, summary = reallocate(
+        seg(spend, rev), margin=m, exponent=b, budget=budget, min_ratio=0.5, max_ratio=1.8
+    )
     # the segment that loses money sits at its minimum
     assert out["recommended_spend"].iloc[3] == pytest.approx(20.0)
     assert out["recommended_spend"].sum() == pytest.approx(budget)
@@ -43,9 +46,14 @@ def test_bounded_case_matches_a_general_optimiser():
     def neg(s):
         return -(m * rev * (s / spend) ** b).sum()
 
-    res = minimize(neg, spend * budget / spend.sum(), method="SLSQP",
-                   bounds=list(zip(spend * 0.5, spend * 1.8)),
-                   constraints=[{"type": "eq", "fun": lambda s: s.sum() - budget}], options={"ftol": 1e-12})
+    res = minimize(
+        neg,
+        spend * budget / spend.sum(),
+        method="SLSQP",
+        bounds=list(zip(spend * 0.5, spend * 1.8)),
+        constraints=[{"type": "eq", "fun": lambda s: s.sum() - budget}],
+        options={"ftol": 1e-12},
+    )
     assert summary["expected_profit"] == pytest.approx(-res.fun - budget, rel=1e-6)
     assert out["recommended_spend"].tolist() == pytest.approx(res.x.tolist(), abs=1e-2)
     assert summary["gain"] > 0
@@ -63,8 +71,15 @@ def test_reallocation_errors():
 
 
 def test_effectiveness_hand_computed():
-    df = pd.DataFrame({"segment": ["x", "y"], "spend": [100.0, 50.0], "contacts": [1000, 500],
-                       "incremental_conversions": [10.0, 2.0], "incremental_revenue": [800.0, 100.0]})
+    df = pd.DataFrame(
+        {
+            "segment": ["x", "y"],
+            "spend": [100.0, 50.0],
+            "contacts": [1000, 500],
+            "incremental_conversions": [10.0, 2.0],
+            "incremental_revenue": [800.0, 100.0],
+        }
+    )
     out = effectiveness(df, margin=0.25).set_index("segment")
     x = out.loc["x"]
     assert x["conversion_rate"] == 0.01 and x["cpa"] == 10.0
@@ -84,7 +99,8 @@ def test_campaign_segments_from_the_hillstrom_test():
     treat, ctrl = web[web["segment"] != "No E-Mail"], web[web["segment"] == "No E-Mail"]
     assert out.loc["Web", "contacts"] == len(treat) == 18844
     assert out.loc["Web", "incremental_revenue"] == pytest.approx(
-        len(treat) * (treat["spend"].mean() - ctrl["spend"].mean()))
+        len(treat) * (treat["spend"].mean() - ctrl["spend"].mean())
+    )
     assert out.loc["Web", "spend"] == pytest.approx(1884.4)
     assert out["contacts"].sum() + out["control_customers"].sum() == 64000
     given = campaign_segments(h, "channel", spend={"Web": 10, "Phone": 20, "Multichannel": 30})

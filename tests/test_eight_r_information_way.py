@@ -25,8 +25,16 @@ def test_hillstrom_arms_match_published_figures(hillstrom):
     assert s.loc["Mens E-Mail", "customers"] == 21307
     assert s.loc["Womens E-Mail", "customers"] == 21387
     assert s.loc["No E-Mail", "customers"] == 21306
-    assert s.loc["Mens E-Mail", ["visit", "conversion", "spend"]].round(4).tolist() == [0.1828, 0.0125, 1.4226]
-    assert s.loc["Womens E-Mail", ["visit", "conversion", "spend"]].round(4).tolist() == [0.1514, 0.0088, 1.0772]
+    assert s.loc["Mens E-Mail", ["visit", "conversion", "spend"]].round(4).tolist() == [
+        0.1828,
+        0.0125,
+        1.4226,
+    ]
+    assert s.loc["Womens E-Mail", ["visit", "conversion", "spend"]].round(4).tolist() == [
+        0.1514,
+        0.0088,
+        1.0772,
+    ]
     assert s.loc["No E-Mail", ["visit", "conversion", "spend"]].round(4).tolist() == [0.1062, 0.0057, 0.6528]
 
 
@@ -98,8 +106,9 @@ def test_bank_success_rates_match_published_total(bank):
 
 def test_contact_curve_hand_computed():
     # clients: 4 called once (1 success), 3 called twice (1 success), 1 called 3 times (success)
-    df = pd.DataFrame({"campaign": [1, 1, 1, 1, 2, 2, 2, 3],
-                       "y": ["yes", "no", "no", "no", "yes", "no", "no", "yes"]})
+    df = pd.DataFrame(
+        {"campaign": [1, 1, 1, 1, 2, 2, 2, 3], "y": ["yes", "no", "no", "no", "yes", "no", "no", "yes"]}
+    )
     out = contact_curve(df, max_contacts=3)
     assert out["reached"].tolist() == [8, 4, 1]
     assert out["successes"].tolist() == [1, 1, 1]

@@ -57,7 +57,10 @@ def test_toy_basket_rules_hand_computed():
 def test_min_lift_and_confidence_filter_and_exclusion():
     res = basket_rules(basket_frame(), min_support=0.4, min_confidence=0.8, min_lift=1.1)
     assert set(zip(res.rules["antecedent"], res.rules["consequent"])) == {
-        ("beer", "diapers"), ("cola", "milk"), ("cola", "diapers")}
+        ("beer", "diapers"),
+        ("cola", "milk"),
+        ("cola", "diapers"),
+    }
     res = basket_rules(basket_frame(), min_support=0.4, min_confidence=0.1, exclude=["diapers"])
     assert "diapers" not in set(res.rules["antecedent"]) | set(res.rules["consequent"])
 
@@ -94,13 +97,19 @@ def test_sample_orders_keeps_whole_orders_reproducibly():
 
 def products():
     rows = [  # product, amount, quantity, customer, order, is_return
-        ("A", 50.0, 5, "c1", "1", False), ("B", 25.0, 5, "c1", "1", False),
-        ("C", 10.0, 10, "c2", "2", False), ("A", 10.0, 1, "c2", "2", False),
-        ("D", 5.0, 1, "c3", "3", False), ("A", -10.0, -1, "c2", "C2", True),
-        ("E", 4.0, 4, "c3", "3", False), ("E", -4.0, -4, "c3", "C3", True),
+        ("A", 50.0, 5, "c1", "1", False),
+        ("B", 25.0, 5, "c1", "1", False),
+        ("C", 10.0, 10, "c2", "2", False),
+        ("A", 10.0, 1, "c2", "2", False),
+        ("D", 5.0, 1, "c3", "3", False),
+        ("A", -10.0, -1, "c2", "C2", True),
+        ("E", 4.0, 4, "c3", "3", False),
+        ("E", -4.0, -4, "c3", "C3", True),
         ("A", 10.0, 1, "c1", "4", False),
     ]
-    return pd.DataFrame(rows, columns=["product_id", "amount", "quantity", "customer_id", "order_id", "is_return"])
+    return pd.DataFrame(
+        rows, columns=["product_id", "amount", "quantity", "customer_id", "order_id", "is_return"]
+    )
 
 
 def test_abc_classes_on_net_revenue():
@@ -138,4 +147,5 @@ def test_product_repeat_rates_and_weighted_mean():
     assert rep.loc["B", "repeat_rate"] == 0
     abc, _ = abc_classes(df, a=0.6, b=0.9)
     assert weighted_repeat_rate(rep.reset_index(), abc, classes=("A", "B")) == pytest.approx(
-        (60 * 0.5 + 25 * 0 + 10 * 0) / 95)
+        (60 * 0.5 + 25 * 0 + 10 * 0) / 95
+    )

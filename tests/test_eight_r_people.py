@@ -53,14 +53,16 @@ def test_fractional_top_rounds_up_to_whole_customers():
 
 
 def test_net_revenue_uses_returns_and_excludes_non_positive_customers():
-    d = tx([
-        ("a", "2011-01-01", 100.0, "1", False),
-        ("a", "2011-02-01", -30.0, "C1", True),
-        ("b", "2011-01-05", 50.0, "2", False),
-        ("b", "2011-01-06", -50.0, "C2", True),
-        ("c", "2011-01-07", 20.0, "3", False),
-        ("c", "2011-03-07", 20.0, "4", False),
-    ])
+    d = tx(
+        [
+            ("a", "2011-01-01", 100.0, "1", False),
+            ("a", "2011-02-01", -30.0, "C1", True),
+            ("b", "2011-01-05", 50.0, "2", False),
+            ("b", "2011-01-06", -50.0, "C2", True),
+            ("c", "2011-01-07", 20.0, "3", False),
+            ("c", "2011-03-07", 20.0, "4", False),
+        ]
+    )
     rev = customer_revenue(d).set_index("customer_id")
     assert rev.loc["a", "revenue"] == 70 and rev.loc["a", "orders"] == 1
     assert rev.loc["c", "orders"] == 2
@@ -81,14 +83,16 @@ def test_lorenz_rejects_bad_values():
 
 
 def test_new_vs_returning_by_month():
-    d = tx([
-        ("a", "2011-01-03", 10.0, "1"),
-        ("b", "2011-01-09", 5.0, "2"),
-        ("a", "2011-02-01", 20.0, "3"),
-        ("c", "2011-02-02", 7.0, "4"),
-        ("c", "2011-02-20", 3.0, "5"),
-        ("b", "2011-03-01", 1.0, "6"),
-    ])
+    d = tx(
+        [
+            ("a", "2011-01-03", 10.0, "1"),
+            ("b", "2011-01-09", 5.0, "2"),
+            ("a", "2011-02-01", 20.0, "3"),
+            ("c", "2011-02-02", 7.0, "4"),
+            ("c", "2011-02-20", 3.0, "5"),
+            ("b", "2011-03-01", 1.0, "6"),
+        ]
+    )
     out = new_vs_returning(d)
     assert out["period"].tolist() == ["2011-01", "2011-02", "2011-03"]
     assert out["new_customers"].tolist() == [2, 1, 0]

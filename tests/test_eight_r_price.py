@@ -10,7 +10,7 @@ from toolkit.errors import DataError, ParameterError
 
 def test_exact_power_law_recovers_elasticity():
     p = np.array([1.0, 1.5, 2.0, 3.0, 4.0])
-    q = 100 * p ** -1.5
+    q = 100 * p**-1.5
     fit = loglog_elasticity(p, q)
     assert fit["elasticity"] == pytest.approx(-1.5)
     assert fit["r2"] == pytest.approx(1.0)
@@ -20,7 +20,7 @@ def test_exact_power_law_recovers_elasticity():
 def test_noisy_data_interval_covers_the_true_value():
     rng = np.random.default_rng(7)
     p = rng.choice([2.0, 2.2, 2.5, 2.8, 3.0], size=400)
-    q = 500 * p ** -2.0 * np.exp(rng.normal(0, 0.2, size=p.size))
+    q = 500 * p**-2.0 * np.exp(rng.normal(0, 0.2, size=p.size))
     fit = loglog_elasticity(p, q)
     assert fit["ci_low"] < -2.0 < fit["ci_high"]
     assert fit["elasticity"] == pytest.approx(-2.0, abs=0.15)
@@ -99,10 +99,12 @@ def test_products_without_enough_data_are_listed_with_a_reason():
 
 def test_price_bands_hand_computed():
     rows = [  # customer, unit price, quantity
-        ("a", 1.0, 1), ("a", 10.0, 1),            # a spends 11
-        ("b", 1.0, 2),                            # b spends 2
-        ("c", 10.0, 3), ("c", 1.0, 10),           # c spends 40
-        ("d", 1.0, 1),                            # d spends 1
+        ("a", 1.0, 1),
+        ("a", 10.0, 1),  # a spends 11
+        ("b", 1.0, 2),  # b spends 2
+        ("c", 10.0, 3),
+        ("c", 1.0, 10),  # c spends 40
+        ("d", 1.0, 1),  # d spends 1
     ]
     df = pd.DataFrame(rows, columns=["customer_id", "unit_price", "quantity"])
     df["amount"] = df["unit_price"] * df["quantity"]

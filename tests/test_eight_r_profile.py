@@ -92,11 +92,13 @@ def test_profile_and_gap_list_hand_computed(questions):
     answers = pd.Series({q: 2 for q in questions["id"]})
     answers.loc[questions.loc[questions["r"] == "people", "id"]] = 4
     selfs = self_scores(questions, answers)
-    metrics = metrics_frame([
-        {"r": "people", "metric": "repeat_customer_share", "value": 0.7},   # grade 5
-        {"r": "needs", "metric": "product_repeat_rate_a", "value": 0.05},   # grade 1
-        {"r": "product", "metric": "return_rate_value", "value": None},     # not measured
-    ])
+    metrics = metrics_frame(
+        [
+            {"r": "people", "metric": "repeat_customer_share", "value": 0.7},  # grade 5
+            {"r": "needs", "metric": "product_repeat_rate_a", "value": 0.05},  # grade 1
+            {"r": "product", "metric": "return_rate_value", "value": None},  # not measured
+        ]
+    )
     ev = evidence_scores(metrics, read_evidence_scale()).set_index("r")
     assert ev.loc["people", "evidence_score"] == 5 and ev.loc["needs", "evidence_score"] == 1
     assert ev.loc["product", "evidence_status"] == "not_measured"
@@ -112,8 +114,13 @@ def test_profile_and_gap_list_hand_computed(questions):
 
 
 def test_metrics_frame_orders_by_r_and_rejects_bad_records():
-    m = metrics_frame([{"r": "place", "metric": "a", "value": 1}, {"r": "people", "metric": "b", "value": 2},
-                       {"r": "people", "metric": "c", "value": 3, "source": "x"}])
+    m = metrics_frame(
+        [
+            {"r": "place", "metric": "a", "value": 1},
+            {"r": "people", "metric": "b", "value": 2},
+            {"r": "people", "metric": "c", "value": 3, "source": "x"},
+        ]
+    )
     assert m[["r", "metric"]].values.tolist() == [["people", "b"], ["people", "c"], ["place", "a"]]
     with pytest.raises(ParameterError, match="r='nope'"):
         metrics_frame([{"r": "nope", "metric": "a", "value": 1}])
@@ -122,15 +129,18 @@ def test_metrics_frame_orders_by_r_and_rejects_bad_records():
 
 
 def test_coverage_says_why_an_r_is_not_assessed():
-    minimal = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2011-01-01"]), "amount": [1.0]})
+    minimal = pd.DataFrame(
+        {"customer_id": ["a"], "order_date": pd.to_datetime(["2011-01-01"]), "amount": [1.0]}
+    )
     cov = coverage(minimal).set_index("analysis")
     assert cov.loc["concentration", "status"] == "assessed"
     assert cov.loc["baskets", "status"] == "not_assessed"
     assert cov.loc["baskets", "missing"] == "order_id, product_id"
     assert cov.loc["hour_weekday", "reason"] == "no_times"
     assert cov.loc["message_test", "status"] == "case_data"
-    full = minimal.assign(order_date=pd.to_datetime(["2011-01-01 10:00"]), product_id="p", quantity=1,
-                          is_return=[False])
+    full = minimal.assign(
+        order_date=pd.to_datetime(["2011-01-01 10:00"]), product_id="p", quantity=1, is_return=[False]
+    )
     cov = coverage(full).set_index("analysis")
     assert cov.loc["hour_weekday", "status"] == "assessed"
     assert cov.loc["returns", "reason"] == "no_returns"
@@ -147,12 +157,24 @@ def test_verdict_rules_and_table_in_both_languages():
     assert vd.product_verdict(0.22, 0.054).judgement.endswith(".high_returns")
     assert vd.product_verdict(0.22, None).figure.endswith(".noreturns")
     assert vd.place_verdict("UK", 0.82, "EIRE", 1.2, 38).judgement.endswith(".home")
-    rules = pd.DataFrame({"antecedent": ["1"], "consequent": ["2"], "antecedent_name": ["Cup"],
-                          "consequent_name": ["Saucer"], "lift": [5.0], "confidence": [0.5]})
+    rules = pd.DataFrame(
+        {
+            "antecedent": ["1"],
+            "consequent": ["2"],
+            "antecedent_name": ["Cup"],
+            "consequent_name": ["Saucer"],
+            "lift": [5.0],
+            "confidence": [0.5],
+        }
+    )
     verdicts = [
-        vd.people_verdict(0.74, 0.66, 0.7), vd.needs_verdict(rules, 100, 0.3), vd.product_verdict(0.22, 0.054),
-        vd.price_verdict(-0.4, -0.8, 0.1), vd.information_verdict(0.077, 0.045, 2, 1),
-        vd.way_verdict("mobile phone", 0.147, 0.052, 0.056, 2, 0.76), vd.time_verdict(28, 0.46, "2011-11", 0.13),
+        vd.people_verdict(0.74, 0.66, 0.7),
+        vd.needs_verdict(rules, 100, 0.3),
+        vd.product_verdict(0.22, 0.054),
+        vd.price_verdict(-0.4, -0.8, 0.1),
+        vd.information_verdict(0.077, 0.045, 2, 1),
+        vd.way_verdict("mobile phone", 0.147, 0.052, 0.056, 2, 0.76),
+        vd.time_verdict(28, 0.46, "2011-11", 0.13),
         vd.not_assessed("place", "missing_columns", missing="region"),
     ]
     en, zh = vd.verdict_table(verdicts, "en"), vd.verdict_table(verdicts, "zh")
@@ -170,13 +192,28 @@ def test_every_chart_returns_a_figure_in_both_languages():
     from toolkit.eight_r.concentration import concentration
 
     conc = concentration(pd.Series([1.0, 2.0, 3.0, 10.0]))
-    prof = pd.DataFrame({"r": list(RS), "self_score": [3, 2, 4, 2, 3, 3, 2, 4],
-                         "evidence_score": [5, 3, np.nan, np.nan, np.nan, np.nan, 4, np.nan]})
+    prof = pd.DataFrame(
+        {
+            "r": list(RS),
+            "self_score": [3, 2, 4, 2, 3, 3, 2, 4],
+            "evidence_score": [5, 3, np.nan, np.nan, np.nan, np.nan, 4, np.nan],
+        }
+    )
     prof["score"] = prof[["self_score", "evidence_score"]].mean(axis=1)
-    alloc = pd.DataFrame({"segment": ["a", "b"], "spend": [1.0, 2.0], "recommended_spend": [1.5, 1.5],
-                          "expected_romi": [0.5, 0.2]})
+    alloc = pd.DataFrame(
+        {
+            "segment": ["a", "b"],
+            "spend": [1.0, 2.0],
+            "recommended_spend": [1.5, 1.5],
+            "expected_romi": [0.5, 0.2],
+        }
+    )
     for lang in ("en", "zh"):
-        for fig in (ch.lorenz_chart(conc, lang), ch.radar_chart(prof, lang), ch.allocation_chart(alloc, lang)):
+        for fig in (
+            ch.lorenz_chart(conc, lang),
+            ch.radar_chart(prof, lang),
+            ch.allocation_chart(alloc, lang),
+        ):
             assert isinstance(fig, Figure)
             assert fig.axes[0].get_title()
             matplotlib.pyplot.close(fig)
@@ -184,19 +221,27 @@ def test_every_chart_returns_a_figure_in_both_languages():
 
 
 def test_skip_text_says_why_and_how_to_fix_in_both_languages():
-    minimal = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2011-01-01"]), "amount": [1.0]})
+    minimal = pd.DataFrame(
+        {"customer_id": ["a"], "order_date": pd.to_datetime(["2011-01-01"]), "amount": [1.0]}
+    )
     cov = coverage(minimal)
     assert vd.skip_text(cov, "concentration", "en") is None
     assert vd.skip_text(cov, "baskets", "en") == (
         "Market-basket rules — Not assessed: the data lacks order_id, product_id. "
-        "Map a column to order_id, product_id in the columns parameter and run again.")
-    assert vd.skip_text(cov, "baskets", "zh").startswith("购物篮关联规则 — 未评估：数据中缺少 order_id, product_id 列。")
+        "Map a column to order_id, product_id in the columns parameter and run again."
+    )
+    assert vd.skip_text(cov, "baskets", "zh").startswith(
+        "购物篮关联规则 — 未评估：数据中缺少 order_id, product_id 列。"
+    )
     with pytest.raises(ParameterError, match="`analysis` must be one of"):
         vd.skip_text(cov, "nope", "en")
     h = vd.headers(["spend", "revenue", "my_col"], "zh")
     assert h == {"spend": "投入", "revenue": "销售额"}
     assert vd.label_codes(["few_prices;not_significant", "", None], "eight_r.caveat", "en") == [
-        "few prices, not significant", "", ""]
+        "few prices, not significant",
+        "",
+        "",
+    ]
 
 
 def test_all_analysis_charts_render_on_a_small_shop():
@@ -213,28 +258,59 @@ def test_all_analysis_charts_render_on_a_small_shop():
             price = {"p1": 1.0, "p2": 2.5, "p3": 4.0, "p4": 8.0, "p5": 12.0}[p] * (1 + 0.1 * (when.month % 3))
             q = int(rng.integers(1, 12))
             rows.append((cust, when, f"o{o}", p, f"Product {p}", q, price, q * price, ["UK", "FR"][o % 2]))
-    tx = pd.DataFrame(rows, columns=["customer_id", "order_date", "order_id", "product_id", "product_name",
-                                     "quantity", "unit_price", "amount", "region"])
+    tx = pd.DataFrame(
+        rows,
+        columns=[
+            "customer_id",
+            "order_date",
+            "order_id",
+            "product_id",
+            "product_name",
+            "quantity",
+            "unit_price",
+            "amount",
+            "region",
+        ],
+    )
     tx["is_return"] = False
     abc, _ = er.abc_classes(tx)
     rules = er.basket_rules(tx, min_support=0.05, min_confidence=0.05).rules
     el = er.product_elasticities(tx, top_n=3, min_obs=5)
     pooled = er.pooled_elasticity(tx, el.loc[el["estimated"], "product_id"].tolist())
     gaps = er.inter_purchase_days(tx)
-    test = pd.DataFrame({"channel": ["Web", "Phone"] * 60, "segment": ["Mens E-Mail", "Womens E-Mail", "No E-Mail"] * 40,
-                         "visit": rng.integers(0, 2, 120), "mens": 1, "womens": 0})
+    test = pd.DataFrame(
+        {
+            "channel": ["Web", "Phone"] * 60,
+            "segment": ["Mens E-Mail", "Womens E-Mail", "No E-Mail"] * 40,
+            "visit": rng.integers(0, 2, 120),
+            "mens": 1,
+            "womens": 0,
+        }
+    )
     test["conversion"] = test["visit"] * rng.integers(0, 2, 120)
-    bank = pd.DataFrame({"campaign": rng.integers(1, 5, 200), "y": rng.choice(["yes", "no"], 200),
-                         "month": rng.choice(["may", "jun"], 200)})
+    bank = pd.DataFrame(
+        {
+            "campaign": rng.integers(1, 5, 200),
+            "y": rng.choice(["yes", "no"], 200),
+            "month": rng.choice(["may", "jun"], 200),
+        }
+    )
     curve = er.contact_curve(bank, max_contacts=4)
     for lang in ("en", "zh"):
         figs = [
-            ch.new_returning_chart(er.new_vs_returning(tx), lang), ch.rules_chart(rules, lang), ch.abc_chart(abc, lang),
-            ch.elasticity_chart(el, pooled, lang), ch.price_band_chart(er.price_bands(tx), lang),
-            ch.message_chart(er.message_by_group(test, "channel"), lang), ch.funnel_chart(er.funnel(test), lang),
-            ch.contact_curve_chart(curve, 0.1, lang), ch.hour_weekday_chart(er.hour_weekday(tx), lang),
-            ch.monthly_chart(er.monthly(tx), lang), ch.gap_chart(gaps, er.gap_summary(gaps), lang),
-            ch.success_by_group_chart(er.success_rates(bank, "month"), lang), ch.region_chart(er.region_summary(tx), lang),
+            ch.new_returning_chart(er.new_vs_returning(tx), lang),
+            ch.rules_chart(rules, lang),
+            ch.abc_chart(abc, lang),
+            ch.elasticity_chart(el, pooled, lang),
+            ch.price_band_chart(er.price_bands(tx), lang),
+            ch.message_chart(er.message_by_group(test, "channel"), lang),
+            ch.funnel_chart(er.funnel(test), lang),
+            ch.contact_curve_chart(curve, 0.1, lang),
+            ch.hour_weekday_chart(er.hour_weekday(tx), lang),
+            ch.monthly_chart(er.monthly(tx), lang),
+            ch.gap_chart(gaps, er.gap_summary(gaps), lang),
+            ch.success_by_group_chart(er.success_rates(bank, "month"), lang),
+            ch.region_chart(er.region_summary(tx), lang),
         ]
         for fig in figs:
             assert isinstance(fig, Figure) and fig.axes

@@ -33,7 +33,9 @@ def _matched_cancellations(raw: pd.DataFrame) -> set[int]:
     """
     cancel = (raw["InvoiceNo"].astype(str).str.startswith("C") | (raw["Quantity"] < 0)).tolist()
     dates = pd.to_datetime(raw["InvoiceDate"]).tolist()
-    keys = list(zip(raw["CustomerID"], raw["StockCode"].astype(str).str.strip().str.upper(), raw["Quantity"].abs()))
+    keys = list(
+        zip(raw["CustomerID"], raw["StockCode"].astype(str).str.strip().str.upper(), raw["Quantity"].abs())
+    )
     sales: dict[tuple, list[tuple]] = {}
     for pos, (key, is_cancel, quantity) in enumerate(zip(keys, cancel, raw["Quantity"])):
         if not is_cancel and quantity > 0:
@@ -58,7 +60,21 @@ def net_revenue():
     raw = raw[raw["CustomerID"].notna()]
     matched = _matched_cancellations(raw)
     raw = raw[[pos not in matched for pos in range(len(raw))]]
-    fees = {"POST", "DOT", "M", "C2", "D", "S", "B", "BANK CHARGES", "PADS", "CRUK", "AMAZONFEE", "ADJUST", "ADJUST2"}
+    fees = {
+        "POST",
+        "DOT",
+        "M",
+        "C2",
+        "D",
+        "S",
+        "B",
+        "BANK CHARGES",
+        "PADS",
+        "CRUK",
+        "AMAZONFEE",
+        "ADJUST",
+        "ADJUST2",
+    }
     raw = raw[~raw["StockCode"].astype(str).str.strip().str.upper().isin(fees)]
     is_return = raw["InvoiceNo"].astype(str).str.startswith("C") | (raw["Quantity"] < 0)
     raw = raw[is_return | (raw["UnitPrice"] > 0)]
@@ -68,7 +84,14 @@ def net_revenue():
 @pytest.mark.parametrize("lang", LANGS)
 def test_result_files_exist(built_reports, lang):
     folder = built_reports / lang / "eight_r"
-    for name in ("metrics.csv", "allocation.csv", "summary.json", "overview.csv", "profile.csv", "coverage.csv"):
+    for name in (
+        "metrics.csv",
+        "allocation.csv",
+        "summary.json",
+        "overview.csv",
+        "profile.csv",
+        "coverage.csv",
+    ):
         assert (folder / name).exists(), name
 
 
@@ -97,7 +120,9 @@ def test_case_figures_match_the_raw_cases(built_reports):
     for lang in LANGS:
         s = _summary(built_reports, lang)["metrics"]
         assert s["information.visit_lift_mens"] == pytest.approx(visit["Mens E-Mail"] - visit["No E-Mail"])
-        assert s["information.visit_lift_womens"] == pytest.approx(visit["Womens E-Mail"] - visit["No E-Mail"])
+        assert s["information.visit_lift_womens"] == pytest.approx(
+            visit["Womens E-Mail"] - visit["No E-Mail"]
+        )
         assert s["way.success_rate_cellular"] == pytest.approx(calls["cellular"])
         first = ((b["campaign"] == 1) & (b["y"] == "yes")).sum() / len(b)
         assert s["way.first_call_success_rate"] == pytest.approx(first)
@@ -118,7 +143,9 @@ def test_allocation_keeps_the_budget_and_raises_profit(built_reports, lang):
     # bounds: half to double today's spend; segments strictly inside share one marginal return
     assert (a["recommended_spend"] >= a["spend"] / 2 - 1e-6).all()
     assert (a["recommended_spend"] <= a["spend"] * 2 + 1e-6).all()
-    inside = a[(a["recommended_spend"] > a["spend"] / 2 + 1e-6) & (a["recommended_spend"] < a["spend"] * 2 - 1e-6)]
+    inside = a[
+        (a["recommended_spend"] > a["spend"] / 2 + 1e-6) & (a["recommended_spend"] < a["spend"] * 2 - 1e-6)
+    ]
     if len(inside) > 1:
         assert np.ptp(inside["marginal_return"]) < 1e-6
 

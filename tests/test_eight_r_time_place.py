@@ -15,11 +15,14 @@ def tx(rows, cols=("customer_id", "order_date", "amount", "order_id")):
 
 
 def test_hour_weekday_counts_orders_once():
-    d = tx([
-        ("a", "2011-01-03 09:15", 5.0, "1"), ("a", "2011-01-03 09:15", 5.0, "1"),  # Monday 9h, one order
-        ("b", "2011-01-04 14:00", 3.0, "2"),                                       # Tuesday 14h
-        ("c", "2011-01-10 09:59", 2.0, "3"),                                       # Monday 9h
-    ])
+    d = tx(
+        [
+            ("a", "2011-01-03 09:15", 5.0, "1"),
+            ("a", "2011-01-03 09:15", 5.0, "1"),  # Monday 9h, one order
+            ("b", "2011-01-04 14:00", 3.0, "2"),  # Tuesday 14h
+            ("c", "2011-01-10 09:59", 2.0, "3"),  # Monday 9h
+        ]
+    )
     out = hour_weekday(d).set_index(["weekday", "hour"])
     assert out.loc[(0, 9), "orders"] == 2 and out.loc[(0, 9), "revenue"] == 12.0
     assert out.loc[(1, 14), "orders"] == 1
@@ -28,8 +31,14 @@ def test_hour_weekday_counts_orders_once():
 
 
 def test_monthly_flags_part_months():
-    d = tx([("a", "2011-01-15", 10.0, "1"), ("b", "2011-02-01", 20.0, "2"), ("a", "2011-02-28", 8.0, "3"),
-            ("b", "2011-03-10", 5.0, "4")])
+    d = tx(
+        [
+            ("a", "2011-01-15", 10.0, "1"),
+            ("b", "2011-02-01", 20.0, "2"),
+            ("a", "2011-02-28", 8.0, "3"),
+            ("b", "2011-03-10", 5.0, "4"),
+        ]
+    )
     out = monthly(d).set_index("month")
     assert out["days_covered"].tolist() == [17, 28, 10]
     assert out["complete"].tolist() == [False, True, False]
@@ -38,9 +47,17 @@ def test_monthly_flags_part_months():
 
 
 def test_inter_purchase_days_and_summary():
-    d = tx([("a", "2011-01-01", 1.0, "1"), ("a", "2011-01-01 15:00", 1.0, "2"), ("a", "2011-01-11", 1.0, "3"),
-            ("a", "2011-02-10", 1.0, "4"), ("b", "2011-01-05", 1.0, "5"), ("c", "2011-01-01", 1.0, "6"),
-            ("c", "2011-01-21", 1.0, "7")])
+    d = tx(
+        [
+            ("a", "2011-01-01", 1.0, "1"),
+            ("a", "2011-01-01 15:00", 1.0, "2"),
+            ("a", "2011-01-11", 1.0, "3"),
+            ("a", "2011-02-10", 1.0, "4"),
+            ("b", "2011-01-05", 1.0, "5"),
+            ("c", "2011-01-01", 1.0, "6"),
+            ("c", "2011-01-21", 1.0, "7"),
+        ]
+    )
     gaps = inter_purchase_days(d)
     assert sorted(gaps.tolist()) == [10.0, 20.0, 30.0]  # same-day orders count once
     s = gap_summary(gaps, within=(15, 30))
@@ -51,20 +68,32 @@ def test_inter_purchase_days_and_summary():
 
 
 def test_repurchase_within_leaves_out_recent_customers():
-    d = tx([("a", "2011-01-01", 1.0, "1"), ("a", "2011-02-15", 1.0, "2"),    # back after 45 days
-            ("b", "2011-01-10", 1.0, "3"), ("b", "2011-06-01", 1.0, "4"),    # back after 142 days
-            ("c", "2011-02-01", 1.0, "5"),                                   # never back
-            ("d", "2011-05-20", 1.0, "6")])                                  # first purchase too recent
+    d = tx(
+        [
+            ("a", "2011-01-01", 1.0, "1"),
+            ("a", "2011-02-15", 1.0, "2"),  # back after 45 days
+            ("b", "2011-01-10", 1.0, "3"),
+            ("b", "2011-06-01", 1.0, "4"),  # back after 142 days
+            ("c", "2011-02-01", 1.0, "5"),  # never back
+            ("d", "2011-05-20", 1.0, "6"),
+        ]
+    )  # first purchase too recent
     out = repurchase_within(d, days=90, as_of="2011-06-02")
     assert out == {"days": 90, "customers": 3, "repurchased": 1, "rate": 1 / 3, "too_recent": 1}
 
 
 def test_region_summary_growth_hand_computed():
-    d = tx([
-        ("a", "2011-01-05", 100.0, "1", "UK"), ("a", "2011-01-25", 200.0, "2", "UK"),
-        ("b", "2011-01-08", 50.0, "3", "FR"), ("c", "2011-01-26", 25.0, "4", "FR"),
-        ("d", "2011-01-29", 30.0, "5", "DE"), ("a", "2011-01-26", -20.0, "C1", "UK"),
-    ], cols=("customer_id", "order_date", "amount", "order_id", "region"))
+    d = tx(
+        [
+            ("a", "2011-01-05", 100.0, "1", "UK"),
+            ("a", "2011-01-25", 200.0, "2", "UK"),
+            ("b", "2011-01-08", 50.0, "3", "FR"),
+            ("c", "2011-01-26", 25.0, "4", "FR"),
+            ("d", "2011-01-29", 30.0, "5", "DE"),
+            ("a", "2011-01-26", -20.0, "C1", "UK"),
+        ],
+        cols=("customer_id", "order_date", "amount", "order_id", "region"),
+    )
     d["is_return"] = d["amount"] < 0
     out = region_summary(d, period_days=15, as_of="2011-01-31").set_index("region")
     # periods: previous 2011-01-01..01-15, recent 01-16..01-30
@@ -78,8 +107,10 @@ def test_region_summary_growth_hand_computed():
 
 
 def test_channel_summary_needs_the_column():
-    d = tx([("a", "2011-01-01", 10.0, "1", "web"), ("b", "2011-01-02", 30.0, "2", "store")],
-           cols=("customer_id", "order_date", "amount", "order_id", "channel"))
+    d = tx(
+        [("a", "2011-01-01", 10.0, "1", "web"), ("b", "2011-01-02", 30.0, "2", "store")],
+        cols=("customer_id", "order_date", "amount", "order_id", "channel"),
+    )
     out = channel_summary(d)
     assert out["channel"].tolist() == ["store", "web"] and out["share"].tolist() == [0.75, 0.25]
     with pytest.raises(DataError, match=r"\['channel'\]"):

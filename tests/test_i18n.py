@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.i18n import catalogue, t, translate_columns
 from toolkit.errors import ParameterError
+from toolkit.i18n import catalogue, t, translate_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_]+\.[a-z0-9_.]+)["']""")

@@ -12,13 +12,15 @@ from toolkit.report.runner import run_notebook
 
 
 def test_profile_functions_on_a_hand_made_table():
-    tx = pd.DataFrame({
-        "customer_id": ["a", "a", "b", "c"],
-        "order_date": pd.to_datetime(["2024-01-15", "2024-02-01", "2024-02-10", "2024-03-05"]),
-        "amount": [10.0, 30.0, 60.0, 100.0],
-        "order_id": ["1", "2", "3", "4"],
-        "region": ["x", "x", "y", "x"],
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c"],
+            "order_date": pd.to_datetime(["2024-01-15", "2024-02-01", "2024-02-10", "2024-03-05"]),
+            "amount": [10.0, 30.0, 60.0, 100.0],
+            "order_id": ["1", "2", "3", "4"],
+            "region": ["x", "x", "y", "x"],
+        }
+    )
     figures = overview_figures(tx)
     assert (figures["customers"], figures["orders"], figures["revenue"], figures["days"]) == (3, 4, 200.0, 51)
     monthly = monthly_revenue(tx)
@@ -36,15 +38,16 @@ def test_customer_counts_on_a_hand_made_file(tmp_path):
         "Customer,Date,Qty,Price\n"
         "a,2024-01-05,2,3.5\n"
         "a,2024-01-09,1,3.5\n"
-        "b,2024-01-06,-1,3.5\n"     # b only returned something: in the file, not analysed
-        "c,2024-01-07,1,0\n"        # c only got a free sample: in the file, not analysed
-        ",2024-01-08,4,2.0\n"       # no customer id: not a customer
+        "b,2024-01-06,-1,3.5\n"  # b only returned something: in the file, not analysed
+        "c,2024-01-07,1,0\n"  # c only got a free sample: in the file, not analysed
+        ",2024-01-08,4,2.0\n"  # no customer id: not a customer
         "d,2024-01-08,1,9.0\n",
         encoding="utf-8",
     )
     mapping = {"customer_id": "Customer", "order_date": "Date", "quantity": "Qty", "unit_price": "Price"}
-    counts = customer_counts(read_canonical(str(path), mapping).canonical,
-                             load_transactions(str(path), mapping).transactions)
+    counts = customer_counts(
+        read_canonical(str(path), mapping).canonical, load_transactions(str(path), mapping).transactions
+    )
     assert counts == {"customers_in_file": 4, "customers_analysed": 2, "customers_left_out": 2}
 
 
@@ -58,7 +61,9 @@ def test_online_retail_holds_the_published_4372_customers():
 
 
 def test_bundled_report_figures(built_reports, online_retail_raw):
-    summary = json.loads((built_reports / "en" / "data_overview" / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads(
+        (built_reports / "en" / "data_overview" / "summary.json").read_text(encoding="utf-8")
+    )
     m = summary["metrics"]
     # the report's figures are those of the cleaned data, computed here without the notebook
     data = load_transactions()
@@ -69,24 +74,37 @@ def test_bundled_report_figures(built_reports, online_retail_raw):
     assert (m["customers_in_file"], m["customers_analysed"]) == (4_372, m["customers"])
     assert m["peak_month"] == "2011-11"
     assert m["top_region"] == "United Kingdom"
-    assert summary["provenance"]["sha256"] == "fef164664c2eac99c0917000100db9a19e4c01d14012ee9f06b34b810bd3fa3e"
+    assert (
+        summary["provenance"]["sha256"] == "fef164664c2eac99c0917000100db9a19e4c01d14012ee9f06b34b810bd3fa3e"
+    )
     zh = json.loads((built_reports / "zh" / "data_overview" / "summary.json").read_text(encoding="utf-8"))
     assert zh["metrics"] == m
 
 
 def test_run_on_a_users_gbk_csv(online_retail_raw, tmp_path):
     sample = online_retail_raw.dropna(subset=["CustomerID"]).query("Quantity > 0 and UnitPrice > 0").head(400)
-    users = pd.DataFrame({
-        "会员编号": sample["CustomerID"].astype(int).astype(str),
-        "下单时间": sample["InvoiceDate"].dt.strftime("%Y/%m/%d %H:%M"),
-        "件数": sample["Quantity"],
-        "单价(元)": sample["UnitPrice"],
-    })
+    users = pd.DataFrame(
+        {
+            "会员编号": sample["CustomerID"].astype(int).astype(str),
+            "下单时间": sample["InvoiceDate"].dt.strftime("%Y/%m/%d %H:%M"),
+            "件数": sample["Quantity"],
+            "单价(元)": sample["UnitPrice"],
+        }
+    )
     path = tmp_path / "会员订单.csv"
     users.to_csv(path, index=False, encoding="gbk")
-    result = run_notebook("data_overview", data=str(path), lang="zh", out=tmp_path / "out",
-                          columns={"customer_id": "会员编号", "order_date": "下单时间", "quantity": "件数",
-                                   "unit_price": "单价(元)"})
+    result = run_notebook(
+        "data_overview",
+        data=str(path),
+        lang="zh",
+        out=tmp_path / "out",
+        columns={
+            "customer_id": "会员编号",
+            "order_date": "下单时间",
+            "quantity": "件数",
+            "unit_price": "单价(元)",
+        },
+    )
     metrics = result.summary["metrics"]
     # lines identical in all four columns of this file count as exact duplicates
     kept = users[~users.duplicated()]

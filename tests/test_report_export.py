@@ -1,6 +1,7 @@
 """The HTML export: what is kept, what is removed, escaping and page structure."""
 
 import nbformat
+import pandas as pd
 import pytest
 
 from toolkit.errors import ParameterError
@@ -8,8 +9,6 @@ from toolkit.report.branding import Brand, load_brand
 from toolkit.report.export import prepare_notebook, render_html
 from toolkit.report.notebook import EXEC_END, EXEC_START
 from toolkit.report.tables import format_value, table_html
-
-import pandas as pd
 
 
 def notebook():
@@ -42,14 +41,26 @@ def test_prepare_keeps_only_the_report_language_and_drops_course_cells():
 
 
 def test_page_structure_summary_on_top_and_escaping():
-    body = (f'<h2 id="a">Section A</h2><p>text</p>{EXEC_START}<section class="pmkt-exec-summary">'
-            f"<h2>Executive summary</h2><ul><li>finding</li></ul></section>{EXEC_END}")
-    brand = Brand(company="<script>alert(1)</script> & Co", client="Client <b>", confidentiality="Confidential")
-    page = render_html(body, lang="zh", title="报告 <i>", description="desc", brand=brand,
-                       parameters={"data": "<evil>.csv"}, provenance={"sha256": "abc"}, run_seconds=1.5)
+    body = (
+        f'<h2 id="a">Section A</h2><p>text</p>{EXEC_START}<section class="pmkt-exec-summary">'
+        f"<h2>Executive summary</h2><ul><li>finding</li></ul></section>{EXEC_END}"
+    )
+    brand = Brand(
+        company="<script>alert(1)</script> & Co", client="Client <b>", confidentiality="Confidential"
+    )
+    page = render_html(
+        body,
+        lang="zh",
+        title="报告 <i>",
+        description="desc",
+        brand=brand,
+        parameters={"data": "<evil>.csv"},
+        provenance={"sha256": "abc"},
+        run_seconds=1.5,
+    )
     assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
     assert page.index("pmkt-exec-summary") < page.index("pmkt-toc") < page.index('id="a"')
-    assert page.count("pmkt-exec-summary\"") == 1
+    assert page.count('pmkt-exec-summary"') == 1
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "报告 &lt;i&gt;" in page and "&lt;evil&gt;.csv" in page
     assert '<a href="#a">Section A</a>' in page
@@ -57,8 +68,9 @@ def test_page_structure_summary_on_top_and_escaping():
 
 
 def test_table_html_formats_and_escapes():
-    frame = pd.DataFrame({"segment": ["<b>x</b>"], "revenue": [12345.678], "share_of_revenue": [0.1234],
-                          "customers": [1200]})
+    frame = pd.DataFrame(
+        {"segment": ["<b>x</b>"], "revenue": [12345.678], "share_of_revenue": [0.1234], "customers": [1200]}
+    )
     html = table_html(frame, "zh")
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x" not in html
     assert "12,346" in html and "12.3%" in html and "1,200" in html
@@ -86,22 +98,56 @@ def test_brand_file_validation(tmp_path):
 
 
 def test_appendix_shows_how_the_file_was_read_in_both_languages():
-    provenance = {"input_name": "销售.csv", "encoding": "gbk", "delimiter": "\t",
-                  "formats": {"order_date": "day/month/year (%d/%m/%Y), decided from the values"},
-                  "options": {"decimal": ",", "dayfirst": True, "non_merchandise": ["FEE", "TIP"]}}
-    pages = {lang: render_html("<p>b</p>", lang=lang, title="T", description="d", brand=Brand(), parameters={},
-                               provenance=provenance, run_seconds=None) for lang in ("en", "zh")}
+    provenance = {
+        "input_name": "销售.csv",
+        "encoding": "gbk",
+        "delimiter": "\t",
+        "formats": {"order_date": "day/month/year (%d/%m/%Y), decided from the values"},
+        "options": {"decimal": ",", "dayfirst": True, "non_merchandise": ["FEE", "TIP"]},
+    }
+    pages = {
+        lang: render_html(
+            "<p>b</p>",
+            lang=lang,
+            title="T",
+            description="d",
+            brand=Brand(),
+            parameters={},
+            provenance=provenance,
+            run_seconds=None,
+        )
+        for lang in ("en", "zh")
+    }
     en, zh = pages["en"], pages["zh"]
     assert "<h3>How the data file was read</h3>" in en and "<th>Text encoding</th><td>gbk</td>" in en
     assert "<th>Column delimiter</th><td>tab</td>" in en
     assert "<th>Format of order_date</th><td>day/month/year (%d/%m/%Y), decided from the values</td>" in en
     assert "<th>Reading options given</th><td>--decimal , --dayfirst yes --non-merchandise FEE,TIP</td>" in en
-    assert "<h3>数据文件的读取方式</h3>" in zh and "<th>列分隔符</th><td>制表符</td>" in zh and "order_date 的格式" in zh
+    assert (
+        "<h3>数据文件的读取方式</h3>" in zh
+        and "<th>列分隔符</th><td>制表符</td>" in zh
+        and "order_date 的格式" in zh
+    )
     # the reading facts are shown once, in their own table, not again under provenance
     assert en.count("gbk") == 1 and "<th>input_name</th><td>销售.csv</td>" in en
-    plain = render_html("<p>b</p>", lang="en", title="T", description="d", brand=Brand(), parameters={},
-                        provenance={"input_name": "x.csv", "encoding": "utf-8"}, run_seconds=None)
+    plain = render_html(
+        "<p>b</p>",
+        lang="en",
+        title="T",
+        description="d",
+        brand=Brand(),
+        parameters={},
+        provenance={"input_name": "x.csv", "encoding": "utf-8"},
+        run_seconds=None,
+    )
     assert "<th>Reading options given</th><td>none (each format decided from the values)</td>" in plain
-    assert "How the data file was read" not in render_html("<p>b</p>", lang="en", title="T", description="d",
-                                                          brand=Brand(), parameters={}, provenance={},
-                                                          run_seconds=None)
+    assert "How the data file was read" not in render_html(
+        "<p>b</p>",
+        lang="en",
+        title="T",
+        description="d",
+        brand=Brand(),
+        parameters={},
+        provenance={},
+        run_seconds=None,
+    )

@@ -8,8 +8,20 @@ from benchmarks import rfm_benchmark
 
 
 def test_benchmark_runs_and_methods_agree(tmp_path, capsys):
-    code = rfm_benchmark.main(["--rows", "3000", "--out", str(tmp_path), "--repeat", "2",
-                               "--methods", "toolkit-duckdb,pandas-groupby", "--formats", "parquet,csv"])
+    code = rfm_benchmark.main(
+        [
+            "--rows",
+            "3000",
+            "--out",
+            str(tmp_path),
+            "--repeat",
+            "2",
+            "--methods",
+            "toolkit-duckdb,pandas-groupby",
+            "--formats",
+            "parquet,csv",
+        ]
+    )
     assert code == 0
     results = json.loads((tmp_path / "results.json").read_text())
     summary = {(r["method"], r["file"]): r for r in results["summary"]}

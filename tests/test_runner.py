@@ -13,10 +13,16 @@ from toolkit.report.runner import run_notebook
 def make_notebook(folder, name, body):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["pmkt"] = {"name": name, "title": {"en": name, "zh": name}, "description": {"en": "test", "zh": "测试"}}
+    nb.metadata["pmkt"] = {
+        "name": name,
+        "title": {"en": name, "zh": name},
+        "description": {"en": "test", "zh": "测试"},
+    }
     nb.cells = [
-        nbformat.v4.new_code_cell('lang = "en"        # report language\noutput_dir = ""    # results\nsize = 3           # how many',
-                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            'lang = "en"        # report language\noutput_dir = ""    # results\nsize = 3           # how many',
+            metadata={"tags": ["parameters"]},
+        ),
         *[nbformat.v4.new_code_cell(src) for src in body],
     ]
     nbformat.write(nb, folder / f"{name}.ipynb")
@@ -27,10 +33,14 @@ def notebooks(tmp_path, monkeypatch):
     folder = tmp_path / "nbs"
     folder.mkdir()
     monkeypatch.setenv("PMKT_NOTEBOOKS_DIR", str(folder))
-    make_notebook(folder, "ok", [
-        "from toolkit.report import Report\nrpt = Report(lang=lang, output_dir=output_dir, name='ok')",
-        "rpt.metric('size', size)\nrpt.finding(en=f'size is {size}', zh=f'大小为 {size}')\nsummary = rpt.finish()",
-    ])
+    make_notebook(
+        folder,
+        "ok",
+        [
+            "from toolkit.report import Report\nrpt = Report(lang=lang, output_dir=output_dir, name='ok')",
+            "rpt.metric('size', size)\nrpt.finding(en=f'size is {size}', zh=f'大小为 {size}')\nsummary = rpt.finish()",
+        ],
+    )
     make_notebook(folder, "broken", ["x = 1", "# Fit the response model\nraise ValueError('bad column')"])
     make_notebook(folder, "slow", ["import time\ntime.sleep(30)"])
     return folder
@@ -57,15 +67,20 @@ def test_failing_cell_is_named_and_notebook_kept(notebooks, tmp_path):
 
 
 def test_timeout_is_caught(notebooks, tmp_path):
-    with pytest.raises(RunError, match="the run timed out") as info:
+    with pytest.raises(RunError, match="the run timed out"):
         run_notebook("slow", out=tmp_path / "out", timeout=2)
     assert (tmp_path / "out" / "slow.failed.ipynb").exists()
 
 
 def test_unknown_parameter_and_notebook(notebooks, tmp_path):
-    with pytest.raises(ParameterError, match=r"Notebook 'ok' has no parameter\(s\) \['colour'\]; its parameters are \['lang', 'output_dir', 'size'\]"):
+    with pytest.raises(
+        ParameterError,
+        match=r"Notebook 'ok' has no parameter\(s\) \['colour'\]; its parameters are \['lang', 'output_dir', 'size'\]",
+    ):
         run_notebook("ok", params={"colour": "red"}, out=tmp_path)
-    with pytest.raises(ParameterError, match=r"There is no notebook 'nope'; available: \['broken', 'ok', 'slow'\]"):
+    with pytest.raises(
+        ParameterError, match=r"There is no notebook 'nope'; available: \['broken', 'ok', 'slow'\]"
+    ):
         run_notebook("nope", out=tmp_path)
 
 

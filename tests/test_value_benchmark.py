@@ -71,7 +71,9 @@ def test_gamma_gamma_reproduces_fader_hardie_lee_2005(gg):
 
 
 def test_holdout_totals_on_cdnow(summary, bg):
-    split = calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D")
+    split = calibration_holdout_split(
+        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D"
+    )
     assert split.holdout_length == 273 and split.new_in_holdout == 0
     assert len(split.summary) == 2357
     # Holdout purchases counted by hand: purchase days after the calibration end, per customer.
@@ -102,8 +104,10 @@ def theirs(summary):
 
 def test_parameters_and_standard_errors_agree_with_lifetimes(bg, gg, theirs):
     b, g = theirs
-    for ours, fitter, names in ((bg, b, {"r": "r", "alpha": "alpha", "a": "a", "b": "b"}),
-                                (gg, g, {"p": "p", "q": "q", "gamma": "v"})):
+    for ours, fitter, names in (
+        (bg, b, {"r": "r", "alpha": "alpha", "a": "a", "b": "b"}),
+        (gg, g, {"p": "p", "q": "q", "gamma": "v"}),
+    ):
         for name, their_name in names.items():
             assert ours.params[name] == pytest.approx(fitter.params_[their_name], rel=1e-4)
             assert ours.se[name] == pytest.approx(fitter.standard_errors_[their_name], rel=1e-3)
@@ -135,12 +139,18 @@ def test_summary_agrees_with_lifetimes(unit):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = summary_data_from_transaction_data(
-            tx, "customer_id", "order_date", monetary_value_col="amount",
-            observation_period_end=OBSERVATION_END, freq=unit,
+            tx,
+            "customer_id",
+            "order_date",
+            monetary_value_col="amount",
+            observation_period_end=OBSERVATION_END,
+            freq=unit,
         )
     theirs = theirs.reindex(ours.index)
     for col in ("frequency", "recency", "T", "monetary_value"):
-        np.testing.assert_allclose(ours[col].to_numpy(dtype=float), theirs[col].to_numpy(dtype=float), rtol=1e-9)
+        np.testing.assert_allclose(
+            ours[col].to_numpy(dtype=float), theirs[col].to_numpy(dtype=float), rtol=1e-9
+        )
 
 
 @pytest.mark.parametrize("unit", ["D", "W"])
@@ -152,14 +162,28 @@ def test_calibration_split_agrees_with_lifetimes(unit):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = calibration_and_holdout_data(
-            tx, "customer_id", "order_date", calibration_period_end=CALIBRATION_END,
-            observation_period_end=OBSERVATION_END, freq=unit, monetary_value_col="amount",
+            tx,
+            "customer_id",
+            "order_date",
+            calibration_period_end=CALIBRATION_END,
+            observation_period_end=OBSERVATION_END,
+            freq=unit,
+            monetary_value_col="amount",
         )
     theirs = theirs.reindex(ours.summary.index)
-    pairs = {"frequency": "frequency_cal", "recency": "recency_cal", "T": "T_cal",
-             "monetary_value": "monetary_value_cal", "frequency_holdout": "frequency_holdout"}
+    pairs = {
+        "frequency": "frequency_cal",
+        "recency": "recency_cal",
+        "T": "T_cal",
+        "monetary_value": "monetary_value_cal",
+        "frequency_holdout": "frequency_holdout",
+    }
     # (lifetimes averages holdout spend per order line, we per purchase period as in the calibration)
     for col, their_col in pairs.items():
-        np.testing.assert_allclose(ours.summary[col].to_numpy(dtype=float), theirs[their_col].to_numpy(dtype=float),
-                                   rtol=1e-9, err_msg=col)
+        np.testing.assert_allclose(
+            ours.summary[col].to_numpy(dtype=float),
+            theirs[their_col].to_numpy(dtype=float),
+            rtol=1e-9,
+            err_msg=col,
+        )
     assert ours.holdout_length == pytest.approx(theirs["duration_holdout"].iloc[0])

@@ -25,12 +25,12 @@ def hand_tx(tmp_path) -> pd.DataFrame:
     path.write_text(
         "customer_id,order_date,amount\n"
         "A,2011-01-03,10\n"
-        "A,2011-01-03,5\n"      # same day: one purchase period of 15
+        "A,2011-01-03,5\n"  # same day: one purchase period of 15
         "A,2011-01-10,20\n"
         "A,2011-01-17,30\n"
         "B,2011-01-05,8\n"
-        "B,2011-01-06,12\n"     # next day: a repeat purchase with days, not with weeks
-        "A,2011-01-24,40\n",    # after the calibration end below
+        "B,2011-01-06,12\n"  # next day: a repeat purchase with days, not with weeks
+        "A,2011-01-24,40\n",  # after the calibration end below
         encoding="utf-8",
     )
     return pd.read_csv(path, parse_dates=["order_date"])
@@ -57,7 +57,9 @@ def test_calibration_split_in_weeks_by_hand(hand_tx):
     assert split.holdout_length == pytest.approx(11 / 7)  # 21 to 31 January
     a = split.summary.loc["A"]
     # calibration: days 3, 10, 17 -> 2 repeats, recency 14 days, age 17 days; holdout: the 24th
-    assert [a["frequency"], a["recency"], a["T"], a["frequency_holdout"]] == pytest.approx([2, 2.0, 17 / 7, 1])
+    assert [a["frequency"], a["recency"], a["T"], a["frequency_holdout"]] == pytest.approx(
+        [2, 2.0, 17 / 7, 1]
+    )
     assert calibration_holdout_split(hand_tx, "2011-01-20", "2011-01-31").time_scale == "D"
     with pytest.raises(ParameterError, match="time_scale"):
         calibration_holdout_split(hand_tx, "2011-01-20", "2011-01-31", time_scale="M")
@@ -82,8 +84,9 @@ def test_spend_model_left_out_with_its_reason_when_the_data_cannot_support_it():
 @pytest.fixture(scope="module")
 def cdnow_fit():
     # Fader, Hardie and Lee count purchases per day and measure time in weeks
-    split = calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END,
-                                      time_unit="D", time_scale="W")
+    split = calibration_holdout_split(
+        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D", time_scale="W"
+    )
     pd.testing.assert_frame_equal(benchmark_split().summary, split.summary)
     return fit_calibration(split)
 
@@ -92,12 +95,21 @@ def test_cdnow_fit_from_raw_purchases_reproduces_fader_hardie_lee_2005(cdnow_fit
     split, bg = cdnow_fit.split, cdnow_fit.bgnbd
     assert len(split.summary) == 2357 and split.holdout_length == 39
     # "Counting your customers the easy way" (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4
-    assert {k: round(v, 3) for k, v in bg.params.items()} == {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    assert {k: round(v, 3) for k, v in bg.params.items()} == {
+        "r": 0.243,
+        "alpha": 4.414,
+        "a": 0.793,
+        "b": 2.426,
+    }
     assert round(bg.log_likelihood, 1) == -9582.4
     assert bg.time_unit == "W" and bg.n_repeat_buyers == 946
     # "RFM and CLV" (2005): p = 6.25, q = 3.74, gamma = 15.44
     gg = cdnow_fit.gamma_gamma
-    assert (round(gg.params["p"], 2), round(gg.params["q"], 2), round(gg.params["gamma"], 2)) == (6.25, 3.74, 15.44)
+    assert (round(gg.params["p"], 2), round(gg.params["q"], 2), round(gg.params["gamma"], 2)) == (
+        6.25,
+        3.74,
+        15.44,
+    )
     table = cdnow_fit.parameters()
     assert list(table["parameter"]) == ["r", "alpha", "a", "b", "p", "q", "gamma"]
     assert list(table.columns) == ["model", "parameter", "estimate", "se", "ci_low", "ci_high"]
@@ -111,7 +123,9 @@ def test_cdnow_fit_from_raw_purchases_reproduces_fader_hardie_lee_2005(cdnow_fit
 
 def test_a_different_estimate_is_flagged(cdnow_fit):
     # a fit in days (alpha per day, 7 times the weekly value) cannot agree on alpha
-    daily = fit_calibration(calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END))
+    daily = fit_calibration(
+        calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END)
+    )
     compared = compare_with_published(daily).set_index("parameter")
     assert not compared.loc["alpha", "agrees"] and compared.loc["r", "agrees"]
 
@@ -123,11 +137,13 @@ def _numerical_se(loglik, theta: np.ndarray, rel: float = 1e-4) -> np.ndarray:
     hess = np.empty((k, k))
     for i in range(k):
         for j in range(k):
-            def at(di, dj):
+
+            def at(di, dj, i=i, j=j):
                 x = theta.copy()
                 x[i] += di * h[i]
                 x[j] += dj * h[j]
                 return loglik(x)
+
             hess[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h[i] * h[j])
     return np.sqrt(np.diag(np.linalg.inv(-hess)))
 
@@ -136,13 +152,17 @@ def test_standard_errors_agree_with_an_independent_numerical_hessian(cdnow_fit):
     summary = cdnow_fit.split.summary
     bg, gg = cdnow_fit.bgnbd, cdnow_fit.gamma_gamma
     names = list(bgnbd.PARAMS)
-    se = _numerical_se(lambda th: float(bgnbd.log_likelihood(dict(zip(names, th)), summary).sum()),
-                       np.array([bg.params[n] for n in names]))
+    se = _numerical_se(
+        lambda th: float(bgnbd.log_likelihood(dict(zip(names, th)), summary).sum()),
+        np.array([bg.params[n] for n in names]),
+    )
     np.testing.assert_allclose([bg.se[n] for n in names], se, rtol=1e-3)
     repeat = summary[summary["frequency"] > 0]
     names = list(gammagamma.PARAMS)
-    se = _numerical_se(lambda th: float(gammagamma.log_likelihood(dict(zip(names, th)), repeat).sum()),
-                       np.array([gg.params[n] for n in names]))
+    se = _numerical_se(
+        lambda th: float(gammagamma.log_likelihood(dict(zip(names, th)), repeat).sum()),
+        np.array([gg.params[n] for n in names]),
+    )
     np.testing.assert_allclose([gg.se[n] for n in names], se, rtol=1e-3)
 
 

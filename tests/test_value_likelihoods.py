@@ -48,8 +48,12 @@ def test_bgnbd_likelihood_matches_the_individual_model_integrated(x, tx, T):
         alive = (1 - p) ** x * lam**x * math.exp(-lam * T)
         dead = p * (1 - p) ** (x - 1) * lam**x * math.exp(-lam * tx) if x > 0 else 0.0
         prior = math.exp(
-            log_gamma_norm + (r - 1) * math.log(lam) - alpha * lam
-            + log_beta_norm + (a - 1) * math.log(p) + (b - 1) * math.log1p(-p)
+            log_gamma_norm
+            + (r - 1) * math.log(lam)
+            - alpha * lam
+            + log_beta_norm
+            + (a - 1) * math.log(p)
+            + (b - 1) * math.log1p(-p)
         )
         return (alive + dead) * prior
 
@@ -67,8 +71,12 @@ def _expected_by_integration(params, x, tx, T, t):
     """
     r, alpha, a, b = (params[k] for k in ("r", "alpha", "a", "b"))
     s, beta = r + x, alpha + T
-    log_c_T = special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha) - (r + x) * math.log(alpha + T)
-    log_c_tx = special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha) - (r + x) * math.log(alpha + tx)
+    log_c_T = (
+        special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha) - (r + x) * math.log(alpha + T)
+    )
+    log_c_tx = (
+        special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha) - (r + x) * math.log(alpha + tx)
+    )
     log_beta = special.betaln(a, b)
 
     def alive(p):  # prior(p) * P(x purchases, alive at T | p), without c_T
@@ -79,7 +87,9 @@ def _expected_by_integration(params, x, tx, T, t):
 
     peak = min(0.5, a / (a + b + x))
     num = sum(integrate.quad(future, lo, hi, limit=400, epsrel=1e-11)[0] for lo, hi in ((0, peak), (peak, 1)))
-    den_alive = sum(integrate.quad(alive, lo, hi, limit=400, epsrel=1e-11)[0] for lo, hi in ((0, peak), (peak, 1)))
+    den_alive = sum(
+        integrate.quad(alive, lo, hi, limit=400, epsrel=1e-11)[0] for lo, hi in ((0, peak), (peak, 1))
+    )
     den_dead = 0.0
     if x > 0:
         den_dead = math.exp(special.betaln(a + 1, b + x - 1) - log_beta + log_c_tx - log_c_T)
@@ -130,7 +140,9 @@ def test_no_dropout_edge_reduces_to_the_nbd():
     near = {"r": 2.0, "alpha": 10.0, "a": 1e-9, "b": 3.0}
     assert bgnbd.expected_purchases(near, data, 4.0).to_numpy() == pytest.approx([8 / 18, 20 / 22], rel=1e-6)
     # negative binomial counts
-    assert bgnbd.probability_of_purchases(nbd, 1, 10.0) == pytest.approx(2 * (10 / 20) ** 2 * (10 / 20), rel=1e-12)
+    assert bgnbd.probability_of_purchases(nbd, 1, 10.0) == pytest.approx(
+        2 * (10 / 20) ** 2 * (10 / 20), rel=1e-12
+    )
 
 
 def test_gamma_gamma_likelihood_by_hand_and_by_integration():
@@ -140,8 +152,11 @@ def test_gamma_gamma_likelihood_by_hand_and_by_integration():
     # general case: the mean of x gamma(p, nu) values is gamma(p x, x nu); nu ~ gamma(q, gamma)
     p, q, g, x, m = 6.25, 3.74, 15.44, 3, 28.5
     value, _ = integrate.quad(
-        lambda nu: stats.gamma.pdf(m, p * x, scale=1 / (x * nu)) * stats.gamma.pdf(nu, q, scale=1 / g), 0, 5,
-        epsabs=1e-14, limit=200,
+        lambda nu: stats.gamma.pdf(m, p * x, scale=1 / (x * nu)) * stats.gamma.pdf(nu, q, scale=1 / g),
+        0,
+        5,
+        epsabs=1e-14,
+        limit=200,
     )
     ll = gammagamma.log_likelihood({"p": p, "q": q, "gamma": g}, frame([x], [1.0], [2.0], [m]))
     assert ll.iloc[0] == pytest.approx(math.log(value), abs=1e-8)

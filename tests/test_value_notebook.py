@@ -38,21 +38,37 @@ def test_customers_file(built_reports, clean, lang):
     metrics = _summary(built_reports, lang)["metrics"]
     assert len(customers) == clean["customer_id"].nunique() == metrics["customers"]
     assert customers["customer_id"].is_unique
-    for col in ("p_alive", "expected_purchases", "expected_spend", "clv", "tier", "segment", "realised_value"):
+    for col in (
+        "p_alive",
+        "expected_purchases",
+        "expected_spend",
+        "clv",
+        "tier",
+        "segment",
+        "realised_value",
+    ):
         assert col in customers.columns and customers[col].notna().all(), col
     assert customers["p_alive"].between(0, 1).all()
     assert set(customers["tier"]) <= {"keep", "invest", "win_back", "maintain"}
     # realised value is each customer's spend
     spend = clean.groupby("customer_id")["amount"].sum()
-    np.testing.assert_allclose(customers.set_index("customer_id")["realised_value"], spend.reindex(customers["customer_id"]), rtol=1e-9)
+    np.testing.assert_allclose(
+        customers.set_index("customer_id")["realised_value"],
+        spend.reindex(customers["customer_id"]),
+        rtol=1e-9,
+    )
     # repeat purchases are distinct purchase days after the first
     days = clean.assign(day=clean["order_date"].dt.normalize()).drop_duplicates(["customer_id", "day"])
     repeat = days.groupby("customer_id").size() - 1
     assert (customers.set_index("customer_id")["frequency"] == repeat.reindex(customers["customer_id"])).all()
     assert metrics["clv_total"] == pytest.approx(customers["clv"].sum(), rel=1e-9)
-    assert metrics["expected_purchases_total"] == pytest.approx(customers["expected_purchases"].sum(), rel=1e-9)
+    assert metrics["expected_purchases_total"] == pytest.approx(
+        customers["expected_purchases"].sum(), rel=1e-9
+    )
     counts = customers["tier"].value_counts().to_dict()
-    assert {k: v["customers"] for k, v in metrics["tiers"].items()} == {k: counts.get(k, 0) for k in metrics["tiers"]}
+    assert {k: v["customers"] for k, v in metrics["tiers"].items()} == {
+        k: counts.get(k, 0) for k in metrics["tiers"]
+    }
     # with the default 12 months, no discounting would give expected purchases x spend; 10% a year gives less
     assert (customers["clv"] <= customers["expected_purchases"] * customers["expected_spend"] + 1e-6).all()
 
@@ -73,14 +89,19 @@ def test_cohorts_file(built_reports, clean, lang):
 def test_summary_metrics(built_reports, clean, lang):
     metrics = _summary(built_reports, lang)["metrics"]
     spend = np.sort(clean.groupby("customer_id")["amount"].sum().to_numpy())[::-1]
-    assert metrics["top20_share_of_revenue"] == pytest.approx(spend[: int(np.ceil(0.2 * len(spend)))].sum() / spend.sum())
+    assert metrics["top20_share_of_revenue"] == pytest.approx(
+        spend[: int(np.ceil(0.2 * len(spend)))].sum() / spend.sum()
+    )
     assert metrics["time_unit"] == "D" and metrics["horizon_months"] == 12
     assert metrics["calibration_end"] == "2011-08-07"
     # holdout actual purchases: distinct purchase days after the calibration end, of customers seen before it
     day = clean["order_date"].dt.normalize()
     known = clean.loc[day <= "2011-08-07", "customer_id"].unique()
     late = clean.loc[(day > "2011-08-07") & clean["customer_id"].isin(known)]
-    assert metrics["holdout_actual_purchases"] == late.assign(day=day).drop_duplicates(["customer_id", "day"]).shape[0]
+    assert (
+        metrics["holdout_actual_purchases"]
+        == late.assign(day=day).drop_duplicates(["customer_id", "day"]).shape[0]
+    )
     new = set(clean.loc[day > "2011-08-07", "customer_id"]) - set(known)
     assert metrics["holdout_new_customers"] == len(new)
     params = metrics["bgnbd"]["params"]

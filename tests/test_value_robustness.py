@@ -90,7 +90,9 @@ def test_gamma_gamma_refuses_zero_spend_repeat_buyers():
     with pytest.raises(DataError, match=r"1 repeat buyer\(s\) have an average repeat spend of zero.*'k5'"):
         gammagamma.fit_gamma_gamma(data)
     # one-time buyers with zero spend are fine: they are not used by the spend model
-    ok = pd.concat([data.drop(index="k5"), pd.DataFrame({"frequency": [0], "monetary_value": [0.0]}, index=["z"])])
+    ok = pd.concat(
+        [data.drop(index="k5"), pd.DataFrame({"frequency": [0], "monetary_value": [0.0]}, index=["z"])]
+    )
     fit = gammagamma.fit_gamma_gamma(ok)
     assert fit.n_customers == 59
 
@@ -105,21 +107,31 @@ def test_lifetime_value_properties():
     params = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     spend = {"p": 6.25, "q": 3.74, "gamma": 15.44}
     data = pd.DataFrame(
-        {"frequency": [0, 2, 10], "recency": [0.0, 30.0, 38.0], "T": [38.86, 38.86, 38.86],
-         "monetary_value": [0.0, 22.35, 40.0]}
+        {
+            "frequency": [0, 2, 10],
+            "recency": [0.0, 30.0, 38.0],
+            "T": [38.86, 38.86, 38.86],
+            "monetary_value": [0.0, 22.35, 40.0],
+        }
     )
-    base = clv.customer_lifetime_value(data, params, spend, months=12, annual_discount_rate=0.0, time_unit="W")
+    base = clv.customer_lifetime_value(
+        data, params, spend, months=12, annual_discount_rate=0.0, time_unit="W"
+    )
     # no discounting: value = spend x expected purchases over 12 average months
     horizon = 12 * clv.DAYS_PER_MONTH / 7
     direct = gammagamma.expected_spend(spend, data) * bgnbd.expected_purchases(params, data, horizon)
     np.testing.assert_allclose(base, direct, rtol=1e-12)
-    discounted = clv.customer_lifetime_value(data, params, spend, months=12, annual_discount_rate=0.2,
-                                             time_unit="W")
+    discounted = clv.customer_lifetime_value(
+        data, params, spend, months=12, annual_discount_rate=0.2, time_unit="W"
+    )
     assert (discounted < base).all() and (discounted > base / 1.2).all()
-    half = clv.customer_lifetime_value(data, params, spend, months=12, annual_discount_rate=0.0, margin=0.5,
-                                       time_unit="W")
+    half = clv.customer_lifetime_value(
+        data, params, spend, months=12, annual_discount_rate=0.0, margin=0.5, time_unit="W"
+    )
     np.testing.assert_allclose(half, base / 2)
-    longer = clv.customer_lifetime_value(data, params, spend, months=24, annual_discount_rate=0.1, time_unit="W")
+    longer = clv.customer_lifetime_value(
+        data, params, spend, months=24, annual_discount_rate=0.1, time_unit="W"
+    )
     assert (longer > discounted).all()
     assert clv.monthly_rate(0.1) == pytest.approx(1.1 ** (1 / 12) - 1)
     with pytest.raises(ParameterError, match="'margin' parameter must be a number in the range \\[0, 1\\]"):

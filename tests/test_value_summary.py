@@ -18,8 +18,15 @@ def tx() -> pd.DataFrame:
         {
             "customer_id": ["A", "A", "A", "A", "B", "C", "C"],
             "order_date": pd.to_datetime(
-                ["2011-01-03 09:00", "2011-01-03 17:30", "2011-01-05 00:00", "2011-01-20 00:00", "2011-01-10 00:00", "2011-01-01 00:00",
-                 "2011-01-31 00:00"]
+                [
+                    "2011-01-03 09:00",
+                    "2011-01-03 17:30",
+                    "2011-01-05 00:00",
+                    "2011-01-20 00:00",
+                    "2011-01-10 00:00",
+                    "2011-01-01 00:00",
+                    "2011-01-31 00:00",
+                ]
             ),
             "amount": [10.0, 5.0, 20.0, 40.0, 7.0, 3.0, 9.0],
         }
@@ -52,7 +59,10 @@ def test_input_is_not_modified(tx):
 
 
 def test_clear_errors(tx):
-    with pytest.raises(ParameterError, match=r"1 transaction line.*after observation_end 2011-01-20 \(the last is on 2011-01-31\)"):
+    with pytest.raises(
+        ParameterError,
+        match=r"1 transaction line.*after observation_end 2011-01-20 \(the last is on 2011-01-31\)",
+    ):
         customer_summary(tx, "2011-01-20")
     with pytest.raises(ParameterError, match="`time_unit` must be one of \\['D', 'W'\\]"):
         customer_summary(tx, "2011-02-01", time_unit="M")
@@ -73,9 +83,16 @@ def test_clear_errors(tx):
 
 def test_calibration_split_by_hand(tx):
     late = pd.concat(
-        [tx, pd.DataFrame({"customer_id": ["A", "A", "D"], "order_date": pd.to_datetime(["2011-02-03", "2011-02-03",
-                                                                                         "2011-02-05"]),
-                           "amount": [6.0, 4.0, 1.0]})],
+        [
+            tx,
+            pd.DataFrame(
+                {
+                    "customer_id": ["A", "A", "D"],
+                    "order_date": pd.to_datetime(["2011-02-03", "2011-02-03", "2011-02-05"]),
+                    "amount": [6.0, 4.0, 1.0],
+                }
+            ),
+        ],
         ignore_index=True,
     )
     split = calibration_holdout_split(late, "2011-01-31", "2011-02-28", time_unit="D")

@@ -81,7 +81,9 @@ def test_tier_errors():
 
 @pytest.fixture(scope="module")
 def cdnow_check():
-    split = calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D")
+    split = calibration_holdout_split(
+        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D"
+    )
     fit = fit_bgnbd(split.summary, time_unit="D")
     return split, fit, holdout_check(fit, split)
 
@@ -108,7 +110,9 @@ def test_frequency_fit_counts(cdnow_check):
     assert table["actual_customers"].tolist()[:3] == [1411, 439, 214]
     assert table["actual_customers"].sum() == 2357
     assert table["expected_customers"].sum() == pytest.approx(2357)
-    assert np.all(np.abs(table["expected_customers"] - table["actual_customers"]) < 0.1 * table["actual_customers"] + 15)
+    assert np.all(
+        np.abs(table["expected_customers"] - table["actual_customers"]) < 0.1 * table["actual_customers"] + 15
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -39,16 +39,20 @@ def _mapping(args: argparse.Namespace) -> dict[str, str]:
     mapping: dict[str, str] = {}
     # checked against the notebook's own column names when it loads its data
     for f in files:
-        load_yaml_file(f, "column mapping file")   # one clear error for a missing, tabbed or non-UTF-8 file
+        load_yaml_file(f, "column mapping file")  # one clear error for a missing, tabbed or non-UTF-8 file
         mapping.update(parse_mapping(f, strict=False))
     mapping.update(parse_mapping(pairs, strict=False))
-    options = {"decimal": args.decimal, "date_format": args.date_format, "dayfirst": args.dayfirst,
-               "non_merchandise": args.non_merchandise}
+    options = {
+        "decimal": args.decimal,
+        "date_format": args.date_format,
+        "dayfirst": args.dayfirst,
+        "non_merchandise": args.non_merchandise,
+    }
     mapping.update({k: v for k, v in options.items() if v is not None})
     if any(k in mapping for k in options):
         from toolkit.data.options import split_options
 
-        split_options(mapping)   # a bad decimal mark or date format fails here, before any work
+        split_options(mapping)  # a bad decimal mark or date format fails here, before any work
     return mapping
 
 
@@ -61,11 +65,17 @@ def _rules(items: list[str] | None) -> dict[str, str]:
         name, sep, action = item.partition("=")
         name, action = name.strip(), action.strip()
         if not sep:
-            raise ParameterError(f"--rule {item!r} must look like rule=drop or rule=keep, e.g. --rule returns=keep.")
+            raise ParameterError(
+                f"--rule {item!r} must look like rule=drop or rule=keep, e.g. --rule returns=keep."
+            )
         if name not in RULES:
-            raise ParameterError(f"--rule {item!r}: there is no cleaning rule {name!r}; the rules are {list(RULES)}.")
+            raise ParameterError(
+                f"--rule {item!r}: there is no cleaning rule {name!r}; the rules are {list(RULES)}."
+            )
         if action not in ACTIONS:
-            raise ParameterError(f"--rule {item!r}: the action must be one of {list(ACTIONS)}; got {action!r}.")
+            raise ParameterError(
+                f"--rule {item!r}: the action must be one of {list(ACTIONS)}; got {action!r}."
+            )
         rules[name] = action
     return rules
 
@@ -89,8 +99,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     try:
         result = run_notebook(
-            args.name, data=args.data or "", columns=_mapping(args), as_of=args.as_of or "", lang=args.lang,
-            brand=args.brand or "", params=_collect_params(args), out=args.out, timeout=args.timeout,
+            args.name,
+            data=args.data or "",
+            columns=_mapping(args),
+            as_of=args.as_of or "",
+            lang=args.lang,
+            brand=args.brand or "",
+            params=_collect_params(args),
+            out=args.out,
+            timeout=args.timeout,
         )
     except RunError as exc:
         if exc.error_name not in _USER_ERRORS:
@@ -118,22 +135,34 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for index in build_edition(args.edition, langs, args.out):
             print(f"{args.edition} edition ({index.parent.name}): open {index.resolve()}")
         return 0
-    items = build_reports(langs, out=args.out, jobs=args.jobs, brand=args.brand or "",
-                          names=args.only.split(",") if args.only else None, timeout=args.timeout)
+    items = build_reports(
+        langs,
+        out=args.out,
+        jobs=args.jobs,
+        brand=args.brand or "",
+        names=args.only.split(",") if args.only else None,
+        timeout=args.timeout,
+    )
     failed = [i for i in items if not i.ok]
     total = sum(i.seconds for i in items)
-    print(f"{len(items) - len(failed)} of {len(items)} reports built ({total:.0f} s of notebook time); "
-          f"open {Path(args.out).resolve() / 'index.html'}")
+    print(
+        f"{len(items) - len(failed)} of {len(items)} reports built ({total:.0f} s of notebook time); "
+        f"open {Path(args.out).resolve() / 'index.html'}"
+    )
     return 1 if failed else 0
 
 
 def _cmd_check_data(args: argparse.Namespace) -> int:
     from toolkit.data import load_transactions
 
-    result = load_transactions(args.data, columns=_mapping(args), as_of=args.as_of or "", rules=_rules(args.rule))
+    result = load_transactions(
+        args.data, columns=_mapping(args), as_of=args.as_of or "", rules=_rules(args.rule)
+    )
     prov = result.provenance()
-    print(f"{result.source.name}: {result.source.format}, {prov['rows_read']:,} rows read, "
-          f"{prov['rows_analysed']:,} rows analysed; analysis date {prov['as_of']} ({prov['as_of_rule']})")
+    print(
+        f"{result.source.name}: {result.source.format}, {prov['rows_read']:,} rows read, "
+        f"{prov['rows_analysed']:,} rows analysed; analysis date {prov['as_of']} ({prov['as_of_rule']})"
+    )
     for line in _reading_lines(result.source, prov):
         print(line)
     print("column mapping: " + ", ".join(f"{k} <- {v}" for k, v in result.mapping.items()))
@@ -157,19 +186,26 @@ def _reading_lines(source: Any, prov: dict[str, Any]) -> list[str]:
         lines.append(f"format of {column}: {decision}")
     from toolkit.report.export import options_as_flags
 
-    lines.append("reading options: " + (options_as_flags(prov.get("options") or {})
-                                         or "none given (decided from the data)"))
+    lines.append(
+        "reading options: "
+        + (options_as_flags(prov.get("options") or {}) or "none given (decided from the data)")
+    )
     return lines
-
 
 
 def _cmd_bullseye_template(args: argparse.Namespace) -> int:
     from toolkit.bullseye import write_template
 
-    path = write_template(args.path, products=tuple(args.product or ["Product A"]),
-                          raters=tuple(args.rater or [""]), lang=args.lang)
-    print(f"blank Bullseye scorecard written to {path}; fill in the scores (0-10) and run "
-          f"pmkt run bullseye -p scorecard {path}")
+    path = write_template(
+        args.path,
+        products=tuple(args.product or ["Product A"]),
+        raters=tuple(args.rater or [""]),
+        lang=args.lang,
+    )
+    print(
+        f"blank Bullseye scorecard written to {path}; fill in the scores (0-10) and run "
+        f"pmkt run bullseye -p scorecard {path}"
+    )
     return 0
 
 
@@ -178,12 +214,28 @@ _USER_ERRORS = {"DataError", "ParameterError"}
 
 def _reading_options(p: argparse.ArgumentParser) -> None:
     """The options that say how to read the user's file (contract 1: they join the column mapping)."""
-    p.add_argument("--decimal", choices=[".", ","], help="decimal mark of every number column (default: decided from the values)")
-    p.add_argument("--date-format", dest="date_format", metavar="FMT",
-                   help="date format of the order date, e.g. %%d/%%m/%%Y (default: decided from the values)")
-    p.add_argument("--dayfirst", choices=["yes", "no"], help="read ambiguous dates like 03/04/2011 day first (yes) or month first (no)")
-    p.add_argument("--non-merchandise", dest="non_merchandise", metavar="CODES",
-                   help="comma-separated product codes that are fees or postage, besides the built-in list")
+    p.add_argument(
+        "--decimal",
+        choices=[".", ","],
+        help="decimal mark of every number column (default: decided from the values)",
+    )
+    p.add_argument(
+        "--date-format",
+        dest="date_format",
+        metavar="FMT",
+        help="date format of the order date, e.g. %%d/%%m/%%Y (default: decided from the values)",
+    )
+    p.add_argument(
+        "--dayfirst",
+        choices=["yes", "no"],
+        help="read ambiguous dates like 03/04/2011 day first (yes) or month first (no)",
+    )
+    p.add_argument(
+        "--non-merchandise",
+        dest="non_merchandise",
+        metavar="CODES",
+        help="comma-separated product codes that are fees or postage, besides the built-in list",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -197,12 +249,22 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one notebook and export its HTML report")
     p.add_argument("name")
     p.add_argument("--data", help="transactions file (CSV/TSV/Excel/Parquet/DuckDB file#table) or URL")
-    p.add_argument("--map", action="append", metavar="CANONICAL=COLUMN",
-                   help="column mapping, repeatable; or a YAML mapping file")
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="CANONICAL=COLUMN",
+        help="column mapping, repeatable; or a YAML mapping file",
+    )
     p.add_argument("--as-of", dest="as_of", help="analysis date YYYY-MM-DD")
     p.add_argument("--params", help="YAML file of notebook parameters")
-    p.add_argument("-p", dest="param", nargs=2, action="append", metavar=("KEY", "VALUE"),
-                   help="one notebook parameter, converted to the type of its default (see pmkt list)")
+    p.add_argument(
+        "-p",
+        dest="param",
+        nargs=2,
+        action="append",
+        metavar=("KEY", "VALUE"),
+        help="one notebook parameter, converted to the type of its default (see pmkt list)",
+    )
     _reading_options(p)
     p.add_argument("--lang", default="en", choices=["en", "zh"])
     p.add_argument("--brand", help="branding YAML file")
@@ -216,8 +278,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: one per core)")
     p.add_argument("--brand", help="branding YAML file for every report")
     p.add_argument("--only", help="comma-separated notebook names")
-    p.add_argument("--edition", choices=["student", "instructor"],
-                   help="build a course edition (notebooks + pages + syllabus) instead of reports")
+    p.add_argument(
+        "--edition",
+        choices=["student", "instructor"],
+        help="build a course edition (notebooks + pages + syllabus) instead of reports",
+    )
     p.add_argument("--timeout", type=int, default=900)
     p.set_defaults(func=_cmd_build)
 
@@ -230,7 +295,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", choices=["en", "zh"])
     p.set_defaults(func=_cmd_check_data)
 
-    p = sub.add_parser("bullseye-template", help="a blank Bullseye scorecard (.xlsx, .csv or .yaml) for a class to fill in")
+    p = sub.add_parser(
+        "bullseye-template", help="a blank Bullseye scorecard (.xlsx, .csv or .yaml) for a class to fill in"
+    )
     p.add_argument("path", help="file to write; its suffix picks the format")
     p.add_argument("--product", action="append", help="product name, repeatable")
     p.add_argument("--rater", action="append", help="rater name, repeatable")

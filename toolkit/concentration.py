@@ -40,7 +40,15 @@ import pandas as pd
 
 from toolkit.errors import DataError, ParameterError
 
-__all__ = ["Concentration", "concentration", "counted_values", "lorenz_curve", "gini", "top_share", "top_count"]
+__all__ = [
+    "Concentration",
+    "concentration",
+    "counted_values",
+    "lorenz_curve",
+    "gini",
+    "top_share",
+    "top_count",
+]
 
 
 @dataclass(frozen=True)
@@ -98,18 +106,28 @@ def counted_values(values: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
     bad = ~np.isfinite(arr)
     if bad.any():
         where = [int(i) + 1 for i in np.flatnonzero(bad)[:5]]
-        raise DataError(f"A concentration measure needs a finite value for every customer; {int(bad.sum()):,} "
-                        f"are missing or infinite (customers {where} in the order given). Fix or drop them first.")
+        raise DataError(
+            f"A concentration measure needs a finite value for every customer; {int(bad.sum()):,} "
+            f"are missing or infinite (customers {where} in the order given). Fix or drop them first."
+        )
     positive = np.sort(arr[arr > 0])
     if positive.size == 0:
-        raise DataError(f"A concentration measure needs at least one customer with a value above zero; "
-                        f"all {arr.size:,} customers have zero or less.")
+        raise DataError(
+            f"A concentration measure needs at least one customer with a value above zero; "
+            f"all {arr.size:,} customers have zero or less."
+        )
     return positive, int(arr.size - positive.size)
 
 
 def _check_share(share: float) -> float:
-    if isinstance(share, bool) or not isinstance(share, (int, float, np.integer, np.floating)) or not 0 < share <= 1:
-        raise ParameterError(f"The 'share' parameter must be a number in the range (0, 1]. Got {share!r} instead.")
+    if (
+        isinstance(share, bool)
+        or not isinstance(share, (int, float, np.integer, np.floating))
+        or not 0 < share <= 1
+    ):
+        raise ParameterError(
+            f"The 'share' parameter must be a number in the range (0, 1]. Got {share!r} instead."
+        )
     return float(share)
 
 
@@ -121,10 +139,12 @@ def top_count(customers: int, share: float = 0.2) -> int:
 
 
 def _lorenz(x: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({
-        "share_of_customers": np.arange(x.size + 1) / x.size,
-        "share_of_revenue": np.concatenate([[0.0], np.cumsum(x)]) / x.sum(),
-    })
+    return pd.DataFrame(
+        {
+            "share_of_customers": np.arange(x.size + 1) / x.size,
+            "share_of_revenue": np.concatenate([[0.0], np.cumsum(x)]) / x.sum(),
+        }
+    )
 
 
 def _gini(x: np.ndarray) -> float:
@@ -134,7 +154,7 @@ def _gini(x: np.ndarray) -> float:
 
 def _top(x: np.ndarray, share: float) -> tuple[int, float]:
     k = top_count(x.size, share)
-    return k, float(x[x.size - k:].sum() / x.sum())
+    return k, float(x[x.size - k :].sum() / x.sum())
 
 
 def lorenz_curve(values: pd.Series | np.ndarray) -> pd.DataFrame:
@@ -183,5 +203,12 @@ def concentration(values: pd.Series | np.ndarray, top: float = 0.2) -> Concentra
     top = _check_share(top)
     x, excluded = counted_values(values)
     k, share = _top(x, top)
-    return Concentration(top=top, top_customers=k, top_share=share, gini=_gini(x),
-                         customers=int(x.size), excluded=excluded, lorenz=_lorenz(x))
+    return Concentration(
+        top=top,
+        top_customers=k,
+        top_share=share,
+        gini=_gini(x),
+        customers=int(x.size),
+        excluded=excluded,
+        lorenz=_lorenz(x),
+    )

@@ -13,17 +13,19 @@ ROWS = "customer_id,order_date,amount\n1,2011-12-01,5\n2,2011-12-02,7\n3,2011-12
 
 def test_one_stray_byte_in_utf8_names_byte_offset_and_line(tmp_path):
     text = "customer_id,order_date,product_name,amount\n1,2011-12-01,Crème brûlée,5\n"
-    data = text.encode("utf-8") + b"2,2011-12-02,Caf\xe9,7\n" + "3,2011-12-03,Thé,9\n".encode("utf-8")
+    data = text.encode("utf-8") + b"2,2011-12-02,Caf\xe9,7\n" + "3,2011-12-03,Thé,9\n".encode()
     path = tmp_path / "stray.csv"
     path.write_bytes(data)
     offset = data.index(b"\xe9")
     assert first_bad_byte(path) == (offset, 0xE9, 3)
-    with pytest.raises(DataError, match=rf"stray\.csv: byte 0xE9 at offset {offset:,} \(line 3\) is not valid UTF-8"):
+    with pytest.raises(
+        DataError, match=rf"stray\.csv: byte 0xE9 at offset {offset:,} \(line 3\) is not valid UTF-8"
+    ):
         read_table(path)
 
 
 def test_a_stray_byte_in_chinese_utf8_is_not_read_as_gbk(tmp_path):
-    data = "客户编号,订单日期,金额\n客户甲,2011-12-01,5\n".encode("utf-8") + b"\xff,2011-12-02,7\n"
+    data = "客户编号,订单日期,金额\n客户甲,2011-12-01,5\n".encode() + b"\xff,2011-12-02,7\n"
     path = tmp_path / "zh.csv"
     path.write_bytes(data)
     with pytest.raises(DataError, match=r"byte 0xFF at offset .* \(line 3\)"):
@@ -31,7 +33,7 @@ def test_a_stray_byte_in_chinese_utf8_is_not_read_as_gbk(tmp_path):
 
 
 def test_a_stray_byte_beyond_the_sample_is_found_in_the_whole_file(tmp_path):
-    good = ROWS.encode("utf-8") + "4,2011-12-04,1\n".encode() * 20_000
+    good = ROWS.encode("utf-8") + b"4,2011-12-04,1\n" * 20_000
     path = tmp_path / "long.csv"
     path.write_bytes(good + b"5,2011-12-05,\x961\n")
     assert detect_encoding(path, sample_bytes=1_000) == "utf-8-sig"
@@ -68,7 +70,9 @@ def test_gbk_with_chinese(tmp_path):
 def test_duplicate_header_in_csv_is_refused(tmp_path):
     path = tmp_path / "prices.csv"
     path.write_text("customer_id,order_date,Price,Quantity,Price\n1,2011-12-01,2,3,4\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"prices\.csv: the header names column 'Price' twice \(columns 3 and 5\)"):
+    with pytest.raises(
+        DataError, match=r"prices\.csv: the header names column 'Price' twice \(columns 3 and 5\)"
+    ):
         read_table(path)
 
 
@@ -88,14 +92,20 @@ def test_duplicate_header_in_excel_is_refused(tmp_path):
     sheet.append(["1", 2, "2011-12-01", 3])
     path = tmp_path / "prices.xlsx"
     book.save(path)
-    with pytest.raises(DataError, match=r"prices\.xlsx: the header names column 'Price' twice \(columns 2 and 4\)"):
+    with pytest.raises(
+        DataError, match=r"prices\.xlsx: the header names column 'Price' twice \(columns 2 and 4\)"
+    ):
         read_table(path)
 
 
 @pytest.mark.parametrize("stray", [b"Caf\xe9s", b"A\x96B"])
 def test_a_stray_byte_that_pairs_with_a_letter_is_not_read_as_chinese(tmp_path, stray):
     path = tmp_path / "stray.csv"
-    path.write_bytes(b"customer_id,order_date,product_name\n1,2011-12-01,Tea\n2,2011-12-02,Cake\n" + stray + b",2011-12-03,x\n")
+    path.write_bytes(
+        b"customer_id,order_date,product_name\n1,2011-12-01,Tea\n2,2011-12-02,Cake\n"
+        + stray
+        + b",2011-12-03,x\n"
+    )
     with pytest.raises(DataError, match=r"at offset \d+ \(line 4\) is not valid UTF-8"):
         read_table(path)
 

@@ -32,7 +32,11 @@ def test_gini_equals_mean_absolute_difference_over_twice_the_mean():
     # hand: the 10 unordered pairs of 1, 2, 3, 4, 10 differ by 1+2+3+9+1+2+8+1+7+6 = 40, so all ordered
     # pairs (i = j included) sum to 80; 80 / 25 = 3.2 = mean absolute difference; mean 4 -> 3.2 / 8 = 0.4
     rng = np.random.default_rng(7)
-    for values in ([1.0, 2.0, 3.0, 4.0, 10.0], rng.lognormal(3, 1.2, 301), rng.integers(1, 50, 40).astype(float)):
+    for values in (
+        [1.0, 2.0, 3.0, 4.0, 10.0],
+        rng.lognormal(3, 1.2, 301),
+        rng.integers(1, 50, 40).astype(float),
+    ):
         x = np.asarray(values)
         mad = np.abs(x[:, None] - x[None, :]).mean()
         assert cm.gini(x) == pytest.approx(mad / (2 * x.mean()), rel=1e-12)
@@ -89,12 +93,16 @@ def test_every_report_uses_the_same_functions():
     assert cv.lorenz_curve is cm.lorenz_curve and cv.gini is cm.gini and cv.top_share is cm.top_share
     assert er.lorenz_curve is cm.lorenz_curve and er.Concentration is cm.Concentration
     # the 8R function on transactions gives what the core gives on revenue per customer
-    tx = pd.DataFrame({
-        "customer_id": ["a", "a", "b", "c", "d", "e"],
-        "order_date": pd.to_datetime(["2011-01-01", "2011-02-01", "2011-01-05", "2011-01-07", "2011-01-08", "2011-01-09"]),
-        "amount": [6.0, 4.0, 1.0, 3.0, 2.0, 4.0],
-        "order_id": ["1", "2", "3", "4", "5", "6"],
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "d", "e"],
+            "order_date": pd.to_datetime(
+                ["2011-01-01", "2011-02-01", "2011-01-05", "2011-01-07", "2011-01-08", "2011-01-09"]
+            ),
+            "amount": [6.0, 4.0, 1.0, 3.0, 2.0, 4.0],
+            "order_id": ["1", "2", "3", "4", "5", "6"],
+        }
+    )
     eight = er.concentration(tx)
     assert eight.top_share == pytest.approx(cv.top_share([10.0, 1.0, 3.0, 2.0, 4.0])) == pytest.approx(0.5)
     assert eight.gini == pytest.approx(0.4)

@@ -17,10 +17,18 @@ from toolkit.report.runner import run_notebook
 def make_notebook(folder, name, body):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["pmkt"] = {"name": name, "title": {"en": name, "zh": name}, "description": {"en": "t", "zh": "测"}}
-    nb.cells = [nbformat.v4.new_code_cell('lang = "en"        # report language\noutput_dir = ""    # results',
-                                          metadata={"tags": ["parameters"]}),
-                *[nbformat.v4.new_code_cell(src) for src in body]]
+    nb.metadata["pmkt"] = {
+        "name": name,
+        "title": {"en": name, "zh": name},
+        "description": {"en": "t", "zh": "测"},
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'lang = "en"        # report language\noutput_dir = ""    # results',
+            metadata={"tags": ["parameters"]},
+        ),
+        *[nbformat.v4.new_code_cell(src) for src in body],
+    ]
     nbformat.write(nb, folder / f"{name}.ipynb")
 
 
@@ -52,8 +60,9 @@ def fake_papermill(monkeypatch, behaviour):
 
         folder = Path(parameters["output_dir"])
         (folder / "new.csv").write_text("b\n2\n", encoding="utf-8")
-        (folder / "summary.json").write_text(json.dumps({"provenance": {"db": str(folder / "x.duckdb")}}),
-                                             encoding="utf-8")
+        (folder / "summary.json").write_text(
+            json.dumps({"provenance": {"db": str(folder / "x.duckdb")}}), encoding="utf-8"
+        )
         nbformat.write(nbformat.v4.new_notebook(), target)
         return behaviour()
 
@@ -67,7 +76,7 @@ def test_a_finished_run_replaces_the_results_and_leaves_no_temporary_files(noteb
     result = run_notebook("tiny", out=out)
     assert sorted(p.name for p in (out / "tiny").iterdir()) == ["new.csv", "summary.json"]
     assert result.html == out / "tiny.html" and "old page" not in result.html.read_text(encoding="utf-8")
-    assert result.summary["provenance"]["db"] == str(out / "tiny" / "x.duckdb")   # not the temporary folder
+    assert result.summary["provenance"]["db"] == str(out / "tiny" / "x.duckdb")  # not the temporary folder
     assert leftovers(out) == []
 
 
@@ -95,24 +104,34 @@ def test_a_data_error_in_a_cell_exits_2_like_check_data(notebooks, tmp_path, mon
     previous_results(out)
 
     def data_error():
-        raise PapermillExecutionError(2, 1, "tx = rpt.load_transactions(data)", "DataError",
-                                      "sales.csv: column 'amount'\nholds 'abc' (row 3)", [])
+        raise PapermillExecutionError(
+            2,
+            1,
+            "tx = rpt.load_transactions(data)",
+            "DataError",
+            "sales.csv: column 'amount'\nholds 'abc' (row 3)",
+            [],
+        )
 
     fake_papermill(monkeypatch, data_error)
     assert main(["run", "tiny", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("error: sales.csv: column 'amount' holds 'abc' (row 3) (executed notebook kept at ")
-    assert (out / "tiny.failed.ipynb").exists() and (out / "tiny.html").read_text(encoding="utf-8") == "old page"
+    assert (out / "tiny.failed.ipynb").exists() and (out / "tiny.html").read_text(
+        encoding="utf-8"
+    ) == "old page"
     assert leftovers(out) == []
 
 
 def test_a_second_run_into_the_same_output_is_refused(tmp_path):
     out = prepare_out(tmp_path / "out")
     with OutputSlot(out, "rfm"):
-        with pytest.raises(ParameterError, match=rf"another pmkt run \(process {os.getpid()}\) is writing {out / 'rfm'}"):
+        with pytest.raises(
+            ParameterError, match=rf"another pmkt run \(process {os.getpid()}\) is writing {out / 'rfm'}"
+        ):
             OutputSlot(out, "rfm").__enter__()
-        with OutputSlot(out, "bullseye"):     # another notebook in the same folder may run
+        with OutputSlot(out, "bullseye"):  # another notebook in the same folder may run
             pass
     assert leftovers(out) == []
 
@@ -142,9 +161,17 @@ def test_an_error_inside_the_slot_changes_nothing(tmp_path):
 
 
 def test_a_real_cell_raising_a_parameter_error_exits_2(notebooks, tmp_path, capsys):
-    make_notebook(notebooks, "picky", ["from toolkit.errors import ParameterError\n"
-                                       "raise ParameterError('The value for `bins` must be 2-9. Got 12 instead.')"])
+    make_notebook(
+        notebooks,
+        "picky",
+        [
+            "from toolkit.errors import ParameterError\n"
+            "raise ParameterError('The value for `bins` must be 2-9. Got 12 instead.')"
+        ],
+    )
     assert main(["run", "picky", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: The value for `bins` must be 2-9. Got 12 instead. (executed notebook kept at ")
+    assert err.startswith(
+        "error: The value for `bins` must be 2-9. Got 12 instead. (executed notebook kept at "
+    )
     assert "Traceback" not in err and not (tmp_path / "out" / "picky").exists()

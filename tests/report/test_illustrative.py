@@ -25,7 +25,9 @@ def test_on_the_users_file_the_finding_stays_out_of_the_summary(lang, capsys):
 
 def test_on_bundled_data_the_labelled_finding_is_a_key_finding():
     rpt = Report(lang="en")
-    text = illustrative_finding(rpt, user_data=False, source="hillstrom", en="Profit of 334.", zh="利润 334。")
+    text = illustrative_finding(
+        rpt, user_data=False, source="hillstrom", en="Profit of 334.", zh="利润 334。"
+    )
     assert rpt.findings == [text] == ["Profit of 334. (on the bundled Hillstrom e-mail test, not your data)"]
     assert "illustrative_findings" not in rpt.metrics
 

@@ -38,11 +38,13 @@ def test_text_parameters_keep_the_text_as_typed():
 
 def test_whole_numbers():
     months = spec("migration_months", "6")
-    assert convert_value(months, "010") == 10          # YAML 1.1 would read octal 8
+    assert convert_value(months, "010") == 10  # YAML 1.1 would read octal 8
     assert convert_value(months, "1e3") == 1000 and isinstance(convert_value(months, "1e3"), int)
     assert convert_value(months, "-3") == -3 and convert_value(months, 7) == 7
     for bad in ("2.5", "six", "", True):
-        with pytest.raises(ParameterError, match=r"The parameter `migration_months` \(int\) must be a whole number; got"):
+        with pytest.raises(
+            ParameterError, match=r"The parameter `migration_months` \(int\) must be a whole number; got"
+        ):
             convert_value(months, bad)
 
 
@@ -57,14 +59,26 @@ def test_numbers():
 
 def test_yes_no_flags():
     flag = spec("net", "False")
-    assert [convert_value(flag, v) for v in ("yes", "No", "TRUE", "false", True)] == [True, False, True, False, True]
-    with pytest.raises(ParameterError, match=r"`net` \(bool\) must be true or false \(yes or no\); got 'maybe'"):
+    assert [convert_value(flag, v) for v in ("yes", "No", "TRUE", "false", True)] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
+    with pytest.raises(
+        ParameterError, match=r"`net` \(bool\) must be true or false \(yes or no\); got 'maybe'"
+    ):
         convert_value(flag, "maybe")
 
 
 def test_lists_and_dicts_use_yaml_1_2_rules():
     codes = spec("non_product_codes", '["POST", "DOT"]')
-    assert convert_value(codes, "[POST, yes, 010]") == ["POST", "yes", "010"]   # a text list keeps its items as text
+    assert convert_value(codes, "[POST, yes, 010]") == [
+        "POST",
+        "yes",
+        "010",
+    ]  # a text list keeps its items as text
     weights = spec("weights", "[10, 2, 0.02]")
     assert convert_value(weights, "[5, 1e1, 0.5]") == [5, 10.0, 0.5]
     with pytest.raises(ParameterError, match=r"`weights` \(list\) must be a list of numbers; got \[5, 'x'\]"):
@@ -73,7 +87,9 @@ def test_lists_and_dicts_use_yaml_1_2_rules():
     assert convert_value(thresholds, "{recency: [30, 90], flag: yes}") == {"recency": [30, 90], "flag": "yes"}
     assert convert_value(thresholds, '{"recency": [30, 90]}') == {"recency": [30, 90]}
     outcomes = spec("outcomes", '["visit"]')
-    with pytest.raises(ParameterError, match=r"`outcomes` \(list\) must be a list like \[a, b\]; got 'visit'"):
+    with pytest.raises(
+        ParameterError, match=r"`outcomes` \(list\) must be a list like \[a, b\]; got 'visit'"
+    ):
         convert_value(outcomes, "visit")
     with pytest.raises(ParameterError, match=r"the parameter `thresholds`: not valid YAML/JSON"):
         convert_value(thresholds, "{recency: [30, 90}")
@@ -87,45 +103,78 @@ def test_constraints_declared_as_data():
     with pytest.raises(ParameterError, match=r"`bins` \(int\) must be at most 9; got '12'"):
         convert_value(bins, "12")
     method = spec("method", '"quantile"', choices=["quantile", "nested"])
-    with pytest.raises(ParameterError, match=r"`method` \(str\) must be one of \['quantile', 'nested'\]; got 'kmeans'"):
+    with pytest.raises(
+        ParameterError, match=r"`method` \(str\) must be one of \['quantile', 'nested'\]; got 'kmeans'"
+    ):
         convert_value(method, "kmeans")
     end = spec("calibration_end", '""', kind="date")
     assert convert_value(end, "2011-06-30") == "2011-06-30" and convert_value(end, "") == ""
-    with pytest.raises(ParameterError, match=r"`calibration_end` \(str\) must be a date like 2011-12-09 \(or empty\); got '30/06'"):
+    with pytest.raises(
+        ParameterError,
+        match=r"`calibration_end` \(str\) must be a date like 2011-12-09 \(or empty\); got '30/06'",
+    ):
         convert_value(end, "30/06")
     with pytest.raises(ParameterError, match=r"unknown constraint\(s\) \['minimum'\]"):
         spec("bins", "5", minimum=2)
 
 
 def test_unused_parameters_are_recognised():
-    assert spec("as_of", '""', "not used by this notebook (kept so every notebook takes the same parameters)").unused
+    assert spec(
+        "as_of", '""', "not used by this notebook (kept so every notebook takes the same parameters)"
+    ).unused
     assert spec("as_of", '""', "analysis date", unused=True).unused
     assert not spec("as_of", '""', "analysis date YYYY-MM-DD").unused
 
 
 def test_params_file_values_are_typed_like_command_line_values(tmp_path):
     path = tmp_path / "params.yaml"
-    path.write_text("positive: yes\nmigration_months: 010\ntest_share: 1e-1\nweights: [1, 2.5]\n"
-                    "label: '010'\nas_of: 2011-06-30\n", encoding="utf-8")
-    specs = {s.name: s for s in (spec("positive", '"y"'), spec("migration_months", "6"), spec("test_share", "0.3"),
-                                 spec("weights", "[10, 2, 0.02]"), spec("label", '""'), spec("as_of", '""'))}
+    path.write_text(
+        "positive: yes\nmigration_months: 010\ntest_share: 1e-1\nweights: [1, 2.5]\n"
+        "label: '010'\nas_of: 2011-06-30\n",
+        encoding="utf-8",
+    )
+    specs = {
+        s.name: s
+        for s in (
+            spec("positive", '"y"'),
+            spec("migration_months", "6"),
+            spec("test_share", "0.3"),
+            spec("weights", "[10, 2, 0.02]"),
+            spec("label", '""'),
+            spec("as_of", '""'),
+        )
+    }
     assert check_parameters("nb", specs, load_params_file(path)) == {
-        "positive": "yes", "migration_months": 10, "test_share": 0.1, "weights": [1, 2.5], "label": "010",
-        "as_of": "2011-06-30"}
-    with pytest.raises(ParameterError, match=r"Notebook 'nb' has no parameter\(s\) \['colour'\]; its parameters are \['positive'"):
+        "positive": "yes",
+        "migration_months": 10,
+        "test_share": 0.1,
+        "weights": [1, 2.5],
+        "label": "010",
+        "as_of": "2011-06-30",
+    }
+    with pytest.raises(
+        ParameterError,
+        match=r"Notebook 'nb' has no parameter\(s\) \['colour'\]; its parameters are \['positive'",
+    ):
         check_parameters("nb", specs, {"colour": "red"})
 
 
 def test_broken_params_files_give_one_clear_error(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("bins: 4\nthresholds:\n\trecency: [30]\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"p.yaml: line\(s\) \[3\] are indented with tabs; YAML needs spaces"):
+    with pytest.raises(
+        ParameterError, match=r"p.yaml: line\(s\) \[3\] are indented with tabs; YAML needs spaces"
+    ):
         load_params_file(path)
     path.write_bytes("segment: 冠军\n".encode("gbk"))
-    with pytest.raises(ParameterError, match=r"p.yaml: the parameter file is not UTF-8 \(byte 0xb9 at offset 9, line 1\)"):
+    with pytest.raises(
+        ParameterError, match=r"p.yaml: the parameter file is not UTF-8 \(byte 0xb9 at offset 9, line 1\)"
+    ):
         load_params_file(path)
     path.write_text("bins: [4\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"p.yaml: the parameter file is not valid YAML \(.* at line 2, column 1\)"):
+    with pytest.raises(
+        ParameterError, match=r"p.yaml: the parameter file is not valid YAML \(.* at line 2, column 1\)"
+    ):
         load_params_file(path)
     path.write_text("- 4\n- 5\n", encoding="utf-8")
     with pytest.raises(ParameterError, match=r"p.yaml: expected 'name: value' lines"):

@@ -40,9 +40,15 @@ def _texts(fig) -> str:
 def scored() -> pd.DataFrame:
     rng = np.random.default_rng(11)
     n = 400
-    customers = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "recency": rng.integers(1, 365, n),
-                              "recency_months": rng.integers(1, 12, n), "frequency": rng.geometric(0.35, n),
-                              "monetary": rng.lognormal(6, 1, n)})
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "recency": rng.integers(1, 365, n),
+            "recency_months": rng.integers(1, 12, n),
+            "frequency": rng.geometric(0.35, n),
+            "monetary": rng.lognormal(6, 1, n),
+        }
+    )
     s = quantile_scores(customers, warn=False).scores
     out = customers.join(s.drop(columns="customer_id"))
     out["segment"] = assign_segments(out, load_segment_table())
@@ -62,8 +68,9 @@ def test_charts_are_translated(scored, lang):
     tests = scored.assign(contacted=1, responded=(scored["r_score"] >= 4).astype(int))
     result = cell_response(tests, cost_per_contact=0.5, profit_per_response=40)
     figs["rfm.chart.cell_response"] = charts.cell_response_chart(result.cells, result.break_even_rate, lang)
-    counts = transition_matrix(scored.set_index("customer_id")["segment"].head(300),
-                               scored.set_index("customer_id")["segment"])
+    counts = transition_matrix(
+        scored.set_index("customer_id")["segment"].head(300), scored.set_index("customer_id")["segment"]
+    )
     shares = counts.div(counts.sum(axis=1), axis=0)
     names = dict(zip(table["segment"], table[f"name_{lang}"]))
     figs["rfm.chart.migration"] = charts.migration_chart(shares, names, ("2011-06-10", "2011-12-10"), lang)

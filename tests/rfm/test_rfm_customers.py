@@ -39,8 +39,14 @@ def test_hand_computed_table_net():
     assert table.loc["c1", "returned"] == pytest.approx(5.0)
     assert table.loc["c1", "mean_order_value"] == pytest.approx(31.0 / 3)
     assert table.loc["c1", "first_purchase"] == pd.Timestamp("2011-01-01 10:00")
-    assert result.counts == {"lines": 7, "purchase_lines": 5, "return_lines": 2, "customers": 2,
-                             "customers_returns_only": 1, "customers_non_positive_monetary": 0}
+    assert result.counts == {
+        "lines": 7,
+        "purchase_lines": 5,
+        "return_lines": 2,
+        "customers": 2,
+        "customers_returns_only": 1,
+        "customers_non_positive_monetary": 0,
+    }
     assert result.frequency_basis == "orders"
 
 
@@ -102,7 +108,9 @@ def test_bundled_table_against_independent_pandas():
     raw = load_online_retail_raw().drop_duplicates()
     raw = raw[raw["CustomerID"].notna()]
     raw = raw[~raw["InvoiceNo"].str.startswith("C") & (raw["Quantity"] >= 0) & (raw["UnitPrice"] > 0)]
-    raw = raw.assign(cid=raw["CustomerID"].astype("int64").astype(str), value=raw["Quantity"] * raw["UnitPrice"])
+    raw = raw.assign(
+        cid=raw["CustomerID"].astype("int64").astype(str), value=raw["Quantity"] * raw["UnitPrice"]
+    )
     g = raw.groupby("cid")
     assert len(table) == 4338 == g.ngroups
     assert (table["frequency"] == g["InvoiceNo"].nunique().reindex(table.index)).all()
@@ -141,13 +149,21 @@ def test_duckdb_path_agrees_with_pandas_on_bundled_data(bundled, rules, returns)
 
 
 def test_duckdb_path_reads_gbk_csv_with_chinese_headers(tmp_path):
-    frame = pd.DataFrame({
-        "客户编号": ["0001", "0001", "0002", "0002", "", "0003"],
-        "订单号": ["A1", "A1", "B1", "C9", "X1", "D1"],
-        "下单时间": ["2024/03/01 10:00", "2024/03/01 10:00", "2024/03/05 09:30", "2024/03/06 11:00",
-                 "2024/03/07 12:00", "2024/02/10 08:00"],
-        "金额": ["￥1,200", "￥1,200", "300", "-50", "80", "0"],
-    })
+    frame = pd.DataFrame(
+        {
+            "客户编号": ["0001", "0001", "0002", "0002", "", "0003"],
+            "订单号": ["A1", "A1", "B1", "C9", "X1", "D1"],
+            "下单时间": [
+                "2024/03/01 10:00",
+                "2024/03/01 10:00",
+                "2024/03/05 09:30",
+                "2024/03/06 11:00",
+                "2024/03/07 12:00",
+                "2024/02/10 08:00",
+            ],
+            "金额": ["￥1,200", "￥1,200", "300", "-50", "80", "0"],
+        }
+    )
     path = tmp_path / "销售.csv"
     frame.to_csv(path, index=False, encoding="gbk")
     mapping = {"order_date": "下单时间"}
@@ -167,9 +183,15 @@ def test_duckdb_path_reads_gbk_csv_with_chinese_headers(tmp_path):
 def test_duckdb_exact_duplicate_grouping_gives_the_same_table(tmp_path, monkeypatch):
     from toolkit.rfm import customers_sql
 
-    frame = pd.DataFrame({"customer_id": ["1", "1", "1", "2", "2"], "order_id": ["A", "A", "A", "B", "B"],
-                          "order_date": ["2024-01-01"] * 3 + ["2024-01-02"] * 2,
-                          "amount": ["5", "5", "5", "7", "7"], "note": ["x", "x", "y", "z", "z"]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["1", "1", "1", "2", "2"],
+            "order_id": ["A", "A", "A", "B", "B"],
+            "order_date": ["2024-01-01"] * 3 + ["2024-01-02"] * 2,
+            "amount": ["5", "5", "5", "7", "7"],
+            "note": ["x", "x", "y", "z", "z"],
+        }
+    )
     path = tmp_path / "dups.csv"
     frame.to_csv(path, index=False)
     hashed = customer_table_from_file(path)
@@ -183,8 +205,9 @@ def test_duckdb_exact_duplicate_grouping_gives_the_same_table(tmp_path, monkeypa
 
 def test_duckdb_path_errors(tmp_path):
     bad = tmp_path / "bad.csv"
-    pd.DataFrame({"customer_id": ["1", "2"], "order_date": ["2024-01-01", "yesterday"],
-                  "amount": ["1", "2"]}).to_csv(bad, index=False)
+    pd.DataFrame(
+        {"customer_id": ["1", "2"], "order_date": ["2024-01-01", "yesterday"], "amount": ["1", "2"]}
+    ).to_csv(bad, index=False)
     with pytest.raises(DataError, match="'order_date'.*not dates.*yesterday"):
         customer_table_from_file(bad)
     with pytest.raises(DataError, match="no column for customer_id"):
@@ -212,11 +235,15 @@ def test_duckdb_duplicates_stay_exact_when_row_hashes_collide(tmp_path, monkeypa
     from toolkit.data import load_transactions
     from toolkit.rfm import customers_sql
 
-    frame = pd.DataFrame({"customer_id": ["1", "1", "1", "2", "2", "3", "3"],
-                          "order_id": ["A", "A", "A", "B", "B", "C", "D"],
-                          "order_date": ["2024-01-01"] * 3 + ["2024-01-02"] * 2 + ["2024-01-03", "2024-01-04"],
-                          "amount": ["5", "5", "6", "7", "7", "1", "1"],
-                          "note": ["x", "x", "x", "z", "w", "q", "q"]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["1", "1", "1", "2", "2", "3", "3"],
+            "order_id": ["A", "A", "A", "B", "B", "C", "D"],
+            "order_date": ["2024-01-01"] * 3 + ["2024-01-02"] * 2 + ["2024-01-03", "2024-01-04"],
+            "amount": ["5", "5", "6", "7", "7", "1", "1"],
+            "note": ["x", "x", "x", "z", "w", "q", "q"],
+        }
+    )
     path = tmp_path / "near.csv"
     frame.to_csv(path, index=False)
     monkeypatch.setattr(customers_sql, "_ROW_HASH", weak_hash)
@@ -242,11 +269,15 @@ def test_duckdb_counts_every_copy_of_lines_repeated_three_times(tmp_path, monkey
     """A slot taken three times or more sends the whole order to the exact check."""
     from toolkit.rfm import customers_sql
 
-    frame = pd.DataFrame({"customer_id": ["1"] * 6 + ["2"] * 4,
-                          "order_id": ["A"] * 6 + ["B"] * 4,
-                          "order_date": ["2024-01-01"] * 6 + ["2024-01-02"] * 4,
-                          "amount": ["5", "5", "5", "7", "7", "8", "1", "2", "3", "1"],
-                          "note": ["x", "x", "x", "y", "y", "z", "p", "q", "r", "p"]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["1"] * 6 + ["2"] * 4,
+            "order_id": ["A"] * 6 + ["B"] * 4,
+            "order_date": ["2024-01-01"] * 6 + ["2024-01-02"] * 4,
+            "amount": ["5", "5", "5", "7", "7", "8", "1", "2", "3", "1"],
+            "note": ["x", "x", "x", "y", "y", "z", "p", "q", "r", "p"],
+        }
+    )
     path = tmp_path / "triples.csv"
     frame.to_csv(path, index=False)
     monkeypatch.setattr(customers_sql, "_ROW_HASH", weak_hash)
@@ -260,11 +291,15 @@ def test_duckdb_counts_every_copy_of_lines_repeated_three_times(tmp_path, monkey
 @pytest.mark.parametrize("rules", [None, {"non_positive_price": "keep"}, {"returns": "keep"}])
 def test_duckdb_trims_ids_like_pandas(tmp_path, rules):
     """Ids with surrounding blanks are one customer and one order on both paths."""
-    frame = pd.DataFrame({"customer_id": ["7", " 7", "7 ", "8", " 8 ", "9"],
-                          "order_id": ["A1", "A1 ", " A1", "B1", "B2", "C1"],
-                          "order_date": ["2024-03-01 10:00"] * 3 + ["2024-03-02", "2024-03-05", "2024-03-04"],
-                          "quantity": ["1", "2", "3", "1", "1", "1"],
-                          "unit_price": ["10", "0", "5", "4", "6", "3"]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["7", " 7", "7 ", "8", " 8 ", "9"],
+            "order_id": ["A1", "A1 ", " A1", "B1", "B2", "C1"],
+            "order_date": ["2024-03-01 10:00"] * 3 + ["2024-03-02", "2024-03-05", "2024-03-04"],
+            "quantity": ["1", "2", "3", "1", "1", "1"],
+            "unit_price": ["10", "0", "5", "4", "6", "3"],
+        }
+    )
     path = tmp_path / "padded.csv"
     frame.to_csv(path, index=False)
     got, expected, core = _both_paths(path, rules=rules)
@@ -276,10 +311,19 @@ def test_duckdb_trims_ids_like_pandas(tmp_path, rules):
 
 
 def test_duckdb_reads_dates_in_the_formats_the_core_reads(tmp_path):
-    frame = pd.DataFrame({"customer_id": ["1", "2", "3", "4", "5"],
-                          "order_date": ["2024-03-01 10:00:00", "2024/03/02 11:30", "2024年3月3日",
-                                         "Mar 4, 2024", "\u30002024-03-05\u3000"],
-                          "amount": ["1", "2", "3", "4", "5"]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["1", "2", "3", "4", "5"],
+            "order_date": [
+                "2024-03-01 10:00:00",
+                "2024/03/02 11:30",
+                "2024年3月3日",
+                "Mar 4, 2024",
+                "\u30002024-03-05\u3000",
+            ],
+            "amount": ["1", "2", "3", "4", "5"],
+        }
+    )
     path = tmp_path / "dates.csv"
     frame.to_csv(path, index=False)
     got, expected, core = _both_paths(path)

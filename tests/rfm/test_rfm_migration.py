@@ -33,7 +33,10 @@ def test_migration_on_online_retail():
     assert GONE not in m.counts.columns  # the history accumulates: nobody leaves
     assert m.shares.drop(index=NEW).sum(axis=1).round(9).eq(1).all()
     # a first-date Champion who never bought again has R score 1 at the second date
-    assert m.counts.loc["champions", ["champions", "loyal", "cant_lose", "at_risk"]].sum() == m.counts.loc["champions"].sum()
+    assert (
+        m.counts.loc["champions", ["champions", "loyal", "cant_lose", "at_risk"]].sum()
+        == m.counts.loc["champions"].sum()
+    )
     with pytest.raises(ParameterError, match="before"):
         segment_migration(tx, ("2011-12-10", "2011-06-10"), table)
     with pytest.raises(DataError, match="no purchases"):
@@ -41,8 +44,14 @@ def test_migration_on_online_retail():
 
 
 def test_customer_level_aliases_and_errors():
-    frame = pd.DataFrame({"顾客编号": ["0001", "0002"], "距上次购买月数": [4, 0], "购买次数": [3, 5],
-                          "购买金额": ["566", "¥788"]})
+    frame = pd.DataFrame(
+        {
+            "顾客编号": ["0001", "0002"],
+            "距上次购买月数": [4, 0],
+            "购买次数": [3, 5],
+            "购买金额": ["566", "¥788"],
+        }
+    )
     result = customers_from_table(frame, recency_unit="months")
     c = result.customers
     assert c["customer_id"].tolist() == ["0001", "0002"]
@@ -55,4 +64,9 @@ def test_customer_level_aliases_and_errors():
         customers_from_table(frame.assign(购买次数=[1, -2]), row_offset=2)
     with pytest.raises(DataError, match="no column for monetary"):
         customers_from_table(frame.drop(columns="购买金额"))
-    assert customers_from_table(frame.rename(columns={"购买金额": "净额"}), {"monetary": "净额"}).customers["monetary"].sum() == 1354
+    assert (
+        customers_from_table(frame.rename(columns={"购买金额": "净额"}), {"monetary": "净额"})
+        .customers["monetary"]
+        .sum()
+        == 1354
+    )

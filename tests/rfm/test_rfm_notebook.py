@@ -21,8 +21,22 @@ pytestmark = pytest.mark.slow
 
 def test_notebook_structure():
     spec = find_notebook("rfm")
-    for name in ("method", "level", "bins", "thresholds", "weights", "segments_file", "campaign_cost", "margin",
-                 "data", "columns", "as_of", "lang", "brand", "output_dir"):
+    for name in (
+        "method",
+        "level",
+        "bins",
+        "thresholds",
+        "weights",
+        "segments_file",
+        "campaign_cost",
+        "margin",
+        "data",
+        "columns",
+        "as_of",
+        "lang",
+        "brand",
+        "output_dir",
+    ):
         assert name in spec.parameters, name
         assert spec.parameters[name]["help"], f"parameter {name} has no help text"
     nb = nbformat.read(spec.path, as_version=4)
@@ -36,20 +50,35 @@ def test_notebook_structure():
 def result(request, built_reports):
     folder = built_reports / request.param / "rfm"
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    customers = pd.read_csv(folder / "customers.csv", dtype={"customer_id": str, "rfm_cell": str}, encoding="utf-8-sig")
+    customers = pd.read_csv(
+        folder / "customers.csv", dtype={"customer_id": str, "rfm_cell": str}, encoding="utf-8-sig"
+    )
     return folder, summary, customers
 
 
 def test_customers_csv(result):
     folder, summary, customers = result
-    assert list(customers.columns) == ["customer_id", "recency", "frequency", "monetary", "r_score", "f_score",
-                                       "m_score", "rfm_cell", "segment"]
+    assert list(customers.columns) == [
+        "customer_id",
+        "recency",
+        "frequency",
+        "monetary",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm_cell",
+        "segment",
+    ]
     # 4,338 customer ids have a sale in the raw file; 4 of them bought only fee or postage codes (4,334, counted
     # with plain pandas), and 10 more had every purchase reversed by a matched cancellation
     assert len(customers) == summary["metrics"]["customers"] == 4324
     assert customers["customer_id"].is_unique and not customers["segment"].isna().any()
-    assert (customers["rfm_cell"] == customers["r_score"].astype(str) + customers["f_score"].astype(str)
-            + customers["m_score"].astype(str)).all()
+    assert (
+        customers["rfm_cell"]
+        == customers["r_score"].astype(str)
+        + customers["f_score"].astype(str)
+        + customers["m_score"].astype(str)
+    ).all()
     # spot check against the raw published file: customer 12347 (7 invoices, last on 2011-12-07)
     c = customers.set_index("customer_id").loc["12347"]
     assert (c["frequency"], c["recency"]) == (7, 3) and c["monetary"] == pytest.approx(4310.0)
@@ -62,7 +91,9 @@ def test_segments_csv_and_summary_agree_with_customers(result):
     assert (segments["customers"].loc[counts.index] == counts).all()
     revenue = customers.groupby("segment")["monetary"].sum()
     np.testing.assert_allclose(segments["revenue"].loc[revenue.index], revenue, rtol=1e-9)
-    champions = customers.loc[customers["segment"] == "champions", "monetary"].sum() / customers["monetary"].sum()
+    champions = (
+        customers.loc[customers["segment"] == "champions", "monetary"].sum() / customers["monetary"].sum()
+    )
     assert summary["metrics"]["segments"]["champions"]["share_of_revenue"] == pytest.approx(champions)
     assert summary["metrics"]["unassigned_customers"] == 0
     thresholds = pd.read_csv(folder / "thresholds.csv", encoding="utf-8-sig")
@@ -117,10 +148,19 @@ def test_report_on_a_users_small_file(tmp_path):
     from toolkit.report.runner import run_notebook
 
     lines = ["InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice"]
-    last = {"A": "2024-01-31", "B": "2024-01-20", "C": "2024-01-10", "D": "2023-12-20", "E": "2023-12-01", "F": "2023-11-01"}
+    last = {
+        "A": "2024-01-31",
+        "B": "2024-01-20",
+        "C": "2024-01-10",
+        "D": "2023-12-20",
+        "E": "2023-12-01",
+        "F": "2023-11-01",
+    }
     for orders, (customer, date) in enumerate(last.items(), start=5):
         for k in range(orders):
-            lines.append(f"{len(lines)},{customer},{pd.Timestamp(date) - pd.Timedelta(weeks=k):%Y-%m-%d},1,10.00")
+            lines.append(
+                f"{len(lines)},{customer},{pd.Timestamp(date) - pd.Timedelta(weeks=k):%Y-%m-%d},1,10.00"
+            )
     data = tmp_path / "small.csv"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = run_notebook("rfm", data=str(data), lang="zh", out=tmp_path / "out")
@@ -128,14 +168,20 @@ def test_report_on_a_users_small_file(tmp_path):
     label = source_label("hillstrom", "zh")
     # the bundled roll-out is shown where it is computed, labelled, and kept out of the executive summary
     assert not any(label in f or "3,417" in f for f in summary["findings"])
-    assert len(summary["metrics"]["illustrative_findings"]) == 1 and label in summary["metrics"]["illustrative_findings"][0]
+    assert (
+        len(summary["metrics"]["illustrative_findings"]) == 1
+        and label in summary["metrics"]["illustrative_findings"][0]
+    )
     page = run.html.read_text(encoding="utf-8")
     start = page.index('<section class="pmkt-exec-summary">')
-    summary_html = page[start:page.index("</section>", start)]
+    summary_html = page[start : page.index("</section>", start)]
     assert "3,417" not in summary_html and label in page
     # six customers for five scores: the note is visible and recorded
     assert summary["metrics"]["small_sample"]["customers"] == 6
-    assert t("rfm.text.small_sample", "zh", customers=6, bins=5, per=10, needed=50).split("：")[0].strip("*") in page
+    assert (
+        t("rfm.text.small_sample", "zh", customers=6, bins=5, per=10, needed=50).split("：")[0].strip("*")
+        in page
+    )
     # revenue 50..100 (total 450): the top 20% are ceil(1.2) = 2 customers, 100 + 90 -> 190 / 450
     assert summary["metrics"]["top20_revenue_share"] == pytest.approx(190 / 450)
     customers = pd.read_csv(run.results_dir / "customers.csv", encoding="utf-8-sig").set_index("customer_id")

@@ -43,8 +43,10 @@ def _test_file() -> pd.DataFrame:
     # cell 555: 1000 contacts, 25 responses (2.5%); cell 111: 1000 contacts, 10 responses (1%)
     rows = []
     for cell, n, r in (("555", 1000, 25), ("111", 1000, 10)):
-        rows += [{"rfm_cell": cell, "contacted": 1, "responded": int(i < r), "revenue": 80.0 if i < r else 0.0}
-                 for i in range(n)]
+        rows += [
+            {"rfm_cell": cell, "contacted": 1, "responded": int(i < r), "revenue": 80.0 if i < r else 0.0}
+            for i in range(n)
+        ]
     rows += [{"rfm_cell": "555", "contacted": 0, "responded": 0, "revenue": 0.0}] * 7
     return pd.DataFrame(rows)
 
@@ -91,7 +93,7 @@ def test_rollout_forecast_hand_computed():
     low, high = wilson_interval(25, 1000)
     assert row["responses_low"] == pytest.approx(20000 * low)
     total = forecast.iloc[-1]
-    sd = np.sqrt(20000 ** 2 * 0.025 * 0.975 / 1000)
+    sd = np.sqrt(20000**2 * 0.025 * 0.975 / 1000)
     assert total["responses_high"] == pytest.approx(500 + 1.959964 * sd, rel=1e-5)
     everything = rollout_forecast(result, {"555": 20000, "111": 30000}, only_roll_out=False)
     assert everything.iloc[-1]["contacts"] == 50000
@@ -103,8 +105,15 @@ def test_hillstrom_email_test_by_recency_and_spend():
     h["m"], _ = score_values(h["history"], 5)
     h["cell"] = h["r"].astype(str) + h["m"].astype(str)
     test, control = h[h["segment"] != "No E-Mail"], h[h["segment"] == "No E-Mail"]
-    result = cell_response(test, "cell", responded="conversion", revenue="spend", cost_per_contact=0.55,
-                           margin=0.3, control=control)
+    result = cell_response(
+        test,
+        "cell",
+        responded="conversion",
+        revenue="spend",
+        cost_per_contact=0.55,
+        margin=0.3,
+        control=control,
+    )
     cells = result.cells
     # published figures: 21,307 + 21,387 e-mailed; 267 + 189 conversions
     assert cells["contacts"].sum() == 42694 and cells["responses"].sum() == 456

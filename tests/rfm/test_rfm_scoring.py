@@ -36,8 +36,12 @@ def test_textbook_weighted_points_reproduce_the_printed_table():
     result = weighted_scores(table, (10, 2, 0.02))
     points = result.points.set_index("customer_id")
     ref = ref.set_index("customer_id")
-    for column, printed in (("weighted_r", "printed_r_score"), ("weighted_f", "printed_f_score"),
-                            ("weighted_m", "printed_m_score"), ("weighted_total", "printed_total")):
+    for column, printed in (
+        ("weighted_r", "printed_r_score"),
+        ("weighted_f", "printed_f_score"),
+        ("weighted_m", "printed_m_score"),
+        ("weighted_total", "printed_total"),
+    ):
         shown = points[column].map(_round_half_up)
         assert shown.tolist() == ref[printed].tolist(), column
     assert points["weighted_rank"].tolist() == ref["printed_rank"].tolist()
@@ -47,8 +51,14 @@ def test_textbook_weighted_points_reproduce_the_printed_table():
 
 
 def test_zero_month_rule():
-    customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "recency_months": [0, 0.5, 2],
-                              "frequency": [1, 1, 1], "monetary": [0, 0, 0]})
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "recency_months": [0, 0.5, 2],
+            "frequency": [1, 1, 1],
+            "monetary": [0, 0, 0],
+        }
+    )
     result = weighted_scores(customers)
     assert result.months_raised == 2
     assert result.points["weighted_r"].tolist() == [10.0, 10.0, 5.0]
@@ -62,18 +72,26 @@ def test_zero_month_rule():
 
 
 def test_weighted_ties_share_the_best_rank():
-    customers = pd.DataFrame({"customer_id": list("abcd"), "recency_months": [1, 1, 2, 1],
-                              "frequency": [1, 1, 1, 2], "monetary": [0, 0, 0, 0]})
+    customers = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "recency_months": [1, 1, 2, 1],
+            "frequency": [1, 1, 1, 2],
+            "monetary": [0, 0, 0, 0],
+        }
+    )
     assert weighted_scores(customers).points["weighted_rank"].tolist() == [2, 2, 4, 1]
 
 
 def _ten() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": [f"c{i}" for i in range(10)],
-        "recency": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-        "frequency": [1, 1, 1, 1, 1, 1, 2, 2, 3, 5],
-        "monetary": [0, 10, 20, 30, 40, 50, 60, 70, 80, 90],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(10)],
+            "recency": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            "frequency": [1, 1, 1, 1, 1, 1, 2, 2, 3, 5],
+            "monetary": [0, 10, 20, 30, 40, 50, 60, 70, 80, 90],
+        }
+    )
 
 
 def test_quantile_scores_hand_computed_with_ties():
@@ -89,15 +107,27 @@ def test_quantile_scores_hand_computed_with_ties():
     assert result.notes[0]["dimension"] == "frequency" and result.notes[0]["empty_scores"] == [2, 3]
     assert result.notes[0]["top_share"] == pytest.approx(0.6)
     r5 = result.thresholds.query("dimension == 'recency' and score == 5").iloc[0]
-    assert (r5["lower"], r5["upper"], r5["min_value"], r5["max_value"], r5["customers"]) == (-np.inf, 2, 1, 2, 2)
+    assert (r5["lower"], r5["upper"], r5["min_value"], r5["max_value"], r5["customers"]) == (
+        -np.inf,
+        2,
+        1,
+        2,
+        2,
+    )
     f3 = result.thresholds.query("dimension == 'frequency' and score == 3").iloc[0]
     assert f3["customers"] == 0 and np.isnan(f3["min_value"])
 
 
 def test_equal_values_always_share_a_score():
     rng = np.random.default_rng(7)
-    customers = pd.DataFrame({"customer_id": range(500), "recency": rng.integers(1, 30, 500),
-                              "frequency": rng.integers(1, 6, 500), "monetary": rng.integers(1, 50, 500) * 10.0})
+    customers = pd.DataFrame(
+        {
+            "customer_id": range(500),
+            "recency": rng.integers(1, 30, 500),
+            "frequency": rng.integers(1, 6, 500),
+            "monetary": rng.integers(1, 50, 500) * 10.0,
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TiedBinsWarning)
         s = quantile_scores(customers).scores
@@ -110,7 +140,9 @@ def test_equal_values_always_share_a_score():
 
 def test_thresholds_reused_for_a_later_period_and_custom():
     first = quantile_scores(_ten(), warn=False)
-    later = _ten().assign(recency=[1, 2, 3, 4, 5, 6, 7, 8, 100, 100], frequency=[9, 1, 1, 1, 1, 1, 2, 2, 3, 5])
+    later = _ten().assign(
+        recency=[1, 2, 3, 4, 5, 6, 7, 8, 100, 100], frequency=[9, 1, 1, 1, 1, 1, 2, 2, 3, 5]
+    )
     again = apply_thresholds(later, first.cuts, warn=False).scores
     assert again["r_score"].tolist() == [5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
     assert again["f_score"].tolist()[0] == 5
@@ -125,7 +157,9 @@ def test_constant_column_and_bad_parameters():
     with pytest.warns(TiedBinsWarning, match="frequency: no customer has score 2, 3, 4, 5; 100%"):
         scores = quantile_scores(flat).scores
     assert set(scores["f_score"]) == {1}
-    with pytest.raises(ParameterError, match=r"'bins' parameter must be an int in the range \[2, 9\].*Got 1 instead"):
+    with pytest.raises(
+        ParameterError, match=r"'bins' parameter must be an int in the range \[2, 9\].*Got 1 instead"
+    ):
         quantile_scores(_ten(), 1)
     with pytest.raises(ParameterError, match="strictly increasing"):
         quantile_scores(_ten(), thresholds={"recency": [5, 3]})
@@ -149,12 +183,14 @@ def test_score_values_for_one_measure():
 def test_nested_sort_hand_computed():
     # 25 customers: recency splits them into five groups of five; inside each
     # group frequency then gives one customer per F score, monetary per M.
-    customers = pd.DataFrame({
-        "customer_id": [f"k{i:02d}" for i in range(25)],
-        "recency": np.repeat([10, 20, 30, 40, 50], 5),
-        "frequency": np.tile([1, 2, 3, 4, 5], 5),
-        "monetary": np.arange(25, dtype=float),
-    })
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"k{i:02d}" for i in range(25)],
+            "recency": np.repeat([10, 20, 30, 40, 50], 5),
+            "frequency": np.tile([1, 2, 3, 4, 5], 5),
+            "monetary": np.arange(25, dtype=float),
+        }
+    )
     result = nested_scores(customers, 5)
     s = result.scores
     assert s["r_score"].tolist() == list(np.repeat([5, 4, 3, 2, 1], 5))
@@ -166,8 +202,14 @@ def test_nested_sort_hand_computed():
 def test_nested_groups_are_equal_and_ties_are_split_reproducibly():
     rng = np.random.default_rng(3)
     n = 1000
-    customers = pd.DataFrame({"customer_id": [f"x{i}" for i in range(n)], "recency": rng.integers(1, 10, n),
-                              "frequency": rng.integers(1, 4, n), "monetary": rng.integers(1, 5, n) * 1.0})
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"x{i}" for i in range(n)],
+            "recency": rng.integers(1, 10, n),
+            "frequency": rng.integers(1, 4, n),
+            "monetary": rng.integers(1, 5, n) * 1.0,
+        }
+    )
     a = nested_scores(customers).scores
     b = nested_scores(customers.sample(frac=1, random_state=1)).scores.loc[customers.index]
     pd.testing.assert_frame_equal(a, b)  # order of rows does not matter
@@ -181,7 +223,14 @@ def test_nested_groups_are_equal_and_ties_are_split_reproducibly():
 
 def _six_customer_file(path: Path) -> Path:
     """Six customers with 5 to 10 orders; the one with 5 orders bought most recently."""
-    last = {"A": "2024-01-31", "B": "2024-01-20", "C": "2024-01-10", "D": "2023-12-20", "E": "2023-12-01", "F": "2023-11-01"}
+    last = {
+        "A": "2024-01-31",
+        "B": "2024-01-20",
+        "C": "2024-01-10",
+        "D": "2023-12-20",
+        "E": "2023-12-01",
+        "F": "2023-11-01",
+    }
     lines = ["InvoiceNo,CustomerID,InvoiceDate,Quantity,UnitPrice"]
     for orders, (customer, date) in enumerate(last.items(), start=5):
         for k in range(orders):  # one order a week back from the last purchase; numeric invoice numbers
@@ -201,7 +250,12 @@ def test_tiny_file_warns_and_a_repeat_buyer_is_not_new(tmp_path):
     assert customers["recency"].tolist() == [1, 12, 22, 43, 62, 92]
     with pytest.warns(SmallSampleWarning, match="only 6 customers for 5 scores per dimension"):
         result = quantile_scores(customers, 5)
-    assert result.small_sample == {"customers": 6, "bins": 5, "needed": 50, "message": result.small_sample["message"]}
+    assert result.small_sample == {
+        "customers": 6,
+        "bins": 5,
+        "needed": 50,
+        "message": result.small_sample["message"],
+    }
     # frequency quantiles (inverted CDF of 5..10) are 6, 7, 8, 9; the first is lowered to 1 (F = 1 means one
     # order), so 5, 6 and 7 orders get F = 2 rather than 5 and 6 orders getting F = 1
     assert result.cuts["frequency"] == [1, 7, 8, 9]
@@ -218,8 +272,14 @@ def test_tiny_file_warns_and_a_repeat_buyer_is_not_new(tmp_path):
 
 
 def test_enough_customers_do_not_warn_and_one_order_customers_keep_f1():
-    customers = pd.DataFrame({"customer_id": range(50), "recency": np.arange(50) + 1,
-                              "frequency": np.repeat([1, 2, 3, 4, 5], 10), "monetary": np.arange(50) * 2.0 + 1})
+    customers = pd.DataFrame(
+        {
+            "customer_id": range(50),
+            "recency": np.arange(50) + 1,
+            "frequency": np.repeat([1, 2, 3, 4, 5], 10),
+            "monetary": np.arange(50) * 2.0 + 1,
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         result = quantile_scores(customers, 5)

@@ -1,4 +1,4 @@
-"""The Bullseye model (布尔塞模型): will a product sell directly online?
+"""The Bullseye model (布尔塞模型): will a product sell directly online.
 
 A company scores its product 0-10 on 30 criteria in six groups (target
 market, product and brand, distribution, price, promotion, market

@@ -110,8 +110,19 @@ def what_if(
         below["cumulative_rate"] = below["cumulative_total"] / top
         below["product"] = product
         frames.append(below)
-    columns = ["product", "step", "criterion", "group", "score", "target", "gain",
-               "total_after", "rate_after", "cumulative_total", "cumulative_rate"]
+    columns = [
+        "product",
+        "step",
+        "criterion",
+        "group",
+        "score",
+        "target",
+        "gain",
+        "total_after",
+        "rate_after",
+        "cumulative_total",
+        "cumulative_rate",
+    ]
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]

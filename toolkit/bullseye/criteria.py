@@ -188,8 +188,12 @@ def validate_criteria(frame: pd.DataFrame, source: str = "criteria") -> pd.DataF
         if empty:
             problems.append(f"row {row} (id {record['id']!r}): empty {empty}")
             rows.append(row)
-        for col, allowed in (("group", GROUPS), ("direction", DIRECTIONS),
-                             ("provenance", PROVENANCES), ("bands_provenance", PROVENANCES)):
+        for col, allowed in (
+            ("group", GROUPS),
+            ("direction", DIRECTIONS),
+            ("provenance", PROVENANCES),
+            ("bands_provenance", PROVENANCES),
+        ):
             if record[col] and record[col] not in allowed:
                 problems.append(
                     f"row {row} (id {record['id']!r}): {col} {record[col]!r} is not one of {list(allowed)}"

@@ -18,8 +18,13 @@ __all__ = [
     "label_values",
 ]
 
-_LABELLED = {"group": "bullseye.group", "band": "bullseye.band", "direction": "bullseye.direction",
-             "provenance": "bullseye.provenance", "bands_provenance": "bullseye.provenance"}
+_LABELLED = {
+    "group": "bullseye.group",
+    "band": "bullseye.band",
+    "direction": "bullseye.direction",
+    "provenance": "bullseye.provenance",
+    "bands_provenance": "bullseye.provenance",
+}
 
 
 def headers(columns: list[str] | pd.Index, lang: str) -> dict[str, str]:
@@ -91,8 +96,10 @@ def criteria_overview(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     check_lang(lang)
     guide = [
-        " | ".join(f"{span}: {row[f'band_{key}_{lang}']}"
-                   for span, key in (("0-1", "0_1"), ("2-4", "2_4"), ("5-7", "5_7"), ("8-10", "8_10")))
+        " | ".join(
+            f"{span}: {row[f'band_{key}_{lang}']}"
+            for span, key in (("0-1", "0_1"), ("2-4", "2_4"), ("5-7", "5_7"), ("8-10", "8_10"))
+        )
         for _, row in criteria.iterrows()
     ]
     provenance = []
@@ -101,13 +108,15 @@ def criteria_overview(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
         if bands != item and bands == "proposed":
             text += t("bullseye.provenance.bands_proposed", lang)
         provenance.append(text)
-    out = pd.DataFrame({
-        "criterion": criteria["id"],
-        "group": criteria["group"],
-        "question": criteria[f"text_{lang}"],
-        "guide": guide,
-        "direction": criteria["direction"],
-    })
+    out = pd.DataFrame(
+        {
+            "criterion": criteria["id"],
+            "group": criteria["group"],
+            "question": criteria[f"text_{lang}"],
+            "guide": guide,
+            "direction": criteria["direction"],
+        }
+    )
     out = label_values(out, lang)
     out["provenance"] = provenance
     return out

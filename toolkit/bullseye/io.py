@@ -155,7 +155,9 @@ def _yaml_rows(doc: Any, lang: str, source: str) -> tuple[pd.DataFrame, pd.DataF
     for k, entry in enumerate(entries, start=1):
         place = f"products entry {k}"
         if not isinstance(entry, dict):
-            raise DataError(f"{place} is {entry!r}; expected a mapping with 'product' and 'scores'.", source=source)
+            raise DataError(
+                f"{place} is {entry!r}; expected a mapping with 'product' and 'scores'.", source=source
+            )
         product = _pick(entry.get("product", ""), lang)
         product = "" if product is None else str(product).strip()
         rater = _pick(entry.get("rater", ""), lang)
@@ -168,7 +170,9 @@ def _yaml_rows(doc: Any, lang: str, source: str) -> tuple[pd.DataFrame, pd.DataF
             )
         notes = entry.get("evidence") or {}
         if not isinstance(notes, dict):
-            raise DataError(f"{place} (product {product!r}): 'evidence' must map criteria to notes.", source=source)
+            raise DataError(
+                f"{place} (product {product!r}): 'evidence' must map criteria to notes.", source=source
+            )
         description = _pick(entry.get("description", ""), lang)
         if product and product not in products:
             products[product] = "" if description is None else str(description).strip()
@@ -181,14 +185,16 @@ def _yaml_rows(doc: Any, lang: str, source: str) -> tuple[pd.DataFrame, pd.DataF
                 evidence = value.get("evidence", evidence)
                 value = value["score"]
             evidence = _pick(evidence, lang)
-            rows.append({
-                "product": product,
-                "rater": rater,
-                "criterion": "" if crit is None else str(crit),
-                "score": value,
-                "evidence": "" if evidence is None else str(evidence).strip(),
-                "where": f"{place}, {crit}",
-            })
+            rows.append(
+                {
+                    "product": product,
+                    "rater": rater,
+                    "criterion": "" if crit is None else str(crit),
+                    "score": value,
+                    "evidence": "" if evidence is None else str(evidence).strip(),
+                    "where": f"{place}, {crit}",
+                }
+            )
     raw = pd.DataFrame(rows)
     described = pd.DataFrame({"product": list(products), "description": list(products.values())})
     return raw, described, "" if title is None else str(title), "" if note is None else str(note)
@@ -208,7 +214,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"}:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
-        name = "scorecard" if "scorecard" in sheets else ("评分表" if "评分表" in sheets else next(iter(sheets)))
+        name = (
+            "scorecard" if "scorecard" in sheets else ("评分表" if "评分表" in sheets else next(iter(sheets)))
+        )
         return sheets[name]
     sep = "\t" if suffix == ".tsv" else None
     for encoding in ("utf-8-sig", "gb18030"):
@@ -221,7 +229,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     raise DataError("the file is neither UTF-8 nor GB18030 text.", source=str(path))
 
 
-def read_raw_scorecard(path: str | Path, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame, str, str, list[str]]:
+def read_raw_scorecard(
+    path: str | Path, lang: str = "en"
+) -> tuple[pd.DataFrame, pd.DataFrame, str, str, list[str]]:
     """Read a scorecard file without checking its scores.
 
     Returns
@@ -262,8 +272,13 @@ def read_raw_scorecard(path: str | Path, lang: str = "en") -> tuple[pd.DataFrame
     if "product" not in raw.columns and {"criterion", "score"} <= set(raw.columns):
         raw["product"] = path.stem
         remarks.append(f"no 'product' column: all rows are read as one product named {path.stem!r}")
-    products = pd.DataFrame({"product": list(dict.fromkeys(
-        str(p).strip() for p in raw.get("product", pd.Series(dtype=object)).dropna()))})
+    products = pd.DataFrame(
+        {
+            "product": list(
+                dict.fromkeys(str(p).strip() for p in raw.get("product", pd.Series(dtype=object)).dropna())
+            )
+        }
+    )
     products["description"] = ""
     return raw.reset_index(drop=True), products, "", "", remarks
 
@@ -306,6 +321,13 @@ def read_scorecard(
     products["raters"] = products["product"].map(raters).astype(int)
     bundled = path.stem if path.resolve().parent == bundled_dir().resolve() else ""
     return Scorecard(
-        scores=scores, products=products, source=str(path), title=title, note=note, remarks=remarks,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(), rows_read=len(raw), bundled=bundled,
+        scores=scores,
+        products=products,
+        source=str(path),
+        title=title,
+        note=note,
+        remarks=remarks,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        rows_read=len(raw),
+        bundled=bundled,
     )

@@ -28,7 +28,11 @@ DEFAULT_DISAGREEMENT: int = 4
 
 
 def _check_disagreement(disagreement: int) -> None:
-    if isinstance(disagreement, bool) or not isinstance(disagreement, int) or not 1 <= disagreement <= SCORE_MAX:
+    if (
+        isinstance(disagreement, bool)
+        or not isinstance(disagreement, int)
+        or not 1 <= disagreement <= SCORE_MAX
+    ):
         raise ParameterError(
             f"The 'disagreement' parameter must be an int in the range [1, {SCORE_MAX}]. "
             f"Got {disagreement!r} instead."
@@ -76,17 +80,21 @@ def score_criteria(
     rows = []
     for (product, criterion), part in scores.groupby(["product", "criterion"], sort=False):
         values = part["score"]
-        rows.append({
-            "product": product,
-            "criterion": criterion,
-            "group": group_of[criterion],
-            "score": float(values.mean()),
-            "raters": int(part["rater"].nunique()),
-            "score_min": int(values.min()),
-            "score_max": int(values.max()),
-        })
+        rows.append(
+            {
+                "product": product,
+                "criterion": criterion,
+                "group": group_of[criterion],
+                "score": float(values.mean()),
+                "raters": int(part["rater"].nunique()),
+                "score_min": int(values.min()),
+                "score_max": int(values.max()),
+            }
+        )
     out = pd.DataFrame(rows)
-    evidence = scores.groupby(["product", "criterion"], sort=False)[["rater", "evidence"]].apply(_join_evidence)
+    evidence = scores.groupby(["product", "criterion"], sort=False)[["rater", "evidence"]].apply(
+        _join_evidence
+    )
     out["spread"] = out["score_max"] - out["score_min"]
     out["disagree"] = out["spread"] >= disagreement
     out["band"] = bands_of(out["score"])
@@ -120,14 +128,16 @@ def group_scores(criterion_scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.D
     for product in dict.fromkeys(criterion_scores["product"]):
         for group, n, possible in maxima.itertuples(index=False):
             score = float(sums.get((product, group), 0.0))
-            rows.append({
-                "product": product,
-                "group": group,
-                "criteria": n,
-                "score": score,
-                "possible": possible,
-                "rate": score / possible,
-            })
+            rows.append(
+                {
+                    "product": product,
+                    "group": group,
+                    "criteria": n,
+                    "score": score,
+                    "possible": possible,
+                    "rate": score / possible,
+                }
+            )
     return pd.DataFrame(rows, columns=["product", "group", "criteria", "score", "possible", "rate"])
 
 
@@ -147,11 +157,13 @@ def product_totals(groups: pd.DataFrame) -> pd.DataFrame:
         rank), products in scorecard order.
     """
     sums = groups.groupby("product", sort=False)[["score", "possible"]].sum().reset_index()
-    out = pd.DataFrame({
-        "product": sums["product"],
-        "total": sums["score"].astype(float),
-        "possible": sums["possible"].astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "product": sums["product"],
+            "total": sums["score"].astype(float),
+            "possible": sums["possible"].astype(int),
+        }
+    )
     out["rate"] = out["total"] / out["possible"]
     out["rank"] = out["total"].round(9).rank(ascending=False, method="min").astype(int)
     return out
@@ -171,12 +183,14 @@ def rater_totals(scores: pd.DataFrame) -> pd.DataFrame:
         ``product``, ``rater``, ``total`` (int), ``possible``, ``rate``.
     """
     sums = scores.groupby(["product", "rater"], sort=False)["score"].agg(["sum", "count"]).reset_index()
-    out = pd.DataFrame({
-        "product": sums["product"],
-        "rater": sums["rater"],
-        "total": sums["sum"].astype(int),
-        "possible": (sums["count"] * SCORE_MAX).astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "product": sums["product"],
+            "rater": sums["rater"],
+            "total": sums["sum"].astype(int),
+            "possible": (sums["count"] * SCORE_MAX).astype(int),
+        }
+    )
     out["rate"] = out["total"] / out["possible"]
     return out
 

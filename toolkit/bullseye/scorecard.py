@@ -130,7 +130,10 @@ def _parse_score(value: Any) -> tuple[int | None, str | None]:
     if math.isnan(number):
         return None, "no score"
     if not number.is_integer():
-        return None, f"score {_shown(value)} is not a whole number (scores are integers {SCORE_MIN}-{SCORE_MAX})"
+        return (
+            None,
+            f"score {_shown(value)} is not a whole number (scores are integers {SCORE_MIN}-{SCORE_MAX})",
+        )
     if not SCORE_MIN <= number <= SCORE_MAX:
         return None, f"score {_shown(value)} is outside {SCORE_MIN}-{SCORE_MAX}"
     return int(number), None
@@ -244,16 +247,16 @@ def validate_scores(
         product = _text(raw["product"].iloc[i])
         if product:
             pairs.setdefault((product, raters[i]), set())
-    for (product, rater, crit) in seen:
+    for product, rater, crit in seen:
         pairs[(product, rater)].add(crit)
-    attempted = {(_text(p), raters[i], canonical.get(_text(c).upper()))
-                 for i, (p, c) in enumerate(zip(raw["product"], raw["criterion"]))}
+    attempted = {
+        (_text(p), raters[i], canonical.get(_text(c).upper()))
+        for i, (p, c) in enumerate(zip(raw["product"], raw["criterion"]))
+    }
     for (product, rater), have in pairs.items():
         absent = [c for c in ids if c not in have and (product, rater, c) not in attempted]
         if absent:
-            problems.append(
-                f"{_who(product, rater)}: no row for {len(absent)} criteria {absent}"
-            )
+            problems.append(f"{_who(product, rater)}: no row for {len(absent)} criteria {absent}")
 
     if problems:
         listed = problems[:MAX_LISTED_PROBLEMS]
@@ -265,17 +268,17 @@ def validate_scores(
             rows=sorted(set(rows)),
         )
 
-    out = pd.DataFrame(
-        [(p, r, c, s, e) for _, p, r, c, s, e in records], columns=list(SCORE_COLUMNS)
-    )
+    out = pd.DataFrame([(p, r, c, s, e) for _, p, r, c, s, e in records], columns=list(SCORE_COLUMNS))
     product_order = {p: k for k, p in enumerate(dict.fromkeys(out["product"]))}
     rater_order = {r: k for k, r in enumerate(dict.fromkeys(out["rater"]))}
     crit_order = {c: k for k, c in enumerate(ids)}
-    keys = pd.DataFrame({
-        "p": out["product"].map(product_order),
-        "r": out["rater"].map(rater_order),
-        "c": out["criterion"].map(crit_order),
-    })
+    keys = pd.DataFrame(
+        {
+            "p": out["product"].map(product_order),
+            "r": out["rater"].map(rater_order),
+            "c": out["criterion"].map(crit_order),
+        }
+    )
     out = out.loc[keys.sort_values(["p", "r", "c"]).index].reset_index(drop=True)
     out["score"] = out["score"].astype(int)
     return out

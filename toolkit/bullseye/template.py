@@ -23,16 +23,34 @@ TEMPLATE_FORMATS: tuple[str, ...] = (".xlsx", ".csv", ".yaml", ".yml")
 
 # Template headers; the Chinese ones are read back through io.COLUMN_ALIASES.
 _HEADERS = {
-    "en": {"product": "product", "rater": "rater", "criterion": "criterion", "group": "group",
-           "question": "question", "guide": "guide", "score": "score", "evidence": "evidence"},
-    "zh": {"product": "产品", "rater": "评分人", "criterion": "指标", "group": "指标组",
-           "question": "问题", "guide": "评分参考", "score": "得分", "evidence": "依据"},
+    "en": {
+        "product": "product",
+        "rater": "rater",
+        "criterion": "criterion",
+        "group": "group",
+        "question": "question",
+        "guide": "guide",
+        "score": "score",
+        "evidence": "evidence",
+    },
+    "zh": {
+        "product": "产品",
+        "rater": "评分人",
+        "criterion": "指标",
+        "group": "指标组",
+        "question": "问题",
+        "guide": "评分参考",
+        "score": "得分",
+        "evidence": "依据",
+    },
 }
 
 
 def _guide(row: pd.Series, lang: str) -> str:
-    parts = [f"{span}: {row[f'band_{key}_{lang}']}"
-             for span, key in (("0-1", "0_1"), ("2-4", "2_4"), ("5-7", "5_7"), ("8-10", "8_10"))]
+    parts = [
+        f"{span}: {row[f'band_{key}_{lang}']}"
+        for span, key in (("0-1", "0_1"), ("2-4", "2_4"), ("5-7", "5_7"), ("8-10", "8_10"))
+    ]
     return " | ".join(parts)
 
 
@@ -41,7 +59,9 @@ def _names(name: str, values: Sequence[str]) -> list[str]:
         values = [values]
     values = [str(v).strip() for v in values]
     if not values or any(v == "" for v in values):
-        raise ParameterError(f"The '{name}' parameter must be a list of non-empty names. Got {values!r} instead.")
+        raise ParameterError(
+            f"The '{name}' parameter must be a list of non-empty names. Got {values!r} instead."
+        )
     if len(set(values)) != len(values):
         raise ParameterError(f"The '{name}' parameter names someone twice: {values!r}.")
     return values
@@ -84,16 +104,18 @@ def template_frame(
     for product in products:
         for rater in raters:
             for _, c in criteria.iterrows():
-                rows.append({
-                    h["product"]: product,
-                    h["rater"]: rater,
-                    h["criterion"]: c["id"],
-                    h["group"]: t(f"bullseye.group.{c['group']}", lang),
-                    h["question"]: c[f"text_{lang}"],
-                    h["guide"]: _guide(c, lang),
-                    h["score"]: None,
-                    h["evidence"]: "",
-                })
+                rows.append(
+                    {
+                        h["product"]: product,
+                        h["rater"]: rater,
+                        h["criterion"]: c["id"],
+                        h["group"]: t(f"bullseye.group.{c['group']}", lang),
+                        h["question"]: c[f"text_{lang}"],
+                        h["guide"]: _guide(c, lang),
+                        h["score"]: None,
+                        h["evidence"]: "",
+                    }
+                )
     return pd.DataFrame(rows, columns=list(h.values()))
 
 
@@ -111,7 +133,9 @@ def _write_yaml(frame: pd.DataFrame, path: Path, lang: str, criteria: pd.DataFra
             lines.append(f"    rater: {_yaml_str(rater)}")
         lines.append("    scores:")
         for _, c in criteria.iterrows():
-            lines.append(f"      {c['id']}:{' ' * (width - len(c['id']))} ~    # {c[f'text_{lang}']} [{_guide(c, lang)}]")
+            lines.append(
+                f"      {c['id']}:{' ' * (width - len(c['id']))} ~    # {c[f'text_{lang}']} [{_guide(c, lang)}]"
+            )
         lines.append("    evidence: {}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -130,8 +154,16 @@ def _write_excel(frame: pd.DataFrame, path: Path, lang: str) -> None:
         excel_safe(frame).to_excel(writer, sheet_name="scorecard", index=False)
         sheet = writer.sheets["scorecard"]
         sheet.freeze_panes = "A2"
-        widths = {"product": 22, "rater": 14, "criterion": 9, "group": 16,
-                  "question": 60, "guide": 70, "score": 8, "evidence": 40}
+        widths = {
+            "product": 22,
+            "rater": 14,
+            "criterion": 9,
+            "group": 16,
+            "question": 60,
+            "guide": 70,
+            "score": 8,
+            "evidence": 40,
+        }
         for k, key in enumerate(_HEADERS[lang], start=1):
             sheet.column_dimensions[get_column_letter(k)].width = widths[key]
         score_col = get_column_letter(list(_HEADERS[lang]).index("score") + 1)

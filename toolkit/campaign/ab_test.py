@@ -77,7 +77,9 @@ class TestResult:
 
 def _check_conf(conf: float) -> float:
     if not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        raise ParameterError(f"The 'conf' parameter must be a number between 0 and 1 (e.g. 0.95). Got {conf!r} instead.")
+        raise ParameterError(
+            f"The 'conf' parameter must be a number between 0 and 1 (e.g. 0.95). Got {conf!r} instead."
+        )
     return float(conf)
 
 
@@ -169,7 +171,15 @@ def welch_ttest(treated: np.ndarray, control: np.ndarray, conf: float = 0.95) ->
     t = diff / se if se > 0 else 0.0
     p_value = 2 * stats.t.sf(abs(t), dof)
     tc = stats.t.ppf(0.5 + conf / 2, dof)
-    return TestResult(float(diff), float(diff - tc * se), float(diff + tc * se), float(t), float(p_value), "welch_t", float(dof))
+    return TestResult(
+        float(diff),
+        float(diff - tc * se),
+        float(diff + tc * se),
+        float(t),
+        float(p_value),
+        "welch_t",
+        float(dof),
+    )
 
 
 def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -357,11 +367,21 @@ def arm_results(
                 low, high = wilson_interval(int(total), n, conf)
                 method = "wilson"
             else:
-                half = stats.t.ppf(0.5 + conf / 2, n - 1) * values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+                half = (
+                    stats.t.ppf(0.5 + conf / 2, n - 1) * values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+                )
                 low, high, method = mean - half, mean + half, "t"
             rows.append(
-                {"arm": arm, "metric": metric, "customers": n, "total": total, "mean": mean,
-                 "ci_low": low, "ci_high": high, "interval": method}
+                {
+                    "arm": arm,
+                    "metric": metric,
+                    "customers": n,
+                    "total": total,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "interval": method,
+                }
             )
     return pd.DataFrame(rows)
 
@@ -418,11 +438,22 @@ def compare_arms(
                 boot = bootstrap_mean_difference(a, b, n_boot=n_boot, seed=seed, conf=conf)
             c_mean = b.mean()
             rows.append(
-                {"arm": arm, "metric": metric, "treated_mean": a.mean(), "control_mean": c_mean,
-                 "abs_lift": res.difference, "rel_lift": res.difference / c_mean if c_mean else np.nan,
-                 "ci_low": res.ci_low, "ci_high": res.ci_high, "test": res.test,
-                 "statistic": res.statistic, "dof": res.dof, "p_value": res.p_value,
-                 "boot_ci_low": boot[0], "boot_ci_high": boot[1]}
+                {
+                    "arm": arm,
+                    "metric": metric,
+                    "treated_mean": a.mean(),
+                    "control_mean": c_mean,
+                    "abs_lift": res.difference,
+                    "rel_lift": res.difference / c_mean if c_mean else np.nan,
+                    "ci_low": res.ci_low,
+                    "ci_high": res.ci_high,
+                    "test": res.test,
+                    "statistic": res.statistic,
+                    "dof": res.dof,
+                    "p_value": res.p_value,
+                    "boot_ci_low": boot[0],
+                    "boot_ci_high": boot[1],
+                }
             )
     return pd.DataFrame(rows)
 
@@ -465,9 +496,13 @@ def campaign_economics(
         profit over cost (NaN when the cost is 0).
     """
     if not isinstance(cost_per_contact, (int, float)) or cost_per_contact < 0:
-        raise ParameterError(f"The 'cost_per_contact' parameter must be a number >= 0. Got {cost_per_contact!r} instead.")
+        raise ParameterError(
+            f"The 'cost_per_contact' parameter must be a number >= 0. Got {cost_per_contact!r} instead."
+        )
     if not isinstance(margin, (int, float)) or not 0 < margin <= 1:
-        raise ParameterError(f"The 'margin' parameter must be a share in (0, 1], e.g. 0.30 for 30%. Got {margin!r} instead.")
+        raise ParameterError(
+            f"The 'margin' parameter must be a share in (0, 1], e.g. 0.30 for 30%. Got {margin!r} instead."
+        )
     check_test_data(df, arm_col, [spend_col], control)
     ctrl = df.loc[df[arm_col] == control, spend_col].to_numpy(float)
     rows = []
@@ -480,10 +515,18 @@ def campaign_economics(
         cost = cost_per_contact * n
         net = gross - cost
         rows.append(
-            {"arm": arm, "contacts": n, "incremental_spend_per_contact": res.difference,
-             "incremental_revenue": revenue, "incremental_revenue_low": res.ci_low * n,
-             "incremental_revenue_high": res.ci_high * n, "incremental_margin": gross,
-             "contact_cost": cost, "net_profit": net, "return_per_contact": net / n,
-             "roi": net / cost if cost > 0 else np.nan}
+            {
+                "arm": arm,
+                "contacts": n,
+                "incremental_spend_per_contact": res.difference,
+                "incremental_revenue": revenue,
+                "incremental_revenue_low": res.ci_low * n,
+                "incremental_revenue_high": res.ci_high * n,
+                "incremental_margin": gross,
+                "contact_cost": cost,
+                "net_profit": net,
+                "return_per_contact": net / n,
+                "roi": net / cost if cost > 0 else np.nan,
+            }
         )
     return pd.DataFrame(rows)

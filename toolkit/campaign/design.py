@@ -161,7 +161,9 @@ def fit_design(
     Design
     """
     if not isinstance(min_level_count, (int, np.integer)) or min_level_count < 1:
-        raise ParameterError(f"The 'min_level_count' parameter must be an int >= 1. Got {min_level_count!r} instead.")
+        raise ParameterError(
+            f"The 'min_level_count' parameter must be an int >= 1. Got {min_level_count!r} instead."
+        )
     features = list(dict.fromkeys(features))
     _check_features(df, features, source)
     numeric = tuple(f for f in features if _is_numeric(df[f]))
@@ -185,8 +187,12 @@ def fit_design(
     raw = _raw_matrix(draft, df)
     keep = _independent_columns(raw.to_numpy())
     return Design(
-        numeric, levels, reference, pooled,
-        columns=tuple(raw.columns[keep]), dropped=tuple(raw.columns[~keep]),
+        numeric,
+        levels,
+        reference,
+        pooled,
+        columns=tuple(raw.columns[keep]),
+        dropped=tuple(raw.columns[~keep]),
     )
 
 
@@ -215,4 +221,3 @@ def unseen_levels(design: Design, df: pd.DataFrame) -> dict[str, int]:
         if n:
             out[col] = n
     return out
-

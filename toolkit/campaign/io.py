@@ -96,21 +96,35 @@ def load_campaign_table(data: str, bundled: str, columns: Mapping[str, str] | No
         The file cannot be read, or a mapped column is not in it.
     """
     if bundled not in _LOADERS:
-        raise ParameterError(f"The value for `bundled` must be one of {sorted(_LOADERS)}, but {bundled!r} was passed.")
+        raise ParameterError(
+            f"The value for `bundled` must be one of {sorted(_LOADERS)}, but {bundled!r} was passed."
+        )
     columns = dict(columns or {})
     if not str(data or "").strip():
         path = dataset_path(bundled)
         frame = pd.read_parquet(path)
         meta = DATASETS[bundled]
-        provenance = {"input": f"bundled:{bundled}", "input_name": meta.title, "format": "parquet",
-                      "sha256": file_sha256(path), "rows_read": len(frame), "citation": meta.citation,
-                      "licence": meta.licence}
+        provenance = {
+            "input": f"bundled:{bundled}",
+            "input_name": meta.title,
+            "format": "parquet",
+            "sha256": file_sha256(path),
+            "rows_read": len(frame),
+            "citation": meta.citation,
+            "licence": meta.licence,
+        }
         table = CampaignTable(frame, provenance, meta.title, row_offset=1)
     else:
         frame, info = read_table(data)
         frame, converted = numeric_columns(frame)
-        provenance = {"input": info.path, "input_name": info.name, "format": info.format, "sha256": info.sha256,
-                      "encoding": info.encoding, "rows_read": info.rows}
+        provenance = {
+            "input": info.path,
+            "input_name": info.name,
+            "format": info.format,
+            "sha256": info.sha256,
+            "encoding": info.encoding,
+            "rows_read": info.rows,
+        }
         table = CampaignTable(frame, provenance, info.name, row_offset=info.row_offset, converted=converted)
     if columns:
         missing = [v for v in columns.values() if v not in table.frame.columns]

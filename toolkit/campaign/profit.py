@@ -30,14 +30,20 @@ __all__ = [
 
 
 def _check_money(name: str, value: float, positive: bool = False) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or (positive and value == 0):
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or value < 0
+        or (positive and value == 0)
+    ):
         bound = "> 0" if positive else ">= 0"
         raise ParameterError(f"The '{name}' parameter must be a number {bound}. Got {value!r} instead.")
     return float(value)
 
 
-def calls_from_column(frame: pd.DataFrame, column: str, source: str | None = None,
-                      row_offset: int = 1) -> np.ndarray:
+def calls_from_column(
+    frame: pd.DataFrame, column: str, source: str | None = None, row_offset: int = 1
+) -> np.ndarray:
     """Calls made to each customer, read from ``column``; one each when ``column`` is empty.
 
     Parameters
@@ -64,8 +70,11 @@ def calls_from_column(frame: pd.DataFrame, column: str, source: str | None = Non
     if not column:
         return np.ones(len(frame))
     if column not in frame.columns:
-        raise DataError(f"calls column '{column}' not found; available: {list(frame.columns)}. "
-                        "Set `calls_column` to your column, or to \"\" to count one call per customer.", source=source)
+        raise DataError(
+            f"calls column '{column}' not found; available: {list(frame.columns)}. "
+            'Set `calls_column` to your column, or to "" to count one call per customer.',
+            source=source,
+        )
     values = pd.to_numeric(frame[column], errors="coerce")
     bad = (values.isna() | (values < 0)).to_numpy()
     if bad.any():
@@ -73,7 +82,9 @@ def calls_from_column(frame: pd.DataFrame, column: str, source: str | None = Non
         raise DataError(
             f"calls column '{column}' must hold a number >= 0 for every customer; {int(bad.sum())} row(s) do not, "
             f"e.g. rows {format_examples(rows)} with {format_examples(frame[column][bad].tolist())}.",
-            source=source, column=column, rows=rows[:20],
+            source=source,
+            column=column,
+            rows=rows[:20],
         )
     return values.to_numpy(float)
 
@@ -113,9 +124,13 @@ def profit_curve(
     y = np.asarray(y, dtype=float)
     score = np.asarray(score, dtype=float)
     if y.shape != score.shape or len(y) == 0:
-        raise ParameterError(f"`y` and `score` must be non-empty and the same length; got {len(y)} and {len(score)}.")
+        raise ParameterError(
+            f"`y` and `score` must be non-empty and the same length; got {len(y)} and {len(score)}."
+        )
     if not np.isin(y, [0, 1]).all():
-        raise ParameterError(f"`y` must hold only 0 and 1; got {format_examples(np.unique(y[~np.isin(y, [0, 1])]))}.")
+        raise ParameterError(
+            f"`y` must hold only 0 and 1; got {format_examples(np.unique(y[~np.isin(y, [0, 1])]))}."
+        )
     if np.isnan(score).any():
         raise ParameterError(f"`score` has {int(np.isnan(score).sum())} missing value(s).")
     calls = np.ones(len(y)) if calls is None else np.asarray(calls, dtype=float)
@@ -128,9 +143,16 @@ def profit_curve(
     cost = n_calls * cost_per_call
     revenue = succ * profit_per_success
     return pd.DataFrame(
-        {"customers": k, "share": k / len(y), "calls": n_calls, "successes": succ.astype(int),
-         "cost": cost, "revenue": revenue, "profit": revenue - cost,
-         "score": np.concatenate([[np.nan], score[order]])}
+        {
+            "customers": k,
+            "share": k / len(y),
+            "calls": n_calls,
+            "successes": succ.astype(int),
+            "cost": cost,
+            "revenue": revenue,
+            "profit": revenue - cost,
+            "score": np.concatenate([[np.nan], score[order]]),
+        }
     )
 
 
@@ -217,12 +239,23 @@ def strategy_table(
     if as_run is not None:
         missing = {"customers", "calls", "successes"} - set(as_run)
         if missing:
-            raise ParameterError(f"`as_run` needs the keys customers, calls and successes; missing {sorted(missing)}.")
+            raise ParameterError(
+                f"`as_run` needs the keys customers, calls and successes; missing {sorted(missing)}."
+            )
         cost = as_run["calls"] * cost_per_call
         revenue = as_run["successes"] * profit_per_success
-        rows.append({"strategy": "as_run", "customers": as_run["customers"], "calls": as_run["calls"],
-                     "successes": as_run["successes"], "cost": cost, "revenue": revenue,
-                     "profit": revenue - cost, "share": 1.0})
+        rows.append(
+            {
+                "strategy": "as_run",
+                "customers": as_run["customers"],
+                "calls": as_run["calls"],
+                "successes": as_run["successes"],
+                "cost": cost,
+                "revenue": revenue,
+                "profit": revenue - cost,
+                "share": 1.0,
+            }
+        )
     picks = [("everyone", curve.iloc[-1]), ("optimal", optimal_depth(curve))]
     if threshold is not None:
         picks.append(("threshold", depth_at_threshold(curve, threshold)))
@@ -231,7 +264,23 @@ def strategy_table(
         entry.update({c: float(row[c]) * scale for c in cols})
         rows.append(entry)
     out = pd.DataFrame(rows)
-    out["success_rate"] = np.where(out["customers"] > 0, out["successes"] / out["customers"].where(out["customers"] > 0, 1), np.nan)
-    out["profit_per_customer"] = np.where(out["customers"] > 0, out["profit"] / out["customers"].where(out["customers"] > 0, 1), np.nan)
-    return out[["strategy", "customers", "share", "calls", "successes", "cost", "revenue", "profit",
-                "success_rate", "profit_per_customer"]]
+    out["success_rate"] = np.where(
+        out["customers"] > 0, out["successes"] / out["customers"].where(out["customers"] > 0, 1), np.nan
+    )
+    out["profit_per_customer"] = np.where(
+        out["customers"] > 0, out["profit"] / out["customers"].where(out["customers"] > 0, 1), np.nan
+    )
+    return out[
+        [
+            "strategy",
+            "customers",
+            "share",
+            "calls",
+            "successes",
+            "cost",
+            "revenue",
+            "profit",
+            "success_rate",
+            "profit_per_customer",
+        ]
+    ]

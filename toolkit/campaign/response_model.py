@@ -147,7 +147,9 @@ def prepare_response_data(
             raise ParameterError(f"The target column '{target}' cannot also be a feature.")
         missing = [f for f in features if f not in df.columns]
         if missing:
-            raise DataError(f"feature column(s) {missing} not found; available: {list(df.columns)}.", source=source)
+            raise DataError(
+                f"feature column(s) {missing} not found; available: {list(df.columns)}.", source=source
+            )
     else:
         features = [c for c in df.columns if c != target and c not in exclude]
         if not features:
@@ -202,7 +204,9 @@ def split_test(y: pd.Series, test_share: float = 0.3, seed: int = 0) -> np.ndarr
         True for held-out customers.
     """
     if not isinstance(test_share, (int, float)) or not 0.05 <= test_share <= 0.9:
-        raise ParameterError(f"The 'test_share' parameter must be a share between 0.05 and 0.9. Got {test_share!r} instead.")
+        raise ParameterError(
+            f"The 'test_share' parameter must be a share between 0.05 and 0.9. Got {test_share!r} instead."
+        )
     rng = np.random.default_rng(seed)
     values = np.asarray(y)
     test = np.zeros(len(values), dtype=bool)
@@ -285,10 +289,14 @@ def coefficient_table(model: ResponseModel, conf: float = 0.95) -> pd.DataFrame:
     res = model.result
     ci = res.conf_int(alpha=1 - conf)
     table = pd.DataFrame(
-        {"term": res.params.index, "coef": res.params.to_numpy(),
-         "odds_ratio": np.exp(res.params.to_numpy()),
-         "or_low": np.exp(ci.iloc[:, 0].to_numpy()), "or_high": np.exp(ci.iloc[:, 1].to_numpy()),
-         "p_value": res.pvalues.to_numpy()}
+        {
+            "term": res.params.index,
+            "coef": res.params.to_numpy(),
+            "odds_ratio": np.exp(res.params.to_numpy()),
+            "or_low": np.exp(ci.iloc[:, 0].to_numpy()),
+            "or_high": np.exp(ci.iloc[:, 1].to_numpy()),
+            "p_value": res.pvalues.to_numpy(),
+        }
     )
     return table[table["term"] != "const"].sort_values("p_value", kind="stable").reset_index(drop=True)
 
@@ -301,7 +309,9 @@ def _check_scored(y: object, score: object) -> tuple[np.ndarray, np.ndarray]:
     if len(y) == 0:
         raise ParameterError("`y` and `score` are empty.")
     if not np.isin(y, [0, 1]).all():
-        raise ParameterError(f"`y` must hold only 0 and 1; got {format_examples(np.unique(y[~np.isin(y, [0, 1])]))}.")
+        raise ParameterError(
+            f"`y` must hold only 0 and 1; got {format_examples(np.unique(y[~np.isin(y, [0, 1])]))}."
+        )
     if np.isnan(score).any():
         raise ParameterError(f"`score` has {int(np.isnan(score).sum())} missing value(s).")
     return y, score
@@ -359,9 +369,13 @@ def calibration_table(y: object, score: object, groups: int = 10) -> pd.DataFram
     y, score = _check_scored(y, score)
     _check_groups(groups, len(y))
     frame = pd.DataFrame({"group": _rank_groups(score, groups), "y": y, "p": score})
-    out = frame.groupby("group").agg(customers=("y", "size"), predicted_rate=("p", "mean"),
-                                     observed_rate=("y", "mean"), expected_responses=("p", "sum"),
-                                     responses=("y", "sum"))
+    out = frame.groupby("group").agg(
+        customers=("y", "size"),
+        predicted_rate=("p", "mean"),
+        observed_rate=("y", "mean"),
+        expected_responses=("p", "sum"),
+        responses=("y", "sum"),
+    )
     out["responses"] = out["responses"].astype(int)
     return out.reset_index()
 
@@ -414,8 +428,16 @@ def gains_table(y: object, score: object, groups: int = 10) -> pd.DataFrame:
     y, score = _check_scored(y, score)
     _check_groups(groups, len(y))
     frame = pd.DataFrame({"group": _rank_groups(score, groups), "y": y, "score": score})
-    out = frame.groupby("group").agg(customers=("y", "size"), responses=("y", "sum"),
-                                     min_score=("score", "min"), max_score=("score", "max")).reset_index()
+    out = (
+        frame.groupby("group")
+        .agg(
+            customers=("y", "size"),
+            responses=("y", "sum"),
+            min_score=("score", "min"),
+            max_score=("score", "max"),
+        )
+        .reset_index()
+    )
     overall = y.mean()
     total_resp = y.sum()
     out["responses"] = out["responses"].astype(int)
@@ -427,12 +449,24 @@ def gains_table(y: object, score: object, groups: int = 10) -> pd.DataFrame:
     out["gain"] = out["cum_responses"] / total_resp if total_resp > 0 else np.nan
     out["cum_response_rate"] = out["cum_responses"] / out["cum_customers"]
     out["cum_lift"] = out["cum_response_rate"] / overall if overall > 0 else np.nan
-    cols = ["group", "customers", "responses", "response_rate", "lift", "cum_customers", "cum_responses",
-            "cum_share_customers", "gain", "cum_response_rate", "cum_lift", "min_score", "max_score"]
+    cols = [
+        "group",
+        "customers",
+        "responses",
+        "response_rate",
+        "lift",
+        "cum_customers",
+        "cum_responses",
+        "cum_share_customers",
+        "gain",
+        "cum_response_rate",
+        "cum_lift",
+        "min_score",
+        "max_score",
+    ]
     return out[cols]
 
 
 def describe_unseen(model: ResponseModel, df: pd.DataFrame) -> dict[str, int]:
     """Rows of ``df`` per feature whose category was not seen in training."""
     return unseen_levels(model.design, df)
-

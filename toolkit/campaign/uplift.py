@@ -72,11 +72,14 @@ def add_hillstrom_groups(df: pd.DataFrame) -> pd.DataFrame:
         for label, (lo, hi) in RECENCY_BANDS.items():
             bands[(out["recency"] >= lo) & (out["recency"] <= hi)] = label
         order = [*RECENCY_BANDS, "13+"]
-        out["recency_band"] = pd.Categorical(bands, categories=[b for b in order if (bands == b).any()], ordered=True)
+        out["recency_band"] = pd.Categorical(
+            bands, categories=[b for b in order if (bands == b).any()], ordered=True
+        )
     if {"mens", "womens"} <= set(out.columns):
         out["buyer"] = np.select(
             [(out["mens"] == 1) & (out["womens"] == 1), out["mens"] == 1, out["womens"] == 1],
-            ["both", "mens", "womens"], "neither",
+            ["both", "mens", "womens"],
+            "neither",
         )
     return out
 
@@ -135,7 +138,11 @@ def uplift_by_group(
         sub = df[df[arm_col].isin([arm, control])]
         is_t = (sub[arm_col] == arm).rename("t")
         for col in by:
-            agg = sub.groupby([sub[col], is_t], observed=True)[outcome].agg(["size", "mean", "var"]).unstack("t")
+            agg = (
+                sub.groupby([sub[col], is_t], observed=True)[outcome]
+                .agg(["size", "mean", "var"])
+                .unstack("t")
+            )
             for level, r in agg.iterrows():
                 n_t, n_c = r[("size", True)], r[("size", False)]
                 m_t, m_c = r[("mean", True)], r[("mean", False)]
@@ -143,10 +150,19 @@ def uplift_by_group(
                 diff = m_t - m_c
                 zstat = diff / se if se > 0 else np.nan
                 rows.append(
-                    {"arm": arm, "group": col, "level": level, "treated": n_t, "control": n_c,
-                     "treated_mean": m_t, "control_mean": m_c, "uplift": diff,
-                     "ci_low": diff - z * se, "ci_high": diff + z * se,
-                     "p_value": 2 * stats.norm.sf(abs(zstat)) if se > 0 else np.nan}
+                    {
+                        "arm": arm,
+                        "group": col,
+                        "level": level,
+                        "treated": n_t,
+                        "control": n_c,
+                        "treated_mean": m_t,
+                        "control_mean": m_c,
+                        "uplift": diff,
+                        "ci_low": diff - z * se,
+                        "ci_high": diff + z * se,
+                        "p_value": 2 * stats.norm.sf(abs(zstat)) if se > 0 else np.nan,
+                    }
                 )
     out = pd.DataFrame(rows)
     for c in ("treated", "control"):
@@ -220,7 +236,9 @@ def predict_arms(model: UpliftModel, df: pd.DataFrame) -> pd.DataFrame:
         One column per arm, same index as ``df``.
     """
     X = apply_design(model.design, df)
-    return pd.DataFrame({arm: np.asarray(res.predict(X)) for arm, res in model.results.items()}, index=df.index)
+    return pd.DataFrame(
+        {arm: np.asarray(res.predict(X)) for arm, res in model.results.items()}, index=df.index
+    )
 
 
 def _ranked_totals(y: object, treated: object, score: object) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -296,8 +314,17 @@ def qini_curve(y: object, treated: object, score: object, points: int = 100) -> 
         qini = y_t - np.where(n_c > 0, y_c * n_t / n_c, 0.0)
     incremental[0] = 0.0
     overall = sums["y_t"][-1] / sums["n_t"][-1] - sums["y_c"][-1] / sums["n_c"][-1]
-    return pd.DataFrame({"share": ks / n, "customers": ks, "treated": n_t, "control": n_c,
-                         "incremental": incremental, "random": overall * ks, "qini": qini})
+    return pd.DataFrame(
+        {
+            "share": ks / n,
+            "customers": ks,
+            "treated": n_t,
+            "control": n_c,
+            "incremental": incremental,
+            "random": overall * ks,
+            "qini": qini,
+        }
+    )
 
 
 def _qini_area(depth: np.ndarray, sums: Mapping[str, np.ndarray]) -> tuple[float, float]:
@@ -372,7 +399,9 @@ def uplift_by_decile(y: object, treated: object, score: object, groups: int = 10
     t = np.asarray(treated, bool)
     s = np.asarray(score, float)
     if not isinstance(groups, (int, np.integer)) or groups < 2 or groups > len(y):
-        raise ParameterError(f"The 'groups' parameter must be an int between 2 and {len(y)}. Got {groups!r} instead.")
+        raise ParameterError(
+            f"The 'groups' parameter must be an int between 2 and {len(y)}. Got {groups!r} instead."
+        )
     # A block of tied scores stays together, in the group where its average rank falls,
     # so the table does not depend on the order of the input rows.
     ranks = stats.rankdata(-s, method="average")
@@ -381,9 +410,16 @@ def uplift_by_decile(y: object, treated: object, score: object, groups: int = 10
     rows = []
     for g, d in frame.groupby("group"):
         yt, yc = d.loc[d["t"], "y"], d.loc[~d["t"], "y"]
-        rows.append({"group": g, "customers": len(d), "treated": len(yt), "control": len(yc),
-                     "predicted_uplift": d["s"].mean(),
-                     "observed_uplift": yt.mean() - yc.mean() if len(yt) and len(yc) else np.nan})
+        rows.append(
+            {
+                "group": g,
+                "customers": len(d),
+                "treated": len(yt),
+                "control": len(yc),
+                "predicted_uplift": d["s"].mean(),
+                "observed_uplift": yt.mean() - yc.mean() if len(yt) and len(yc) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -421,7 +457,11 @@ def assign_best_arm(
     """
     if control not in predictions.columns:
         raise ParameterError(f"control arm {control!r} has no model; arms: {list(predictions.columns)}.")
-    for name, v in (("value_per_outcome", value_per_outcome), ("margin", margin), ("cost_per_contact", cost_per_contact)):
+    for name, v in (
+        ("value_per_outcome", value_per_outcome),
+        ("margin", margin),
+        ("cost_per_contact", cost_per_contact),
+    ):
         if not isinstance(v, (int, float)) or v < 0:
             raise ParameterError(f"The '{name}' parameter must be a number >= 0. Got {v!r} instead.")
     out = pd.DataFrame(index=predictions.index)
@@ -490,9 +530,16 @@ def compare_policies(
         d = term - terms[baseline]
         se = d.std(ddof=1) / np.sqrt(len(d))
         gain = d.mean()
-        rows.append({"policy": name, "value_per_customer": term.mean(), "gain": gain,
-                     "gain_low": gain - z * se, "gain_high": gain + z * se,
-                     "matched": int((arms == np.asarray(policies[name], dtype=object)).sum())})
+        rows.append(
+            {
+                "policy": name,
+                "value_per_customer": term.mean(),
+                "gain": gain,
+                "gain_low": gain - z * se,
+                "gain_high": gain + z * se,
+                "matched": int((arms == np.asarray(policies[name], dtype=object)).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 

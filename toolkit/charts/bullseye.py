@@ -55,7 +55,7 @@ def _wrap(text: str, width: int) -> str:
     """Wrap for labels; Chinese has no spaces, so cut it by characters."""
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         width = max(4, width // 2 + 2)
-        return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+        return "\n".join(text[i : i + width] for i in range(0, len(text), width))
     return textwrap.fill(text, width, break_long_words=False)
 
 
@@ -68,7 +68,9 @@ def _pick_product(frame: pd.DataFrame, product: str | None) -> str:
             )
         return products[0]
     if product not in products:
-        raise ParameterError(f"The value for `product` must be one of {products}, but {product!r} was passed.")
+        raise ParameterError(
+            f"The value for `product` must be one of {products}, but {product!r} was passed."
+        )
     return product
 
 
@@ -88,8 +90,9 @@ def _draw_target(ax: plt.Axes, part: pd.DataFrame, lang: str, detail: bool = Tru
     # Rings from the outside in: low, low-medium, medium, high (the bullseye).
     radii = [1.0] + [1 - e for e in ZONE_EDGES]
     for k, radius in enumerate(radii):
-        ax.add_patch(Circle((0, 0), radius, facecolor=_zone_colour(k), edgecolor="white",
-                            linewidth=1.2, zorder=1))
+        ax.add_patch(
+            Circle((0, 0), radius, facecolor=_zone_colour(k), edgecolor="white", linewidth=1.2, zorder=1)
+        )
     step = 360 / len(groups)
     for k, group in enumerate(groups):
         start = 90 - (k + 1) * step
@@ -98,14 +101,47 @@ def _draw_target(ax: plt.Axes, part: pd.DataFrame, lang: str, detail: bool = Tru
         rate = float(part.loc[group, "rate"])
         hit = 1 - rate
         pad = min(5.0, step * 0.1)
-        ax.add_patch(Wedge((0, 0), 1.0, start + pad, end - pad, width=max(1.0 - hit, 1e-6),
-                           facecolor=accent, alpha=0.30, edgecolor="none", zorder=2))
-        ax.add_patch(Wedge((0, 0), hit + 0.014, start + pad, end - pad, width=0.028,
-                           facecolor=accent, edgecolor="none", zorder=3))
-        ax.scatter([hit * math.cos(mid)], [hit * math.sin(mid)], s=70, color=accent,
-                   edgecolor="white", linewidth=1.5, zorder=4)
-        ax.plot([0, math.cos(math.radians(end))], [0, math.sin(math.radians(end))],
-                color="white", linewidth=2.5, zorder=3.5)
+        ax.add_patch(
+            Wedge(
+                (0, 0),
+                1.0,
+                start + pad,
+                end - pad,
+                width=max(1.0 - hit, 1e-6),
+                facecolor=accent,
+                alpha=0.30,
+                edgecolor="none",
+                zorder=2,
+            )
+        )
+        ax.add_patch(
+            Wedge(
+                (0, 0),
+                hit + 0.014,
+                start + pad,
+                end - pad,
+                width=0.028,
+                facecolor=accent,
+                edgecolor="none",
+                zorder=3,
+            )
+        )
+        ax.scatter(
+            [hit * math.cos(mid)],
+            [hit * math.sin(mid)],
+            s=70,
+            color=accent,
+            edgecolor="white",
+            linewidth=1.5,
+            zorder=4,
+        )
+        ax.plot(
+            [0, math.cos(math.radians(end))],
+            [0, math.sin(math.radians(end))],
+            color="white",
+            linewidth=2.5,
+            zorder=3.5,
+        )
         x, y = 1.13 * math.cos(mid), 1.13 * math.sin(mid)
         ha = "left" if x > 0.15 else ("right" if x < -0.15 else "center")
         va = "bottom" if y > 0.5 else ("top" if y < -0.5 else "center")
@@ -131,9 +167,10 @@ def _zone_colour(k: int) -> tuple[float, float, float]:
 
 
 def _zone_legend(fig: Figure, lang: str, ncol: int = 4, fontsize: float = 9.5) -> None:
-    handles = [Patch(facecolor=_zone_colour(k), edgecolor=_LIGHT,
-                     label=t(f"bullseye.band.{band}", lang))
-               for k, band in enumerate(BANDS)]
+    handles = [
+        Patch(facecolor=_zone_colour(k), edgecolor=_LIGHT, label=t(f"bullseye.band.{band}", lang))
+        for k, band in enumerate(BANDS)
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=fontsize)
 
 
@@ -165,9 +202,16 @@ def bullseye_chart(groups: pd.DataFrame, product: str | None = None, lang: str =
     fig, ax = plt.subplots(figsize=(8, 6.8))
     _draw_target(ax, part, lang)
     ax.set_title(t("bullseye.chart.target_title", lang, product=product))
-    ax.text(0.5, -0.02, t("bullseye.chart.target_caption", lang, total=total, possible=int(possible),
-                          rate=total / possible),
-            transform=ax.transAxes, ha="center", va="top", fontsize=10.5, color=_GREY)
+    ax.text(
+        0.5,
+        -0.02,
+        t("bullseye.chart.target_caption", lang, total=total, possible=int(possible), rate=total / possible),
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        fontsize=10.5,
+        color=_GREY,
+    )
     _zone_legend(fig, lang, ncol=2)
     return fig
 
@@ -199,8 +243,9 @@ def bullseye_grid(groups: pd.DataFrame, totals: pd.DataFrame, lang: str = "en", 
     fig, axes = plt.subplots(rows, cols, figsize=(4.7 * cols, 4.3 * rows + 0.5), squeeze=False)
     for ax, (_, row) in zip(axes.flat, ranked.iterrows()):
         _draw_target(ax, groups[groups["product"] == row["product"]], lang, detail=False)
-        ax.set_title(f"{row['rank']}. {_wrap(str(row['product']), 34)} — {row['rate']:.0%}",
-                     fontsize=12, loc="center")
+        ax.set_title(
+            f"{row['rank']}. {_wrap(str(row['product']), 34)} — {row['rate']:.0%}", fontsize=12, loc="center"
+        )
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     _zone_legend(fig, lang, ncol=min(4, 2 * cols), fontsize=11)
@@ -232,8 +277,13 @@ def group_rates_chart(groups: pd.DataFrame, product: str | None = None, lang: st
     ax.barh(names, part["score"], color=_accent(), height=0.55, label=t("bullseye.chart.scored", lang))
     top = float(part["possible"].max())
     for y, (score, possible, rate) in enumerate(zip(part["score"], part["possible"], part["rate"])):
-        ax.text(possible + top * 0.01, y, f"{_fmt_points(score)} / {possible:.0f}  ({rate:.0%})",
-                va="center", fontsize=9.5)
+        ax.text(
+            possible + top * 0.01,
+            y,
+            f"{_fmt_points(score)} / {possible:.0f}  ({rate:.0%})",
+            va="center",
+            fontsize=9.5,
+        )
     ax.set_xlim(0, top * 1.25)
     ax.set_xlabel(t("bullseye.chart.points", lang))
     ax.set_title(t("bullseye.chart.rates_title", lang, product=product))
@@ -272,8 +322,15 @@ def comparison_chart(groups: pd.DataFrame, totals: pd.DataFrame, lang: str = "en
     for i in range(n):
         for j in range(len(present)):
             value = float(wide.iloc[i, j])
-            heat.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=11,
-                      color="white" if value > 0.6 else "#222222")
+            heat.text(
+                j,
+                i,
+                f"{value:.0%}",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="white" if value > 0.6 else "#222222",
+            )
     heat.set_xticks(range(len(present)), [_wrap(t(f"bullseye.group.{g}", lang), 10) for g in present])
     heat.tick_params(axis="x", labelsize=9.5)
     labels = [f"{r}. {_wrap(str(p), 24)}" for r, p in zip(ranked["rank"], ranked["product"])]
@@ -313,14 +370,23 @@ def textbook_chart(check: pd.DataFrame, lang: str = "en") -> Figure:
     check_lang(lang)
     x = np.arange(len(check))
     fig, ax = plt.subplots(figsize=(10, 4.6))
-    ax.bar(x - 0.2, check["printed_rate_pct"], width=0.4, color=_LIGHT, label=t("bullseye.chart.printed", lang))
+    ax.bar(
+        x - 0.2, check["printed_rate_pct"], width=0.4, color=_LIGHT, label=t("bullseye.chart.printed", lang)
+    )
     ax.bar(x + 0.2, check["rate_pct"], width=0.4, color=_accent(), label=t("bullseye.chart.computed", lang))
     for i, row in enumerate(check.itertuples(index=False)):
         ax.text(i - 0.2, row.printed_rate_pct + 1.5, f"{row.printed_rate_pct:.0f}", ha="center", fontsize=9)
         ax.text(i + 0.2, row.rate_pct + 1.5, f"{row.rate_pct:.0f}", ha="center", fontsize=9)
         if not row.matches:
-            ax.text(i, max(row.printed_rate_pct, row.rate_pct) + 9, "≠", ha="center", fontsize=15,
-                    color=_WARN, fontweight="bold")
+            ax.text(
+                i,
+                max(row.printed_rate_pct, row.rate_pct) + 9,
+                "≠",
+                ha="center",
+                fontsize=15,
+                color=_WARN,
+                fontweight="bold",
+            )
     ax.set_xticks(x, [_wrap(t(f"bullseye.group.{g}", lang), 12) for g in check["group"]])
     ax.set_ylim(0, 100)
     ax.set_ylabel(t("bullseye.chart.rate", lang) + " (%)")
@@ -372,8 +438,13 @@ def what_if_chart(
     ax.barh(y, values, color=colours)
     possible = float(now["possible"])
     for yi, value in zip(y, values):
-        ax.text(value + possible * 0.01, yi, f"{_fmt_points(value)}  ({value / possible:.0%})",
-                va="center", fontsize=9.5)
+        ax.text(
+            value + possible * 0.01,
+            yi,
+            f"{_fmt_points(value)}  ({value / possible:.0%})",
+            va="center",
+            fontsize=9.5,
+        )
     ax.set_yticks(y, labels)
     ax.set_xlim(0, possible * 1.15)
     ax.set_xlabel(t("bullseye.chart.points", lang))
@@ -419,10 +490,26 @@ def rater_chart(
     cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"][1:] or ["#e07b39"]
     for k, rater in enumerate(dict.fromkeys(own["rater"])):
         mine = own[own["rater"] == rater]
-        ax.scatter(mine["score"], mine["criterion"].map(ypos), marker=markers[k % len(markers)],
-                   s=30, color=cycle[k % len(cycle)], label=rater or "—", zorder=3, alpha=0.85)
-    ax.scatter(part["score"], part["criterion"].map(ypos), marker="|", s=260, linewidths=2.5,
-               color="#222222", label=t("bullseye.chart.mean", lang), zorder=4)
+        ax.scatter(
+            mine["score"],
+            mine["criterion"].map(ypos),
+            marker=markers[k % len(markers)],
+            s=30,
+            color=cycle[k % len(cycle)],
+            label=rater or "—",
+            zorder=3,
+            alpha=0.85,
+        )
+    ax.scatter(
+        part["score"],
+        part["criterion"].map(ypos),
+        marker="|",
+        s=260,
+        linewidths=2.5,
+        color="#222222",
+        label=t("bullseye.chart.mean", lang),
+        zorder=4,
+    )
     ax.set_yticks(list(ypos.values()), list(ypos.keys()))
     ax.set_ylim(-0.6, len(part) - 0.4)
     ax.set_xlim(-0.5, SCORE_MAX + 0.5)

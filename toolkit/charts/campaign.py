@@ -97,8 +97,17 @@ def arm_results_chart(arms: pd.DataFrame, lang: str = "en", control: str | None 
         ax.bar(names, rows["mean"], color=colors, yerr=err, capsize=4, ecolor="#333333")
         rate = _is_rate(rows)
         for i, v in enumerate(rows["mean"]):
-            ax.annotate(f"{v:.2%}" if rate else f"{v:,.2f}", (i, 0), xytext=(0, 6), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=9.5, color="white", fontweight="bold")
+            ax.annotate(
+                f"{v:.2%}" if rate else f"{v:,.2f}",
+                (i, 0),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=9.5,
+                color="white",
+                fontweight="bold",
+            )
         if rate:
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
         ax.set_title(value_label(metric, "campaign.metric", lang))
@@ -108,8 +117,9 @@ def arm_results_chart(arms: pd.DataFrame, lang: str = "en", control: str | None 
     return fig
 
 
-def uplift_group_chart(uplift: pd.DataFrame, lang: str = "en", groups: Sequence[str] | None = None,
-                       percent: bool = False) -> Figure:
+def uplift_group_chart(
+    uplift: pd.DataFrame, lang: str = "en", groups: Sequence[str] | None = None, percent: bool = False
+) -> Figure:
     """Uplift of each e-mail within each customer group, with intervals.
 
     Parameters
@@ -127,10 +137,17 @@ def uplift_group_chart(uplift: pd.DataFrame, lang: str = "en", groups: Sequence[
     arms = list(dict.fromkeys(uplift["arm"]))
     ncols = 2 if len(groups) > 1 else 1
     nrows = int(np.ceil(len(groups) / ncols))
-    heights = [max(len(set(uplift.loc[uplift["group"] == g, "level"])) for g in groups[r * ncols:(r + 1) * ncols])
-               for r in range(nrows)]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 0.42 * sum(heights) * len(arms) / 1.6 + 1.3 * nrows),
-                             squeeze=False, gridspec_kw={"height_ratios": heights})
+    heights = [
+        max(len(set(uplift.loc[uplift["group"] == g, "level"])) for g in groups[r * ncols : (r + 1) * ncols])
+        for r in range(nrows)
+    ]
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(10, 0.42 * sum(heights) * len(arms) / 1.6 + 1.3 * nrows),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
+    )
     colors = _colors(len(arms))
     height = 0.8 / len(arms)
     for ax, group in zip(axes.flat, groups):
@@ -140,16 +157,26 @@ def uplift_group_chart(uplift: pd.DataFrame, lang: str = "en", groups: Sequence[
             r = rows[rows["arm"] == arm].set_index("level").reindex(levels)
             y = np.arange(len(levels)) + (j - (len(arms) - 1) / 2) * height
             err = np.vstack([r["uplift"] - r["ci_low"], r["ci_high"] - r["uplift"]])
-            ax.barh(y, r["uplift"], height=height * 0.95, color=colors[j], xerr=err, capsize=2,
-                    ecolor="#555555", label=_tick(value_label(arm, "campaign.arm", lang)))
-        ax.set_yticks(np.arange(len(levels)), [_tick(value_label(lv, f"campaign.level.{group}", lang)) for lv in levels])
+            ax.barh(
+                y,
+                r["uplift"],
+                height=height * 0.95,
+                color=colors[j],
+                xerr=err,
+                capsize=2,
+                ecolor="#555555",
+                label=_tick(value_label(arm, "campaign.arm", lang)),
+            )
+        ax.set_yticks(
+            np.arange(len(levels)), [_tick(value_label(lv, f"campaign.level.{group}", lang)) for lv in levels]
+        )
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_title(t(f"col.{group}", lang) if has(f"col.{group}") else str(group), fontsize=11)
         if percent:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
         ax.grid(axis="y", visible=False)
-    for ax in list(axes.flat)[len(groups):]:
+    for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=len(arms))
@@ -169,10 +196,24 @@ def qini_chart(curves: Mapping[str, pd.DataFrame], lang: str = "en", outcome: st
     outcome : str, optional
         The outcome counted (for the axis label).
     """
-    fig, axes = plt.subplots(1, len(curves), figsize=(4.6 * len(curves) + 0.4, 3.9), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        1, len(curves), figsize=(4.6 * len(curves) + 0.4, 3.9), squeeze=False, sharey=True
+    )
     for ax, (arm, curve), color in zip(axes[0], curves.items(), _colors(len(curves))):
-        ax.plot(curve["share"], curve["incremental"], color=color, linewidth=2, label=t("campaign.chart.model", lang))
-        ax.plot(curve["share"], curve["random"], color=_GREY, linestyle="--", label=t("campaign.chart.random", lang))
+        ax.plot(
+            curve["share"],
+            curve["incremental"],
+            color=color,
+            linewidth=2,
+            label=t("campaign.chart.model", lang),
+        )
+        ax.plot(
+            curve["share"],
+            curve["random"],
+            color=_GREY,
+            linestyle="--",
+            label=t("campaign.chart.random", lang),
+        )
         ax.set_title(_tick(value_label(arm, "campaign.arm", lang)))
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlabel(t("campaign.chart.share_targeted", lang))
@@ -211,7 +252,15 @@ def gains_chart(gains: pd.DataFrame, lang: str = "en") -> Figure:
     ax2.bar(gains["group"].astype(str), gains["lift"])
     ax2.axhline(1.0, color=_GREY, linestyle="--")
     for i, v in enumerate(gains["lift"]):
-        ax2.annotate(f"{v:.2f}", (i, v), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8.5)
+        ax2.annotate(
+            f"{v:.2f}",
+            (i, v),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+        )
     ax2.set_xlabel(t("campaign.chart.decile", lang))
     ax2.set_ylabel(t("col.lift", lang))
     ax2.set_title(t("campaign.chart.lift_title", lang))
@@ -231,9 +280,16 @@ def calibration_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
     """
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     top = float(max(table["predicted_rate"].max(), table["observed_rate"].max())) * 1.08
-    ax.plot([0, top], [0, top], color=_GREY, linestyle="--", label=t("campaign.chart.perfect_calibration", lang))
-    ax.plot(table["predicted_rate"], table["observed_rate"], marker="o", linewidth=1.5,
-            label=t("campaign.chart.score_groups", lang))
+    ax.plot(
+        [0, top], [0, top], color=_GREY, linestyle="--", label=t("campaign.chart.perfect_calibration", lang)
+    )
+    ax.plot(
+        table["predicted_rate"],
+        table["observed_rate"],
+        marker="o",
+        linewidth=1.5,
+        label=t("campaign.chart.score_groups", lang),
+    )
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, top)
@@ -245,8 +301,9 @@ def calibration_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
-def profit_chart(curve: pd.DataFrame, lang: str = "en", scale: float = 1.0,
-                 threshold_share: float | None = None) -> Figure:
+def profit_chart(
+    curve: pd.DataFrame, lang: str = "en", scale: float = 1.0, threshold_share: float | None = None
+) -> Figure:
     """Profit of calling the top share of the ranked list, with the best depth marked.
 
     Parameters
@@ -267,14 +324,27 @@ def profit_chart(curve: pd.DataFrame, lang: str = "en", scale: float = 1.0,
     best = curve["profit"].idxmax()
     bx, by = curve.loc[best, "share"], profit.loc[best]
     ax.scatter([bx], [by], color="#c44e52", zorder=3)
-    ax.annotate(t("campaign.chart.best_depth", lang, share=bx, profit=short_money(by)), (bx, by), xytext=(10, -4),
-                textcoords="offset points", fontsize=9.5, va="top")
+    ax.annotate(
+        t("campaign.chart.best_depth", lang, share=bx, profit=short_money(by)),
+        (bx, by),
+        xytext=(10, -4),
+        textcoords="offset points",
+        fontsize=9.5,
+        va="top",
+    )
     ax.scatter([1.0], [profit.iloc[-1]], color=_GREY, zorder=3)
-    ax.annotate(t("campaign.chart.call_everyone", lang, profit=short_money(profit.iloc[-1])), (1.0, profit.iloc[-1]),
-                xytext=(-6, 8), textcoords="offset points", ha="right", fontsize=9.5)
+    ax.annotate(
+        t("campaign.chart.call_everyone", lang, profit=short_money(profit.iloc[-1])),
+        (1.0, profit.iloc[-1]),
+        xytext=(-6, 8),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9.5,
+    )
     if threshold_share is not None:
-        ax.axvline(threshold_share, color="#3a9d5d", linestyle=":",
-                   label=t("campaign.chart.break_even_rule", lang))
+        ax.axvline(
+            threshold_share, color="#3a9d5d", linestyle=":", label=t("campaign.chart.break_even_rule", lang)
+        )
     ax.axhline(0, color="#333333", linewidth=0.8)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.yaxis.set_major_formatter(money_formatter("en"))
@@ -288,6 +358,7 @@ def profit_chart(curve: pd.DataFrame, lang: str = "en", scale: float = 1.0,
 # ------------------------------------------------------------------ tables
 # Display tables: numbers formatted as text for the report. The CSV result
 # files keep the unformatted numbers.
+
 
 def _fmt(value: float, rate: bool, points: bool = False) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -314,12 +385,15 @@ def arm_display_table(arms: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """
     rows = []
     for arm, group in arms.groupby("arm", sort=False):
-        row = {t("col.arm", lang): value_label(arm, "campaign.arm", lang),
-               t("col.customers", lang): f"{int(group['customers'].iloc[0]):,}"}
+        row = {
+            t("col.arm", lang): value_label(arm, "campaign.arm", lang),
+            t("col.customers", lang): f"{int(group['customers'].iloc[0]):,}",
+        }
         for _, r in group.iterrows():
             rate = r["interval"] == "wilson"
             row[value_label(r["metric"], "campaign.metric", lang)] = (
-                f"{_fmt(r['mean'], rate)} ({_fmt(r['ci_low'], rate)} – {_fmt(r['ci_high'], rate)})")
+                f"{_fmt(r['mean'], rate)} ({_fmt(r['ci_low'], rate)} – {_fmt(r['ci_high'], rate)})"
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -340,20 +414,26 @@ def comparison_display_table(comparison: pd.DataFrame, lang: str = "en") -> pd.D
     for _, r in comparison.iterrows():
         rate = r["test"] == "z"
         interval = f"{_fmt(r['ci_low'], rate, True)} – {_fmt(r['ci_high'], rate, True)}"
-        boot = "–" if np.isnan(r["boot_ci_low"]) else \
-            f"{_fmt(r['boot_ci_low'], rate, True)} – {_fmt(r['boot_ci_high'], rate, True)}"
-        rows.append({
-            t("col.arm", lang): value_label(r["arm"], "campaign.arm", lang),
-            t("col.metric", lang): value_label(r["metric"], "campaign.metric", lang),
-            t("col.treated_mean", lang): _fmt(r["treated_mean"], rate),
-            t("col.control_mean", lang): _fmt(r["control_mean"], rate),
-            t("col.abs_lift", lang): _fmt(r["abs_lift"], rate, True) + (t("campaign.table.points", lang) if rate else ""),
-            t("col.rel_lift", lang): f"{r['rel_lift']:+.0%}",
-            t("campaign.table.interval", lang): interval,
-            t("campaign.table.bootstrap", lang): boot,
-            t("col.test", lang): t(f"campaign.test.{r['test']}", lang),
-            t("col.p_value", lang): format_p(r["p_value"]),
-        })
+        boot = (
+            "–"
+            if np.isnan(r["boot_ci_low"])
+            else f"{_fmt(r['boot_ci_low'], rate, True)} – {_fmt(r['boot_ci_high'], rate, True)}"
+        )
+        rows.append(
+            {
+                t("col.arm", lang): value_label(r["arm"], "campaign.arm", lang),
+                t("col.metric", lang): value_label(r["metric"], "campaign.metric", lang),
+                t("col.treated_mean", lang): _fmt(r["treated_mean"], rate),
+                t("col.control_mean", lang): _fmt(r["control_mean"], rate),
+                t("col.abs_lift", lang): _fmt(r["abs_lift"], rate, True)
+                + (t("campaign.table.points", lang) if rate else ""),
+                t("col.rel_lift", lang): f"{r['rel_lift']:+.0%}",
+                t("campaign.table.interval", lang): interval,
+                t("campaign.table.bootstrap", lang): boot,
+                t("col.test", lang): t(f"campaign.test.{r['test']}", lang),
+                t("col.p_value", lang): format_p(r["p_value"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -374,8 +454,9 @@ def economics_display_table(economics: pd.DataFrame, lang: str = "en") -> pd.Dat
             t("col.arm", lang): value_label(r["arm"], "campaign.arm", lang),
             t("campaign.table.emails_sent", lang): f"{int(r['contacts']):,}",
             t("col.incremental_spend_per_contact", lang): f"{r['incremental_spend_per_contact']:+.3f}",
-            t("campaign.table.revenue_interval", lang):
-                f"{r['incremental_revenue']:+,.0f} ({r['incremental_revenue_low']:+,.0f} – {r['incremental_revenue_high']:+,.0f})",
+            t(
+                "campaign.table.revenue_interval", lang
+            ): f"{r['incremental_revenue']:+,.0f} ({r['incremental_revenue_low']:+,.0f} – {r['incremental_revenue_high']:+,.0f})",
             t("col.incremental_margin", lang): f"{r['incremental_margin']:+,.0f}",
             t("col.contact_cost", lang): f"{r['contact_cost']:,.0f}",
             t("col.net_profit", lang): f"{r['net_profit']:+,.0f}",

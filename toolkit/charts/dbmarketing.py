@@ -1,5 +1,7 @@
-"""Charts for the database-marketing report: cleaning, scores, the campaign
-test, dormant customers and retention economics.
+"""Charts for the database-marketing report.
+
+They show the cleaning, the scores, the campaign test, dormant customers and
+retention economics.
 
 Every function takes output of :mod:`toolkit.dbmarketing` plus ``lang`` and
 returns a :class:`matplotlib.figure.Figure`; all labels come from the
@@ -77,8 +79,12 @@ def score_profile_chart(score_summary: pd.DataFrame, lang: str = "en") -> Figure
     frame = score_summary.sort_values("score")
     x = np.arange(len(frame))
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
-    ax.bar(x - 0.2, frame["share_of_customers"], width=0.4, color=_LIGHT, label=t("col.share_of_customers", lang))
-    ax.bar(x + 0.2, frame["share_of_revenue"], width=0.4, color=_colour(0), label=t("col.share_of_revenue", lang))
+    ax.bar(
+        x - 0.2, frame["share_of_customers"], width=0.4, color=_LIGHT, label=t("col.share_of_customers", lang)
+    )
+    ax.bar(
+        x + 0.2, frame["share_of_revenue"], width=0.4, color=_colour(0), label=t("col.share_of_revenue", lang)
+    )
     ax.set_xticks(x, frame["score"].astype(int).astype(str))
     ax.set_xlabel(t("dbm.chart.total_score", lang))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -99,20 +105,37 @@ def campaign_groups_chart(groups: pd.DataFrame, lang: str = "en") -> Figure:
     fig, ax = plt.subplots(figsize=(7, 3.8))
     names = [t(f"dbm.group.{g}", lang) for g in groups["campaign_group"]]
     rates = groups["response_rate"].to_numpy(dtype=float)
-    err = np.vstack([rates - groups["ci_low"].to_numpy(dtype=float), groups["ci_high"].to_numpy(dtype=float) - rates])
+    err = np.vstack(
+        [rates - groups["ci_low"].to_numpy(dtype=float), groups["ci_high"].to_numpy(dtype=float) - rates]
+    )
     colours = [_colour(0) if g == "mail" else _LIGHT for g in groups["campaign_group"]]
     ax.bar(names, rates, color=colours, width=0.55)
     ax.errorbar(names, rates, yerr=err, fmt="none", ecolor="#333333", capsize=6, lw=1.2)
     for i, rate in enumerate(rates):
-        ax.text(i, rate / 2, f"{rate:.1%}", ha="center", va="center", color="white" if i == 0 else "#222222",
-                fontweight="bold")
+        ax.text(
+            i,
+            rate / 2,
+            f"{rate:.1%}",
+            ha="center",
+            va="center",
+            color="white" if i == 0 else "#222222",
+            fontweight="bold",
+        )
     ax.set_ylim(0, min(1.0, float(groups["ci_high"].max()) * 1.15))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel(t("col.response_rate", lang))
     ax.set_title(t("dbm.chart.groups_title", lang))
     ax.grid(axis="x", visible=False)
-    ax.text(0.99, 0.02, t("dbm.chart.ci_note", lang), transform=ax.transAxes, ha="right", va="bottom",
-            fontsize=8.5, color="#5b6670")
+    ax.text(
+        0.99,
+        0.02,
+        t("dbm.chart.ci_note", lang),
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8.5,
+        color="#5b6670",
+    )
     return fig
 
 
@@ -156,9 +179,14 @@ def reactivation_depth_chart(depth: pd.DataFrame, lang: str = "en") -> Figure:
     if len(depth):
         best = depth.loc[depth["cumulative_profit"].idxmax()]
         ax.scatter([best["rank"]], [best["cumulative_profit"]], color=_colour(1), zorder=3, s=40)
-        ax.annotate(t("dbm.chart.best_depth", lang, n=int(best["rank"]), profit=float(best["cumulative_profit"])),
-                    (best["rank"], best["cumulative_profit"]), textcoords="offset points", xytext=(-10, -28),
-                    ha="right", fontsize=9)
+        ax.annotate(
+            t("dbm.chart.best_depth", lang, n=int(best["rank"]), profit=float(best["cumulative_profit"])),
+            (best["rank"], best["cumulative_profit"]),
+            textcoords="offset points",
+            xytext=(-10, -28),
+            ha="right",
+            fontsize=9,
+        )
     ax.set_xlabel(t("dbm.chart.contacted_best_first", lang))
     ax.set_ylabel(t("col.expected_profit", lang))
     ax.yaxis.set_major_formatter(_money_axis(lang))
@@ -177,11 +205,24 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
     fig, ax = plt.subplots(figsize=(8, 4))
     years = projection["year"].astype(int).to_numpy()
     ax.bar(years, projection["profit_lost"], color=_colour(0), width=0.6, label=t("col.profit_lost", lang))
-    ax.plot(years, projection["cumulative_profit_lost"], "o-", color=_colour(1),
-            label=t("col.cumulative_profit_lost", lang))
+    ax.plot(
+        years,
+        projection["cumulative_profit_lost"],
+        "o-",
+        color=_colour(1),
+        label=t("col.cumulative_profit_lost", lang),
+    )
     for x, value in zip(years, projection["profit_lost"]):
-        ax.text(x, value / 2, _short_money(float(value), lang), ha="center", va="center", color="white", fontsize=9,
-                fontweight="bold")
+        ax.text(
+            x,
+            value / 2,
+            _short_money(float(value), lang),
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=9,
+            fontweight="bold",
+        )
     ax.set_xticks(years, [t("dbm.chart.year_n", lang, n=int(y)) for y in years])
     ax.yaxis.set_major_formatter(_money_axis(lang))
     ax.set_ylabel(t("col.profit", lang))
@@ -193,6 +234,7 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
 
 def _short_money(value: float, lang: str) -> str:
     """A compact amount: 12.8M / 1.5k in English, 1,280万 / 1.8亿 in Chinese."""
+
     def one(x: float) -> str:
         if abs(x) >= 100:
             return f"{x:,.0f}"

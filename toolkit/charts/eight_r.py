@@ -64,7 +64,9 @@ def lorenz_chart(conc: Concentration, lang: str = "en") -> Figure:
 
     The drawing is :func:`toolkit.charts.value.lorenz_chart`, shared by every report.
     """
-    return value_lorenz_chart(conc.lorenz, lang, conc.top, title=t("eight_r.chart.lorenz_title", lang, gini=conc.gini))
+    return value_lorenz_chart(
+        conc.lorenz, lang, conc.top, title=t("eight_r.chart.lorenz_title", lang, gini=conc.gini)
+    )
 
 
 def new_returning_chart(nvr: pd.DataFrame, lang: str = "en") -> Figure:
@@ -73,12 +75,25 @@ def new_returning_chart(nvr: pd.DataFrame, lang: str = "en") -> Figure:
     c = _colors(2)
     x = np.arange(len(nvr))
     ax.bar(x, nvr["returning_customers"], color=c[0], label=t("eight_r.chart.returning", lang))
-    ax.bar(x, nvr["new_customers"], bottom=nvr["returning_customers"], color=c[1], label=t("eight_r.chart.new", lang))
+    ax.bar(
+        x,
+        nvr["new_customers"],
+        bottom=nvr["returning_customers"],
+        color=c[1],
+        label=t("eight_r.chart.new", lang),
+    )
     ax.set_xticks(x, nvr["period"], rotation=45, ha="right")
     if nvr["censored"].any():
         i = int(np.flatnonzero(nvr["censored"].to_numpy())[0])
-        ax.annotate(t("eight_r.chart.censored", lang), (i, nvr["customers"].iloc[i]), xytext=(0, 6),
-                    textcoords="offset points", ha="center", fontsize=8.5, color="#555555")
+        ax.annotate(
+            t("eight_r.chart.censored", lang),
+            (i, nvr["customers"].iloc[i]),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8.5,
+            color="#555555",
+        )
     ax.set_ylabel(t("eight_r.chart.customers", lang))
     ax.set_title(t("eight_r.chart.new_returning_title", lang))
     ax.legend(loc="upper left")
@@ -89,14 +104,25 @@ def rules_chart(rules: pd.DataFrame, lang: str = "en", top: int = 10) -> Figure:
     """Lift of the strongest rules (one bar per rule A -> B, the stronger direction only)."""
     r = rules.copy()
     key = r[["antecedent", "consequent"]].apply(lambda s: tuple(sorted(s)), axis=1)
-    r = r.assign(_pair=key).sort_values(["lift", "confidence"], ascending=False).drop_duplicates("_pair").head(top)
+    r = (
+        r.assign(_pair=key)
+        .sort_values(["lift", "confidence"], ascending=False)
+        .drop_duplicates("_pair")
+        .head(top)
+    )
     r = r.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(r) + 1.4))
     name = (lambda s: r[f"{s}_name"].fillna(r[s])) if "antecedent_name" in r else (lambda s: r[s])
     labels = [f"{_short(a, 26)} → {_short(b, 26)}" for a, b in zip(name("antecedent"), name("consequent"))]
     ax.barh(np.arange(len(r)), r["lift"], color=_colors(1)[0])
     for i, (lift, conf) in enumerate(zip(r["lift"], r["confidence"])):
-        ax.text(lift, i, "  " + t("eight_r.chart.rule_label", lang, lift=lift, conf=conf), va="center", fontsize=8.5)
+        ax.text(
+            lift,
+            i,
+            "  " + t("eight_r.chart.rule_label", lang, lift=lift, conf=conf),
+            va="center",
+            fontsize=8.5,
+        )
     ax.set_yticks(np.arange(len(r)), labels, fontsize=8.5)
     ax.set_xlabel(t("eight_r.chart.lift", lang))
     ax.set_xlim(0, r["lift"].max() * 1.35 if len(r) else 1)
@@ -111,7 +137,9 @@ def abc_chart(abc: pd.DataFrame, lang: str = "en") -> Figure:
     n = len(abc)
     x = np.arange(1, n + 1) / n
     c = _colors(3)
-    ax.plot(np.concatenate([[0], x]), np.concatenate([[0], abc["cum_share"].to_numpy()]), color="#333333", lw=1.8)
+    ax.plot(
+        np.concatenate([[0], x]), np.concatenate([[0], abc["cum_share"].to_numpy()]), color="#333333", lw=1.8
+    )
     start = 0.0
     for cls, colour in zip("ABC", c):
         part = abc["abc"] == cls
@@ -119,8 +147,19 @@ def abc_chart(abc: pd.DataFrame, lang: str = "en") -> Figure:
             continue
         end = part.to_numpy().nonzero()[0].max() + 1
         ax.axvspan(start, end / n, color=colour, alpha=0.15)
-        ax.text((start + end / n) / 2, 0.06, t("eight_r.chart.abc_label", lang, cls=cls, n=int(part.sum()),
-                share=float(abc.loc[part, "share"].sum())), ha="center", fontsize=9)
+        ax.text(
+            (start + end / n) / 2,
+            0.06,
+            t(
+                "eight_r.chart.abc_label",
+                lang,
+                cls=cls,
+                n=int(part.sum()),
+                share=float(abc.loc[part, "share"].sum()),
+            ),
+            ha="center",
+            fontsize=9,
+        )
         start = end / n
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
@@ -135,7 +174,9 @@ def abc_chart(abc: pd.DataFrame, lang: str = "en") -> Figure:
 def elasticity_chart(el: pd.DataFrame, pooled: dict | None, lang: str = "en") -> Figure:
     """Forest plot: each product's elasticity with its confidence interval, and the pooled estimate."""
     est = el[el["estimated"]].copy()
-    labels = list(est.get("product_name", est["product_id"]).fillna(est["product_id"]).map(lambda s: _short(s, 34)))
+    labels = list(
+        est.get("product_name", est["product_id"]).fillna(est["product_id"]).map(lambda s: _short(s, 34))
+    )
     values = list(est["elasticity"])
     lows, highs = list(est["ci_low"]), list(est["ci_high"])
     if pooled:
@@ -169,29 +210,41 @@ def price_band_chart(bands: pd.DataFrame, lang: str = "en") -> Figure:
     y = np.arange(len(wide))
     for colour, band in zip(colours, wide.columns):
         ax.barh(y, wide[band], left=left, color=colour, label=labels[band])
-        for yi, (l, w) in enumerate(zip(left, wide[band])):
+        for yi, (start, w) in enumerate(zip(left, wide[band])):
             if w > 0.06:
-                ax.text(l + w / 2, yi, f"{w:.0%}", ha="center", va="center", fontsize=8.5, color="white")
+                ax.text(start + w / 2, yi, f"{w:.0%}", ha="center", va="center", fontsize=8.5, color="white")
         left += wide[band].to_numpy()
     tiers = [t("eight_r.chart.tier", lang, tier=int(i), n=int(wide.index.max())) for i in wide.index]
     ax.set_yticks(y, tiers)
     ax.xaxis.set_major_formatter(_PCT)
     ax.set_xlim(0, 1)
     ax.grid(axis="y", visible=False)
-    ax.legend(title=t("eight_r.chart.price_band", lang), ncols=len(wide.columns), loc="upper center",
-              bbox_to_anchor=(0.5, -0.12))
+    ax.legend(
+        title=t("eight_r.chart.price_band", lang),
+        ncols=len(wide.columns),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+    )
     ax.set_title(t("eight_r.chart.price_band_title", lang))
     return fig
 
 
-def message_chart(msg: pd.DataFrame, lang: str = "en", group_labels: dict | None = None,
-                  outcome_key: str = "eight_r.chart.visit_rate") -> Figure:
+def message_chart(
+    msg: pd.DataFrame,
+    lang: str = "en",
+    group_labels: dict | None = None,
+    outcome_key: str = "eight_r.chart.visit_rate",
+) -> Figure:
     """Response of each group to message A, message B and no message."""
     fig, ax = plt.subplots(figsize=(8.0, 4.0))
     c = _colors(3)
     x = np.arange(len(msg))
     w = 0.27
-    names = [t("eight_r.chart.msg_a", lang), t("eight_r.chart.msg_b", lang), t("eight_r.chart.msg_none", lang)]
+    names = [
+        t("eight_r.chart.msg_a", lang),
+        t("eight_r.chart.msg_b", lang),
+        t("eight_r.chart.msg_none", lang),
+    ]
     for i, (col, name) in enumerate(zip(["rate_a", "rate_b", "rate_control"], names)):
         colour = c[i] if i < 2 else "#b0b0b0"
         ax.bar(x + (i - 1) * w, msg[col], w, color=colour, label=name)
@@ -210,8 +263,12 @@ def funnel_chart(fun: pd.DataFrame, lang: str = "en") -> Figure:
     """Visit rate and visit-to-purchase rate of contacted customers per channel."""
     fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.6))
     c = _colors(2)
-    for ax, col, key, colour in zip(axes, ["visit_rate", "visit_to_purchase"],
-                                    ["eight_r.chart.visit_rate", "eight_r.chart.visit_to_purchase"], c):
+    for ax, col, key, colour in zip(
+        axes,
+        ["visit_rate", "visit_to_purchase"],
+        ["eight_r.chart.visit_rate", "eight_r.chart.visit_to_purchase"],
+        c,
+    ):
         ax.bar(fun["group"].astype(str), fun[col], color=colour)
         for i, v in enumerate(fun[col]):
             ax.text(i, v, f"{v:.1%}", ha="center", va="bottom", fontsize=9)
@@ -227,9 +284,17 @@ def contact_curve_chart(curve: pd.DataFrame, break_even: float | None, lang: str
     fig, ax = plt.subplots(figsize=(8.0, 4.0))
     c = _colors(2)
     ax.fill_between(curve["contact"], curve["ci_low"], curve["ci_high"], color=c[0], alpha=0.15)
-    ax.plot(curve["contact"], curve["success_rate"], "o-", color=c[0], label=t("eight_r.chart.kth_call", lang))
+    ax.plot(
+        curve["contact"], curve["success_rate"], "o-", color=c[0], label=t("eight_r.chart.kth_call", lang)
+    )
     if break_even is not None:
-        ax.axhline(break_even, color=c[1], ls="--", lw=1.3, label=t("eight_r.chart.break_even", lang, rate=break_even))
+        ax.axhline(
+            break_even,
+            color=c[1],
+            ls="--",
+            lw=1.3,
+            label=t("eight_r.chart.break_even", lang, rate=break_even),
+        )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xticks(curve["contact"])
     ax.set_xlabel(t("eight_r.chart.call_number", lang))
@@ -267,8 +332,14 @@ def monthly_chart(mon: pd.DataFrame, lang: str = "en") -> Figure:
         if not complete:
             bar.set_hatch("//")
             bar.set_alpha(0.55)
-            ax.annotate(t("eight_r.chart.part_month", lang, days=int(days)), (bar.get_x() + bar.get_width() / 2,
-                        bar.get_height()), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8.5)
+            ax.annotate(
+                t("eight_r.chart.part_month", lang, days=int(days)),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8.5,
+            )
     ax.set_xticks(x, mon["month"], rotation=45, ha="right")
     ax.yaxis.set_major_formatter(FuncFormatter(_money))
     ax.set_ylabel(t("eight_r.chart.revenue_per_day", lang))
@@ -283,7 +354,9 @@ def gap_chart(gaps: pd.Series, summary: dict, lang: str = "en", clip: int = 180)
     fig, ax = plt.subplots(figsize=(8.0, 3.8))
     c = _colors(2)
     ax.hist(g, bins=np.arange(0, clip + 8, 7), color=c[0])
-    ax.axvline(summary["median"], color=c[1], lw=2, label=t("eight_r.chart.median_gap", lang, days=summary["median"]))
+    ax.axvline(
+        summary["median"], color=c[1], lw=2, label=t("eight_r.chart.median_gap", lang, days=summary["median"])
+    )
     ax.set_xlabel(t("eight_r.chart.gap_axis", lang, clip=clip))
     ax.set_ylabel(t("eight_r.chart.gaps", lang))
     ax.legend()
@@ -291,15 +364,26 @@ def gap_chart(gaps: pd.Series, summary: dict, lang: str = "en", clip: int = 180)
     return fig
 
 
-def success_by_group_chart(rates: pd.DataFrame, lang: str = "en", title_key: str = "eight_r.chart.month_title",
-                           labels: dict | None = None) -> Figure:
+def success_by_group_chart(
+    rates: pd.DataFrame,
+    lang: str = "en",
+    title_key: str = "eight_r.chart.month_title",
+    labels: dict | None = None,
+) -> Figure:
     """Success rate per group with its interval; the number of calls written under each bar."""
     fig, ax = plt.subplots(figsize=(9.0, 3.9))
     c = _colors(1)[0]
     x = np.arange(len(rates))
     ax.bar(x, rates["success_rate"], color=c, alpha=0.85)
-    ax.errorbar(x, rates["success_rate"], yerr=[rates["success_rate"] - rates["ci_low"],
-                rates["ci_high"] - rates["success_rate"]], fmt="none", ecolor="#333333", capsize=3, lw=1)
+    ax.errorbar(
+        x,
+        rates["success_rate"],
+        yerr=[rates["success_rate"] - rates["ci_low"], rates["ci_high"] - rates["success_rate"]],
+        fmt="none",
+        ecolor="#333333",
+        capsize=3,
+        lw=1,
+    )
     names = [labels.get(g, str(g)) if labels else str(g) for g in rates["group"]]
     ax.set_xticks(x, [f"{n}\n{int(k):,}" for n, k in zip(names, rates["calls"])], fontsize=8.5)
     ax.set_xlabel(t("eight_r.chart.calls_axis", lang))
@@ -325,11 +409,19 @@ def region_chart(reg: pd.DataFrame, lang: str = "en", top: int = 10, by: str = "
     growth = r["growth"].fillna(0.0)
     axes[1].barh(y, growth, color=[c[2] if g >= 0 else c[1] for g in growth])
     for yi, v, raw in zip(y, growth, r["growth"]):
-        axes[1].text(v, yi, f" {v:+.0%}" if pd.notna(raw) else " –", va="center", fontsize=8.5,
-                     ha="left" if v >= 0 else "right")
+        axes[1].text(
+            v,
+            yi,
+            f" {v:+.0%}" if pd.notna(raw) else " –",
+            va="center",
+            fontsize=8.5,
+            ha="left" if v >= 0 else "right",
+        )
     axes[1].axvline(0, color="#555555", lw=1)
     axes[1].xaxis.set_major_formatter(_PCT)
-    title = t("eight_r.chart.growth", lang, **reg.attrs) if reg.attrs else t("eight_r.chart.growth_plain", lang)
+    title = (
+        t("eight_r.chart.growth", lang, **reg.attrs) if reg.attrs else t("eight_r.chart.growth_plain", lang)
+    )
     axes[1].set_title(title, fontsize=11)
     axes[0].set_yticks(y, r[by].astype(str))
     for ax in axes:
@@ -345,7 +437,9 @@ def allocation_chart(alloc: pd.DataFrame, lang: str = "en") -> Figure:
     x = np.arange(len(alloc))
     w = 0.38
     ax.bar(x - w / 2, alloc["spend"], w, color="#b0b0b0", label=t("eight_r.chart.current_spend", lang))
-    ax.bar(x + w / 2, alloc["recommended_spend"], w, color=c[0], label=t("eight_r.chart.recommended_spend", lang))
+    ax.bar(
+        x + w / 2, alloc["recommended_spend"], w, color=c[0], label=t("eight_r.chart.recommended_spend", lang)
+    )
     for xi, (s, r) in enumerate(zip(alloc["recommended_spend"], alloc["expected_romi"])):
         ax.text(xi + w / 2, s, f"ROMI {r:.0%}", ha="center", va="bottom", fontsize=8.5)
     ax.set_xticks(x, [_short(s, 18) for s in alloc["segment"]], fontsize=9)
@@ -369,11 +463,23 @@ def radar_chart(prof: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_theta_direction(-1)
     c = _colors(3)
     score = p["score"].fillna(0).to_numpy()
-    ax.plot(closed, np.concatenate([score, score[:1]]), color=c[0], lw=2.2, label=t("eight_r.chart.combined", lang))
+    ax.plot(
+        closed,
+        np.concatenate([score, score[:1]]),
+        color=c[0],
+        lw=2.2,
+        label=t("eight_r.chart.combined", lang),
+    )
     ax.fill(closed, np.concatenate([score, score[:1]]), color=c[0], alpha=0.15)
     selfs = p["self_score"].to_numpy(float)
-    ax.plot(closed, np.concatenate([selfs, selfs[:1]]), color=c[1], lw=1.3, ls="--",
-            label=t("eight_r.chart.self", lang))
+    ax.plot(
+        closed,
+        np.concatenate([selfs, selfs[:1]]),
+        color=c[1],
+        lw=1.3,
+        ls="--",
+        label=t("eight_r.chart.self", lang),
+    )
     ev = p["evidence_score"].to_numpy(float)
     has = np.isfinite(ev)
     ax.plot(angles[has], ev[has], "s", color=c[2], ms=8, label=t("eight_r.chart.evidence", lang))

@@ -16,7 +16,9 @@ def monthly_revenue_chart(monthly: pd.DataFrame, lang: str = "en") -> Figure:
     """Bar chart of revenue per month; partial months are hatched and labelled."""
     fig, ax = plt.subplots(figsize=(9, 4))
     labels = monthly["month"].astype(str)
-    colors = ["#b9c7d3" if p else plt.rcParams["axes.prop_cycle"].by_key()["color"][0] for p in monthly["partial"]]
+    colors = [
+        "#b9c7d3" if p else plt.rcParams["axes.prop_cycle"].by_key()["color"][0] for p in monthly["partial"]
+    ]
     bars = ax.bar(labels, monthly["revenue"], color=colors)
     for bar, partial in zip(bars, monthly["partial"]):
         if partial:
@@ -26,8 +28,16 @@ def monthly_revenue_chart(monthly: pd.DataFrame, lang: str = "en") -> Figure:
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.tick_params(axis="x", rotation=45)
     if monthly["partial"].any():
-        ax.text(0.01, 0.98, t("overview.chart.partial_note", lang), transform=ax.transAxes,
-                ha="left", va="top", fontsize=9, color="#5b6670")
+        ax.text(
+            0.01,
+            0.98,
+            t("overview.chart.partial_note", lang),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=9,
+            color="#5b6670",
+        )
     return fig
 
 

@@ -1,5 +1,7 @@
-"""Charts for the RFM report: distributions, R x F heatmaps, segments,
-weighted points, cell response against break-even, and migration.
+"""Charts for the RFM report.
+
+They show distributions, R x F heatmaps, segments, weighted points, cell
+response against break-even, and migration.
 
 Every function takes model output from :mod:`toolkit.rfm` plus ``lang``
 and returns a :class:`matplotlib.figure.Figure`; all labels come from the
@@ -45,7 +47,10 @@ def distributions_chart(customers: pd.DataFrame, lang: str = "en", recency_unit:
     axes[0].hist(rec, bins=30, color=_accent(0))
     axes[0].set_xlabel(t(f"rfm.unit.recency_{recency_unit}", lang))
     axes[0].set_title(t("rfm.chart.recency", lang))
-    for ax, column, key in ((axes[1], "frequency", "rfm.chart.frequency"), (axes[2], "monetary", "rfm.chart.monetary")):
+    for ax, column, key in (
+        (axes[1], "frequency", "rfm.chart.frequency"),
+        (axes[2], "monetary", "rfm.chart.monetary"),
+    ):
         values = customers[column].to_numpy(dtype="float64")
         cap = float(np.percentile(values, 99))
         clipped = np.minimum(values, cap)
@@ -98,8 +103,15 @@ def rf_heatmap(scored: pd.DataFrame, lang: str = "en", value: str = "customers",
         for j in range(bins):
             v = data[i, j]
             text = "–" if not np.isfinite(v) else fmt.format(v)
-            ax.text(j, i, text, ha="center", va="center", fontsize=9,
-                    color="white" if np.isfinite(v) and v > mid else "#1b1b1b")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if np.isfinite(v) and v > mid else "#1b1b1b",
+            )
     fig.colorbar(image, ax=ax, shrink=0.8)
     return fig
 
@@ -113,8 +125,12 @@ def segment_chart(summary: pd.DataFrame, lang: str = "en") -> Figure:
     y = np.arange(len(data))
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(data) + 1.4))
     h = 0.38
-    ax.barh(y + h / 2, data["share_of_customers"], height=h, color=_GREY, label=t("col.share_of_customers", lang))
-    ax.barh(y - h / 2, data["share_of_revenue"], height=h, color=_accent(0), label=t("col.share_of_revenue", lang))
+    ax.barh(
+        y + h / 2, data["share_of_customers"], height=h, color=_GREY, label=t("col.share_of_customers", lang)
+    )
+    ax.barh(
+        y - h / 2, data["share_of_revenue"], height=h, color=_accent(0), label=t("col.share_of_revenue", lang)
+    )
     for yi, (c, r) in enumerate(zip(data["share_of_customers"], data["share_of_revenue"])):
         ax.text(c, yi + h / 2, f" {c:.0%}", va="center", fontsize=8.5, color="#3b3b3b")
         ax.text(r, yi - h / 2, f" {r:.0%}", va="center", fontsize=8.5, color="#3b3b3b")
@@ -133,8 +149,13 @@ def weighted_chart(points: pd.DataFrame, lang: str = "en", top: int = 15) -> Fig
     fig, ax = plt.subplots(figsize=(9, 0.36 * len(data) + 1.4))
     left = np.zeros(len(data))
     labels = data["customer_id"].astype(str)
-    for i, (column, key) in enumerate((("weighted_r", "rfm.chart.points_r"), ("weighted_f", "rfm.chart.points_f"),
-                                       ("weighted_m", "rfm.chart.points_m"))):
+    for i, (column, key) in enumerate(
+        (
+            ("weighted_r", "rfm.chart.points_r"),
+            ("weighted_f", "rfm.chart.points_f"),
+            ("weighted_m", "rfm.chart.points_m"),
+        )
+    ):
         values = data[column].to_numpy(dtype="float64")
         ax.barh(labels, values, left=left, color=_accent(i), label=t(key, lang))
         left += values
@@ -149,8 +170,9 @@ def weighted_chart(points: pd.DataFrame, lang: str = "en", top: int = 15) -> Fig
     return fig
 
 
-def cell_response_chart(cells: pd.DataFrame, break_even: float, lang: str = "en",
-                        labels: Mapping[str, str] | None = None) -> Figure:
+def cell_response_chart(
+    cells: pd.DataFrame, break_even: float, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> Figure:
     """Each cell's test response rate with its interval, against the break-even rate.
 
     Parameters
@@ -166,12 +188,21 @@ def cell_response_chart(cells: pd.DataFrame, break_even: float, lang: str = "en"
     x = np.arange(len(data))
     fig, ax = plt.subplots(figsize=(max(7.5, 0.34 * len(data) + 2.5), 4.4))
     colors = [_accent(0) if roll else _GREY for roll in data["roll_out"]]
-    err = np.clip(np.vstack([data["response_rate"] - data["ci_low"], data["ci_high"] - data["response_rate"]]), 0, None)
+    err = np.clip(
+        np.vstack([data["response_rate"] - data["ci_low"], data["ci_high"] - data["response_rate"]]), 0, None
+    )
     ax.errorbar(x, data["response_rate"], yerr=err, fmt="none", ecolor="#b5b5b5", elinewidth=1.2, capsize=2)
     ax.scatter(x, data["response_rate"], c=colors, s=28, zorder=3)
     ax.axhline(break_even, color="#c44e52", linestyle="--", linewidth=1.3)
-    ax.text(0, break_even, " " + t("rfm.chart.break_even", lang, rate=f"{break_even:.2%}"), color="#c44e52",
-            va="bottom", ha="left", fontsize=9)
+    ax.text(
+        0,
+        break_even,
+        " " + t("rfm.chart.break_even", lang, rate=f"{break_even:.2%}"),
+        color="#c44e52",
+        va="bottom",
+        ha="left",
+        fontsize=9,
+    )
     names = [labels.get(c, c) if labels else c for c in data["cell"]]
     ax.set_xticks(x, names, rotation=90, fontsize=8.5)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.1%}"))
@@ -211,6 +242,13 @@ def migration_chart(shares: pd.DataFrame, names: Mapping[str, str], dates: tuple
     for i in range(data.shape[0]):
         for j in range(data.shape[1]):
             if data[i, j] >= 0.005:
-                ax.text(j, i, f"{data[i, j]:.0%}", ha="center", va="center", fontsize=8,
-                        color="white" if data[i, j] > 0.5 else "#1b1b1b")
+                ax.text(
+                    j,
+                    i,
+                    f"{data[i, j]:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if data[i, j] > 0.5 else "#1b1b1b",
+                )
     return fig

@@ -16,8 +16,15 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
-__all__ = ["DEFAULT_ACCENT", "apply_style", "chart_font_family", "money_formatter", "palette",
-           "register_cjk_font", "short_money"]
+__all__ = [
+    "DEFAULT_ACCENT",
+    "apply_style",
+    "chart_font_family",
+    "money_formatter",
+    "palette",
+    "register_cjk_font",
+    "short_money",
+]
 
 DEFAULT_ACCENT = "#1f5f8b"
 _BASE_PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
@@ -62,28 +69,30 @@ def apply_style(accent: str | None = None) -> None:
     accent : str, optional
         Brand colour (hex) used first in every chart.
     """
-    plt.rcParams.update({
-        "font.family": "sans-serif",
-        "font.sans-serif": chart_font_family(),
-        "axes.unicode_minus": False,  # CJK fonts have no U+2212 minus glyph
-        "figure.figsize": (8.0, 4.2),
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        "savefig.bbox": "tight",
-        "font.size": 10.5,
-        "axes.titlesize": 12.5,
-        "axes.titleweight": "bold",
-        "axes.labelsize": 10.5,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": True,
-        "grid.color": "#e6e6e6",
-        "grid.linewidth": 0.8,
-        "axes.axisbelow": True,
-        "axes.prop_cycle": matplotlib.cycler(color=palette(accent)),
-        "legend.frameon": False,
-        "figure.constrained_layout.use": True,
-    })
+    plt.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": chart_font_family(),
+            "axes.unicode_minus": False,  # CJK fonts have no U+2212 minus glyph
+            "figure.figsize": (8.0, 4.2),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "font.size": 10.5,
+            "axes.titlesize": 12.5,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 10.5,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.color": "#e6e6e6",
+            "grid.linewidth": 0.8,
+            "axes.axisbelow": True,
+            "axes.prop_cycle": matplotlib.cycler(color=palette(accent)),
+            "legend.frameon": False,
+            "figure.constrained_layout.use": True,
+        }
+    )
 
 
 def short_money(value: float, lang: str = "en") -> str:

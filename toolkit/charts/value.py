@@ -70,8 +70,15 @@ def retention_heatmap(table: pd.DataFrame, lang: str = "en") -> Figure:
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     if not table["complete"].all():
-        ax.text(0.0, -0.08 - 0.6 / max(n_rows, 1), t("value.chart.partial_note", lang),
-                transform=ax.transAxes, fontsize=8.5, color="#5b6670", va="top")
+        ax.text(
+            0.0,
+            -0.08 - 0.6 / max(n_rows, 1),
+            t("value.chart.partial_note", lang),
+            transform=ax.transAxes,
+            fontsize=8.5,
+            color="#5b6670",
+            va="top",
+        )
     return fig
 
 
@@ -90,7 +97,9 @@ def retention_curves(table: pd.DataFrame, lang: str = "en", max_cohorts: int = 6
     cohorts = sorted(table["cohort"].unique())[:max_cohorts]
     for colour, cohort in zip(_colours(), cohorts):
         rows = data.loc[data["cohort"] == cohort]
-        ax.plot(rows["months_since"], rows["retention"], marker="o", markersize=3.5, color=colour, label=cohort)
+        ax.plot(
+            rows["months_since"], rows["retention"], marker="o", markersize=3.5, color=colour, label=cohort
+        )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
@@ -115,8 +124,14 @@ def cohort_value_chart(table: pd.DataFrame, lang: str = "en", max_cohorts: int =
     cohorts = sorted(table["cohort"].unique())[:max_cohorts]
     for colour, cohort in zip(_colours(), cohorts):
         rows = data.loc[data["cohort"] == cohort]
-        ax.plot(rows["months_since"], rows["cumulative_revenue_per_customer"], marker="o", markersize=3.5,
-                color=colour, label=cohort)
+        ax.plot(
+            rows["months_since"],
+            rows["cumulative_revenue_per_customer"],
+            marker="o",
+            markersize=3.5,
+            color=colour,
+            label=cohort,
+        )
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
@@ -126,7 +141,9 @@ def cohort_value_chart(table: pd.DataFrame, lang: str = "en", max_cohorts: int =
     return fig
 
 
-def lorenz_chart(curve: pd.DataFrame, lang: str = "en", mark: float = 0.2, *, title: str | None = None) -> Figure:
+def lorenz_chart(
+    curve: pd.DataFrame, lang: str = "en", mark: float = 0.2, *, title: str | None = None
+) -> Figure:
     """The Lorenz curve, the line of equality and the top group's share of revenue.
 
     Parameters
@@ -148,16 +165,33 @@ def lorenz_chart(curve: pd.DataFrame, lang: str = "en", mark: float = 0.2, *, ti
     y = float(curve["share_of_revenue"].iloc[n - k])
     colours = _colours()
     fig, ax = plt.subplots(figsize=(8, 4.4))
-    ax.plot(curve["share_of_customers"], curve["share_of_revenue"], color=colours[0], linewidth=2,
-            label=t("concentration.chart.curve", lang))
+    ax.plot(
+        curve["share_of_customers"],
+        curve["share_of_revenue"],
+        color=colours[0],
+        linewidth=2,
+        label=t("concentration.chart.curve", lang),
+    )
     ax.plot([0, 1], [0, 1], color=_GREY, linestyle="--", linewidth=1, label=t("value.chart.equal_line", lang))
-    ax.fill_between(curve["share_of_customers"], curve["share_of_revenue"], curve["share_of_customers"],
-                    color=colours[0], alpha=0.08)
+    ax.fill_between(
+        curve["share_of_customers"],
+        curve["share_of_revenue"],
+        curve["share_of_customers"],
+        color=colours[0],
+        alpha=0.08,
+    )
     ax.plot([x, x], [y, 1], color=colours[1], linewidth=1)
     ax.plot([x], [y], "o", color=colours[1])
-    ax.annotate(t("value.chart.lorenz_mark", lang, customers=mark, revenue=1 - y), (x, (1 + y) / 2),
-                xytext=(-12, 0), textcoords="offset points", ha="right", va="center", fontsize=9.5,
-                color=colours[1])
+    ax.annotate(
+        t("value.chart.lorenz_mark", lang, customers=mark, revenue=1 - y),
+        (x, (1 + y) / 2),
+        xytext=(-12, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=9.5,
+        color=colours[1],
+    )
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, 1)
@@ -186,8 +220,14 @@ def frequency_fit_chart(fit: pd.DataFrame, lang: str = "en") -> Figure:
         Output of :func:`toolkit.value.frequency_fit`.
     """
     fig, ax = plt.subplots(figsize=(8, 4))
-    _paired_bars(ax, fit["frequency_group"], fit["actual_customers"], fit["expected_customers"],
-                 t("value.chart.actual", lang), t("value.chart.model", lang))
+    _paired_bars(
+        ax,
+        fit["frequency_group"],
+        fit["actual_customers"],
+        fit["expected_customers"],
+        t("value.chart.actual", lang),
+        t("value.chart.model", lang),
+    )
     ax.set_xlabel(t("value.chart.repeat_purchases", lang))
     ax.set_ylabel(t("col.customers", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
@@ -204,8 +244,14 @@ def holdout_chart(check: pd.DataFrame, lang: str = "en") -> Figure:
         Output of :func:`toolkit.value.holdout_check`.
     """
     fig, ax = plt.subplots(figsize=(8, 4))
-    _paired_bars(ax, check["frequency_group"], check["actual_mean"], check["predicted_mean"],
-                 t("value.chart.actual", lang), t("value.chart.predicted", lang))
+    _paired_bars(
+        ax,
+        check["frequency_group"],
+        check["actual_mean"],
+        check["predicted_mean"],
+        t("value.chart.actual", lang),
+        t("value.chart.predicted", lang),
+    )
     ax.set_xlabel(t("value.chart.calibration_purchases", lang))
     ax.set_ylabel(t("value.chart.holdout_purchases", lang))
     ax.set_title(t("value.chart.holdout_title", lang))
@@ -222,8 +268,15 @@ def tier_chart(tiers: ValueTiers, lang: str = "en") -> Figure:
     frame = tiers.customers
     for tier in TIERS:
         rows = frame.loc[frame["tier"] == tier]
-        ax.scatter(rows["realised_value"], rows["potential_value"], s=9, alpha=0.55, color=_TIER_COLOURS[tier],
-                   label=f"{t(f'value.tier.{tier}', lang)} ({len(rows):,})", linewidths=0)
+        ax.scatter(
+            rows["realised_value"],
+            rows["potential_value"],
+            s=9,
+            alpha=0.55,
+            color=_TIER_COLOURS[tier],
+            label=f"{t(f'value.tier.{tier}', lang)} ({len(rows):,})",
+            linewidths=0,
+        )
     ax.axvline(tiers.realised_threshold, color=_GREY, linestyle="--", linewidth=1)
     ax.axhline(tiers.potential_threshold, color=_GREY, linestyle="--", linewidth=1)
     for axis, values in ((ax.xaxis, frame["realised_value"]), (ax.yaxis, frame["potential_value"])):

@@ -43,7 +43,13 @@ def answer_names(source: str) -> list[str]:
         return []
     names: list[str] = []
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
             for leaf in ast.walk(target):
                 if isinstance(leaf, ast.Name) and leaf.id not in names:
@@ -61,15 +67,23 @@ def _stub(solution: str, lang: str) -> str:
 def _trainer_markdown(session: Session | None, extra: list[str], lang: str) -> str | None:
     parts = []
     if session:
-        parts.append(f"### {t('course.trainer_notes', lang)} · {t('course.minutes', lang, minutes=session.minutes)}")
-        for key, items in (("timing", session.timing), ("mistakes", session.mistakes), ("discussion", session.discussion)):
+        parts.append(
+            f"### {t('course.trainer_notes', lang)} · {t('course.minutes', lang, minutes=session.minutes)}"
+        )
+        for key, items in (
+            ("timing", session.timing),
+            ("mistakes", session.mistakes),
+            ("discussion", session.discussion),
+        ):
             if items.get(lang):
                 parts.append(f"**{t(f'course.{key}', lang)}**\n\n" + "\n".join(f"- {x}" for x in items[lang]))
     parts += extra
     return "\n\n".join(parts) if parts else None
 
 
-def edition_notebook(nb: nbformat.NotebookNode, lang: str, edition: str, session: Session | None = None) -> nbformat.NotebookNode:
+def edition_notebook(
+    nb: nbformat.NotebookNode, lang: str, edition: str, session: Session | None = None
+) -> nbformat.NotebookNode:
     """Make one edition of a notebook in one language.
 
     Parameters
@@ -102,8 +116,11 @@ def edition_notebook(nb: nbformat.NotebookNode, lang: str, edition: str, session
             cell.outputs, cell.execution_count = [], None
             if "parameters" in tags:
                 cell.source = "\n".join(
-                    f'lang = "{lang}"        # report language: en or zh' if line.startswith("lang =") else line
-                    for line in cell.source.splitlines())
+                    f'lang = "{lang}"        # report language: en or zh'
+                    if line.startswith("lang =")
+                    else line
+                    for line in cell.source.splitlines()
+                )
             if "solution" in tags and edition == "student":
                 cell.source = _stub(cell.source, lang)
                 cell.metadata["tags"] = ["answer"]
@@ -112,13 +129,17 @@ def edition_notebook(nb: nbformat.NotebookNode, lang: str, edition: str, session
         text = _trainer_markdown(session, notes, lang)
         if text:
             first_md = next((i for i, c in enumerate(cells) if c.cell_type == "markdown"), -1)
-            cells.insert(first_md + 1, nbformat.v4.new_markdown_cell(text, metadata={"tags": ["trainer-note"]}))
+            cells.insert(
+                first_md + 1, nbformat.v4.new_markdown_cell(text, metadata={"tags": ["trainer-note"]})
+            )
     src.cells = cells
     src.metadata.setdefault("pmkt", {})["edition"] = edition
     return src
 
 
-def render_page(nb: nbformat.NotebookNode, lang: str, title: str, edition: str, back: str = "index.html") -> str:
+def render_page(
+    nb: nbformat.NotebookNode, lang: str, title: str, edition: str, back: str = "index.html"
+) -> str:
     """A readable HTML page of an edition notebook, code shown."""
     from nbconvert import HTMLExporter
     from pygments.formatters import HtmlFormatter
@@ -129,24 +150,28 @@ def render_page(nb: nbformat.NotebookNode, lang: str, title: str, edition: str, 
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     esc = html.escape
-    css = _CSS.read_text(encoding="utf-8") + HtmlFormatter(style="friendly").get_style_defs(".highlight") + f"""
+    css = (
+        _CSS.read_text(encoding="utf-8")
+        + HtmlFormatter(style="friendly").get_style_defs(".highlight")
+        + f"""
 .jp-CodeCell, .cell.code_cell {{ margin: 10px 0; }}
 .highlight pre {{ background: #f7f8fa; border: 1px solid var(--rule); border-radius: 4px; padding: 10px 12px;
   overflow-x: auto; font-size: .86rem; line-height: 1.45; }}
 .celltag_exercise {{ border-left: 5px solid #e07b39; padding-left: 14px; background: #fff8f2; }}
 .celltag_solution {{ border-left: 5px solid #3a9d5d; padding-left: 14px; }}
-.celltag_solution::before {{ content: "{esc(t('course.solution', lang))}"; font-size: .8rem; color: #3a9d5d; font-weight: 600; }}
+.celltag_solution::before {{ content: "{esc(t("course.solution", lang))}"; font-size: .8rem; color: #3a9d5d; font-weight: 600; }}
 .celltag_answer {{ border-left: 5px dashed #e07b39; padding-left: 14px; }}
-.celltag_answer::before {{ content: "{esc(t('course.your_answer', lang))}"; font-size: .8rem; color: #e07b39; font-weight: 600; }}
-.celltag_exercise-check::before {{ content: "{esc(t('course.check', lang))}"; font-size: .8rem; color: var(--muted); }}
+.celltag_answer::before {{ content: "{esc(t("course.your_answer", lang))}"; font-size: .8rem; color: #e07b39; font-weight: 600; }}
+.celltag_exercise-check::before {{ content: "{esc(t("course.check", lang))}"; font-size: .8rem; color: var(--muted); }}
 .celltag_trainer-note {{ background: #eef4f9; border: 1px solid #c9d9e6; border-radius: 6px; padding: 4px 16px; }}
 """
+    )
     badge = t(f"course.edition.{edition}", lang)
     return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)} · {esc(badge)}</title>
 <style>{css}</style></head><body>
-<header class="pmkt-header"><p class="meta"><a href="{esc(back)}" style="color:#fff">← {esc(t('course.back', lang))}</a> · {esc(badge)}</p>
+<header class="pmkt-header"><p class="meta"><a href="{esc(back)}" style="color:#fff">← {esc(t("course.back", lang))}</a> · {esc(badge)}</p>
 <h1>{esc(title)}</h1></header>
 <main><article class="pmkt-body">{body}</article></main></body></html>
 """
@@ -160,27 +185,29 @@ def _index_page(syllabus: Syllabus, specs: dict[str, NotebookSpec], lang: str, e
         stem = spec.path.stem if spec else s.notebook
         objectives = "".join(f"<li>{esc(o)}</li>" for o in s.objectives[lang])
         rows.append(
-            f"<tr><td class=\"num\">{s.number}</td><td><strong><a href=\"{esc(stem)}.html\">{esc(s.title[lang])}</a></strong>"
-            f"<br><code>{esc(stem)}.ipynb</code> · <a href=\"{esc(stem)}.ipynb\">{esc(t('course.download', lang))}</a>"
-            f"<ul>{objectives}</ul><p class=\"pmkt-table-note\">{esc(s.connects[lang])}</p></td>"
-            f"<td class=\"num\">{s.minutes}</td></tr>"
+            f'<tr><td class="num">{s.number}</td><td><strong><a href="{esc(stem)}.html">{esc(s.title[lang])}</a></strong>'
+            f'<br><code>{esc(stem)}.ipynb</code> · <a href="{esc(stem)}.ipynb">{esc(t("course.download", lang))}</a>'
+            f'<ul>{objectives}</ul><p class="pmkt-table-note">{esc(s.connects[lang])}</p></td>'
+            f'<td class="num">{s.minutes}</td></tr>'
         )
     css = _CSS.read_text(encoding="utf-8")
     badge = t(f"course.edition.{edition}", lang)
     return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(syllabus.title[lang])} · {esc(badge)}</title>
 <style>{css} .syllabus td {{ vertical-align: top; }} .syllabus ul {{ margin: .3rem 0; padding-left: 1.2rem; }}</style></head><body>
 <header class="pmkt-header"><p class="meta">{esc(badge)}</p><h1>{esc(syllabus.title[lang])}</h1>
 <p class="lede">{esc(syllabus.intro[lang])}</p>
-<p class="meta">{esc(t('course.total_time', lang, hours=syllabus.total_minutes / 60))}</p></header>
-<main><h2>{esc(t('course.syllabus', lang))}</h2>
-<table class="pmkt-table syllabus"><thead><tr><th class="num">#</th><th class="txt">{esc(t('course.session', lang))}</th>
-<th class="num">{esc(t('course.minutes_header', lang))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></main></body></html>
+<p class="meta">{esc(t("course.total_time", lang, hours=syllabus.total_minutes / 60))}</p></header>
+<main><h2>{esc(t("course.syllabus", lang))}</h2>
+<table class="pmkt-table syllabus"><thead><tr><th class="num">#</th><th class="txt">{esc(t("course.session", lang))}</th>
+<th class="num">{esc(t("course.minutes_header", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></main></body></html>
 """
 
 
-def build_edition(edition: str, langs: list[str], out: str | Path, syllabus: Syllabus | None = None) -> list[Path]:
+def build_edition(
+    edition: str, langs: list[str], out: str | Path, syllabus: Syllabus | None = None
+) -> list[Path]:
     """Write one edition in each language: notebooks, pages and an index.
 
     Output: ``OUT/<edition>/<lang>/NN_name.ipynb``, ``NN_name.html`` and

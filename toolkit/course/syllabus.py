@@ -65,7 +65,9 @@ def _bilingual(value: Any, where: str, kind: type) -> dict:
         if not isinstance(value[lang], kind):
             raise ParameterError(f"syllabus: {where}.{lang} must be a {kind.__name__}")
         if kind is list and not all(isinstance(item, str) for item in value[lang]):
-            raise ParameterError(f"syllabus: {where}.{lang} must be a list of texts (quote items that contain ': ')")
+            raise ParameterError(
+                f"syllabus: {where}.{lang} must be a list of texts (quote items that contain ': ')"
+            )
     return {"en": value["en"], "zh": value["zh"]}
 
 
@@ -82,14 +84,22 @@ def load_syllabus(path: str | Path | None = None) -> Syllabus:
     sessions = []
     for number, item in enumerate(spec.get("sessions", []), start=1):
         where = f"session {number} ({item.get('notebook', '?')})"
-        optional = {k: _bilingual(item[k], f"{where}.{k}", list) for k in ("timing", "mistakes", "discussion") if k in item}
-        sessions.append(Session(
-            number=number,
-            notebook=str(item["notebook"]),
-            minutes=int(item["minutes"]),
-            title=_bilingual(item.get("title"), f"{where}.title", str),
-            objectives=_bilingual(item.get("objectives"), f"{where}.objectives", list),
-            connects=_bilingual(item.get("connects"), f"{where}.connects", str),
-            **optional,
-        ))
-    return Syllabus(_bilingual(spec.get("title"), "title", str), _bilingual(spec.get("intro"), "intro", str), sessions)
+        optional = {
+            k: _bilingual(item[k], f"{where}.{k}", list)
+            for k in ("timing", "mistakes", "discussion")
+            if k in item
+        }
+        sessions.append(
+            Session(
+                number=number,
+                notebook=str(item["notebook"]),
+                minutes=int(item["minutes"]),
+                title=_bilingual(item.get("title"), f"{where}.title", str),
+                objectives=_bilingual(item.get("objectives"), f"{where}.objectives", list),
+                connects=_bilingual(item.get("connects"), f"{where}.connects", str),
+                **optional,
+            )
+        )
+    return Syllabus(
+        _bilingual(spec.get("title"), "title", str), _bilingual(spec.get("intro"), "intro", str), sessions
+    )

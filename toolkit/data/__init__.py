@@ -1,5 +1,8 @@
-"""Data layer: read any supported file, map and validate its columns, clean
-it with counted rules, and load the bundled real datasets."""
+"""Data layer: read, map, validate and clean transaction files.
+
+It reads any supported file, maps and validates its columns, cleans it with
+counted rules, and loads the bundled real datasets.
+"""
 
 from toolkit.data.cleaning import RULES, DataQuality, clean_transactions, default_as_of
 from toolkit.data.datasets import load_bank_marketing, load_hillstrom, load_online_retail_raw

@@ -30,7 +30,14 @@ import pandas as pd
 __all__ = ["MATCH_COLUMNS", "match_cancellations", "candidate_lines"]
 
 #: The columns :func:`match_cancellations` reads.
-MATCH_COLUMNS: tuple[str, ...] = ("row", "customer_id", "product_id", "quantity", "order_date", "is_cancellation")
+MATCH_COLUMNS: tuple[str, ...] = (
+    "row",
+    "customer_id",
+    "product_id",
+    "quantity",
+    "order_date",
+    "is_cancellation",
+)
 
 
 def candidate_lines(lines: pd.DataFrame) -> pd.DataFrame:
@@ -50,8 +57,11 @@ def candidate_lines(lines: pd.DataFrame) -> pd.DataFrame:
     usable = lines.dropna(subset=["customer_id", "product_id", "quantity", "order_date"])
     usable = usable[usable["quantity"] != 0]
     key = pd.MultiIndex.from_arrays(
-        [usable["customer_id"].astype(str), usable["product_id"].astype(str).str.strip().str.upper(),
-         usable["quantity"].abs()]
+        [
+            usable["customer_id"].astype(str),
+            usable["product_id"].astype(str).str.strip().str.upper(),
+            usable["quantity"].abs(),
+        ]
     )
     cancel_keys = key[usable["is_cancellation"].to_numpy(dtype=bool)]
     return usable[key.isin(cancel_keys)]

@@ -83,7 +83,19 @@ ACTIONS = ("drop", "keep")
 #: discounts (D), samples (S), bad debt (B), bank charges, pads, charity (CRUK), Amazon fees, adjustments.
 #: Compared trimmed and without case; a user adds codes with the ``non_merchandise`` reading option.
 NON_MERCHANDISE_CODES: tuple[str, ...] = (
-    "POST", "DOT", "M", "C2", "D", "S", "B", "BANK CHARGES", "PADS", "CRUK", "AMAZONFEE", "ADJUST", "ADJUST2",
+    "POST",
+    "DOT",
+    "M",
+    "C2",
+    "D",
+    "S",
+    "B",
+    "BANK CHARGES",
+    "PADS",
+    "CRUK",
+    "AMAZONFEE",
+    "ADJUST",
+    "ADJUST2",
 )
 #: Order dates more than this many years before the file's median order date are implausible.
 PLAUSIBLE_YEARS_BEFORE_MEDIAN = 10
@@ -166,28 +178,36 @@ class DataQuality:
             if r.not_checked:
                 description = t("quality.not_checked", lang, columns=", ".join(r.not_checked))
             elif r.examples:
-                shown = "; ".join(t("quality.example_row", lang, row=row, value=value) for row, value in r.examples)
+                shown = "; ".join(
+                    t("quality.example_row", lang, row=row, value=value) for row, value in r.examples
+                )
                 description += t("quality.examples", lang, examples=shown)
-            rows.append({
-                "rule": t(f"quality.rule.{r.rule}", lang),
-                "description": description,
-                "rows_matching": r.matching,
-                "rows_removed": r.removed,
-                "share_removed": r.removed / self.raw_rows if self.raw_rows else 0.0,
-                "action": t(f"quality.action.{action}", lang) if r.matching else "",
-            })
-        rows.append({
-            "rule": t("quality.rows_analysed", lang),
-            "description": t("quality.rows_analysed_desc", lang, raw=self.raw_rows),
-            "rows_matching": self.clean_rows,
-            "rows_removed": self.raw_rows - self.clean_rows,
-            "share_removed": (self.raw_rows - self.clean_rows) / self.raw_rows if self.raw_rows else 0.0,
-            "action": "",
-        })
+            rows.append(
+                {
+                    "rule": t(f"quality.rule.{r.rule}", lang),
+                    "description": description,
+                    "rows_matching": r.matching,
+                    "rows_removed": r.removed,
+                    "share_removed": r.removed / self.raw_rows if self.raw_rows else 0.0,
+                    "action": t(f"quality.action.{action}", lang) if r.matching else "",
+                }
+            )
+        rows.append(
+            {
+                "rule": t("quality.rows_analysed", lang),
+                "description": t("quality.rows_analysed_desc", lang, raw=self.raw_rows),
+                "rows_matching": self.clean_rows,
+                "rows_removed": self.raw_rows - self.clean_rows,
+                "share_removed": (self.raw_rows - self.clean_rows) / self.raw_rows if self.raw_rows else 0.0,
+                "action": "",
+            }
+        )
         return pd.DataFrame(rows)
 
 
-def plausible_range(order_dates: pd.Series, today: pd.Timestamp | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+def plausible_range(
+    order_dates: pd.Series, today: pd.Timestamp | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The order dates the ``implausible_dates`` rule accepts: ``earliest <= date < end``.
 
     Parameters
@@ -232,7 +252,9 @@ def default_as_of(order_dates: pd.Series, today: pd.Timestamp | None = None) -> 
     plausible = plausible[~implausible_dates(plausible, today)]
     last = plausible.max()
     if pd.isna(last):
-        raise ParameterError("There are no plausible order dates to take a default analysis date from; set as_of.")
+        raise ParameterError(
+            "There are no plausible order dates to take a default analysis date from; set as_of."
+        )
     return last.normalize() + pd.Timedelta(days=1)
 
 
@@ -250,10 +272,16 @@ def _examples(hit: pd.Series, values: pd.Series, row_offset: int) -> tuple[tuple
 
 
 def _cancellations(frame: pd.DataFrame, is_return: pd.Series) -> pd.Series:
-    lines = pd.DataFrame({
-        "row": frame.index, "customer_id": frame["customer_id"], "product_id": frame["product_id"],
-        "quantity": frame["quantity"], "order_date": frame["order_date"], "is_cancellation": is_return,
-    })
+    lines = pd.DataFrame(
+        {
+            "row": frame.index,
+            "customer_id": frame["customer_id"],
+            "product_id": frame["product_id"],
+            "quantity": frame["quantity"],
+            "order_date": frame["order_date"],
+            "is_cancellation": is_return,
+        }
+    )
     return pd.Series(frame.index.isin(match_cancellations(lines)), index=frame.index)
 
 
@@ -347,8 +375,12 @@ def clean_transactions(
         if rule == "cancelled_orders" and not missing[rule]:
             # a repeated cancellation line or a sale with an implausible date cancels nothing: only the
             # lines the rules before this one leave are paired
-            tests[rule] = _cancellations(frame.loc[keep], is_return.loc[keep]).reindex(frame.index, fill_value=False)
-            if actions[rule] == "drop":  # kept, the matched cancellations are returns again, as before pairing
+            tests[rule] = _cancellations(frame.loc[keep], is_return.loc[keep]).reindex(
+                frame.index, fill_value=False
+            )
+            if (
+                actions[rule] == "drop"
+            ):  # kept, the matched cancellations are returns again, as before pairing
                 tests["returns"] = is_return & ~tests[rule]
         hit = tests[rule].fillna(False).astype(bool)
         removed = 0

@@ -47,7 +47,7 @@ def _mostly_utf8(sample: bytes) -> bool:
 
 
 def _mostly_gb2312(text: str) -> bool:
-    """Whether most non-ASCII characters are two bytes of 0x80 or more in GB18030.
+    r"""Whether most non-ASCII characters are two bytes of 0x80 or more in GB18030.
 
     Common Chinese characters (the GB2312 set) are; a stray Western byte that
     GB18030 pairs with the ASCII letter after it (``Caf\xe9s`` read as
@@ -76,7 +76,7 @@ def first_bad_byte(path: str | Path, encoding: str = "utf-8") -> tuple[int, int,
         decoded, and its 1-based line; None when the whole file decodes.
     """
     decoder = codecs.getincrementaldecoder(encoding)()
-    offset, lines = 0, 1
+    offset = 0
     with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             try:

@@ -82,11 +82,13 @@ def _distinct(text: pd.Series, counts: pd.Series | None) -> tuple[pd.Series, pd.
     valid = codes >= 0
     weights = np.ones(len(text)) if counts is None else np.asarray(counts, dtype="float64")
     _, first = np.unique(codes[valid], return_index=True)  # factorize numbers values in order of appearance
-    frame = pd.DataFrame({
-        "value": _strip(pd.Series(uniques, dtype="string")).to_numpy(),
-        "row": text.index.to_numpy()[np.flatnonzero(valid)[first]] if len(first) else [],
-        "n": np.bincount(codes[valid], weights=weights[valid], minlength=len(uniques)),
-    })
+    frame = pd.DataFrame(
+        {
+            "value": _strip(pd.Series(uniques, dtype="string")).to_numpy(),
+            "row": text.index.to_numpy()[np.flatnonzero(valid)[first]] if len(first) else [],
+            "n": np.bincount(codes[valid], weights=weights[valid], minlength=len(uniques)),
+        }
+    )
     frame = frame[frame["value"].notna() & (frame["value"] != "")]
     grouped = frame.groupby("value", sort=False).agg(row=("row", "min"), n=("n", "sum")).sort_values("row")
     values = pd.Series(grouped.index.to_numpy(), index=pd.Index(grouped["row"].to_numpy()), dtype="string")
@@ -110,8 +112,17 @@ def _label(column: str, canonical: str | None) -> str:
     return f"column {column!r}" + (f" (mapped to {canonical})" if canonical else "")
 
 
-def bad_values_error(message: str, bad: pd.Series, *, source: str, column: str, canonical: str | None = None,
-                     row_offset: int = 2, counts: pd.Series | None = None, fix: str = "") -> DataError:
+def bad_values_error(
+    message: str,
+    bad: pd.Series,
+    *,
+    source: str,
+    column: str,
+    canonical: str | None = None,
+    row_offset: int = 2,
+    counts: pd.Series | None = None,
+    fix: str = "",
+) -> DataError:
     """The DataError for values of a column that cannot be used.
 
     Parameters
@@ -136,9 +147,11 @@ def bad_values_error(message: str, bad: pd.Series, *, source: str, column: str, 
     """
     rows = _rows(bad.index[:5], row_offset)
     n = len(bad) if counts is None else int(counts.reindex(bad.index).sum())
-    text = (f"{_label(column, canonical)} has {n:,} value(s) that {message}: "
-            f"rows {', '.join(map(str, rows))} hold {format_examples(bad.head(5).tolist())}"
-            + (" (row numbers count the header as row 1)" if row_offset == 2 else ""))
+    text = (
+        f"{_label(column, canonical)} has {n:,} value(s) that {message}: "
+        f"rows {', '.join(map(str, rows))} hold {format_examples(bad.head(5).tolist())}"
+        + (" (row numbers count the header as row 1)" if row_offset == 2 else "")
+    )
     return DataError(text + (f"; {fix}" if fix else ""), source=source, column=column, rows=rows)
 
 
@@ -263,16 +276,26 @@ def decide_number_format(
     cleaned = _clean_numbers(values)
     where = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
     fits = {mark: _number_values(values, mark).notna() for mark in (".", ",")}
-    hint = ("numbers are written like 1234.5, 1,234.50, 2,95 or 2.950,00, one style per column "
-            "(say which with --decimal . or --decimal ,)")
+    hint = (
+        "numbers are written like 1234.5, 1,234.50, 2,95 or 2.950,00, one style per column "
+        "(say which with --decimal . or --decimal ,)"
+    )
     if given is not None:
         bad = values[~fits[given]]
         if len(bad):
             other = "," if given == "." else "."
-            fix = (f"they read as numbers with a {_MARK_NAME[other]}: give --decimal {other} or leave --decimal out"
-                   if fits[other][~fits[given]].all() else hint)
-            raise bad_values_error(f"are not numbers with the {_MARK_NAME[given]} given with --decimal {given}",
-                                   bad, counts=weights, fix=fix, **where)
+            fix = (
+                f"they read as numbers with a {_MARK_NAME[other]}: give --decimal {other} or leave --decimal out"
+                if fits[other][~fits[given]].all()
+                else hint
+            )
+            raise bad_values_error(
+                f"are not numbers with the {_MARK_NAME[given]} given with --decimal {given}",
+                bad,
+                counts=weights,
+                fix=fix,
+                **where,
+            )
         return NumberDecision(given, f"{_MARK_NAME[given]}, given with --decimal {given}", "given")
     bad = values[~fits["."] & ~fits[","]]
     if len(bad):
@@ -284,7 +307,9 @@ def decide_number_format(
             f"{_label(column, canonical)} mixes decimal commas ({_first(only[','])!r}, row {rows[0]}) and decimal "
             f"points ({_first(only['.'])!r}, row {rows[1]}); write the column in one style, or give --decimal , "
             "or --decimal . to say which is meant (values of the other style are then refused)",
-            source=source, column=column, rows=rows,
+            source=source,
+            column=column,
+            rows=rows,
         )
     for mark in (",", "."):
         if len(only[mark]):
@@ -321,8 +346,16 @@ def decide_decimal(
     counts: pd.Series | None = None,
 ) -> str:
     """The decimal mark ("." or ",") of a text column; see :func:`decide_number_format`."""
-    return decide_number_format(text, source=source, column=column, given=given, prefer=prefer,
-                                canonical=canonical, row_offset=row_offset, counts=counts).decimal
+    return decide_number_format(
+        text,
+        source=source,
+        column=column,
+        given=given,
+        prefer=prefer,
+        canonical=canonical,
+        row_offset=row_offset,
+        counts=counts,
+    ).decimal
 
 
 def decide_file_numbers(
@@ -363,9 +396,16 @@ def decide_file_numbers(
     counts = counts or {}
 
     def decide(canonical: str, prefer: str | None = None) -> NumberDecision:
-        return decide_number_format(texts[canonical], source=source, column=columns[canonical], given=given,
-                                    prefer=prefer, canonical=canonical, row_offset=row_offset,
-                                    counts=counts.get(canonical))
+        return decide_number_format(
+            texts[canonical],
+            source=source,
+            column=columns[canonical],
+            given=given,
+            prefer=prefer,
+            canonical=canonical,
+            row_offset=row_offset,
+            counts=counts.get(canonical),
+        )
 
     decisions = {canonical: decide(canonical) for canonical in texts}
     proven = {d.decimal for d in decisions.values() if d.decided_by == "values"}
@@ -422,13 +462,17 @@ def number_sql(expr: str, decimal: str) -> str:
     str
         SQL giving a DOUBLE, NULL where :func:`parse_number_text` gives NaN.
     """
+
     def lit(s: str) -> str:
         return "'" + s.replace("'", "''") + "'"
 
     cleaned = f"regexp_replace(CAST({expr} AS VARCHAR), {lit(NUMBER_NOISE.pattern)}, '', 'g')"
     matched = f"regexp_extract({cleaned}, {lit('^(?:' + _PATTERN[decimal] + ')$')})"
-    plain = (f"replace({matched}, ',', '')" if decimal == "."
-             else f"replace(replace({matched}, '.', ''), ',', '.')")
+    plain = (
+        f"replace({matched}, ',', '')"
+        if decimal == "."
+        else f"replace(replace({matched}, '.', ''), ',', '.')"
+    )
     number = f"TRY_CAST({plain} AS DOUBLE)"
     return f"(CASE WHEN isfinite({number}) THEN {number} END)"
 
@@ -447,31 +491,62 @@ SERIAL_RANGE = (20_000, 80_000)
 YEAR_RANGE = (1678, 2261)
 OUT_OF_RANGE = f"are dates outside the years {YEAR_RANGE[0]} to {YEAR_RANGE[1]} that can be analysed"
 
-_MONTHS = {name: i + 1 for i, names in enumerate([
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-    ("nov", "november"), ("dec", "december")]) for name in names}
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for name in names
+}
 
 
 def _time(sep: str) -> str:
-    return (f"(?:{sep}(?P<H>[0-9]{{1,2}}):(?P<M>[0-9]{{2}})(?::(?P<S>[0-9]{{2}})(?:[.,](?P<f>[0-9]{{1,9}}))?)?"
-            r"\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?Z?")
+    return (
+        f"(?:{sep}(?P<H>[0-9]{{1,2}}):(?P<M>[0-9]{{2}})(?::(?P<S>[0-9]{{2}})(?:[.,](?P<f>[0-9]{{1,9}}))?)?"
+        r"\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?Z?"
+    )
 
 
 _T = _time(r"(?:T|\s+)")
 # each kind of date text: its pattern and a label for descriptions
 _KINDS: dict[str, tuple[re.Pattern[str], str]] = {
-    "iso": (re.compile(r"(?P<y>[0-9]{4})(?P<s>[-/.])(?P<m>[0-9]{1,2})(?P=s)(?P<d>[0-9]{1,2})" + _T),
-            "year-month-day"),
-    "numeric": (re.compile(r"(?P<a>[0-9]{1,2})(?P<s>[-/.])(?P<b>[0-9]{1,2})(?P=s)(?P<y>[0-9]{4}|[0-9]{2})" + _T),
-                "numeric"),
+    "iso": (
+        re.compile(r"(?P<y>[0-9]{4})(?P<s>[-/.])(?P<m>[0-9]{1,2})(?P=s)(?P<d>[0-9]{1,2})" + _T),
+        "year-month-day",
+    ),
+    "numeric": (
+        re.compile(r"(?P<a>[0-9]{1,2})(?P<s>[-/.])(?P<b>[0-9]{1,2})(?P=s)(?P<y>[0-9]{4}|[0-9]{2})" + _T),
+        "numeric",
+    ),
     "compact": (re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"), "yyyymmdd"),
-    "chinese": (re.compile(r"(?P<y>[0-9]{4})\s*年\s*(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _time(r"\s*")),
-                "年月日"),
-    "day_name": (re.compile(r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[ -](?P<n>[A-Za-z]{3,9})\.?,?[ -]"
-                            r"(?P<y>[0-9]{4}|[0-9]{2})" + _T), "day month-name year"),
-    "name_day": (re.compile(r"(?P<n>[A-Za-z]{3,9})\.? (?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y>[0-9]{4})" + _T),
-                 "month-name day year"),
+    "chinese": (
+        re.compile(r"(?P<y>[0-9]{4})\s*年\s*(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*日" + _time(r"\s*")),
+        "年月日",
+    ),
+    "day_name": (
+        re.compile(
+            r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[ -](?P<n>[A-Za-z]{3,9})\.?,?[ -]"
+            r"(?P<y>[0-9]{4}|[0-9]{2})" + _T
+        ),
+        "day month-name year",
+    ),
+    "name_day": (
+        re.compile(r"(?P<n>[A-Za-z]{3,9})\.? (?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y>[0-9]{4})" + _T),
+        "month-name day year",
+    ),
 }
 _SERIAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
@@ -570,8 +645,9 @@ def _build(parts: pd.DataFrame) -> pd.Series:
     has_p = parts["p"].notna()
     ok = (hour <= 23) & (minute <= 59) & (second <= 59) & (~has_p | hour.between(1, 12))
     hour = hour.where(~has_p, hour % 12 + np.where(pm.fillna(False), 12, 0))
-    frame = pd.DataFrame({"year": year, "month": num["m"], "day": num["d"], "hour": hour,
-                          "minute": minute, "second": second}).where(ok)
+    frame = pd.DataFrame(
+        {"year": year, "month": num["m"], "day": num["d"], "hour": hour, "minute": minute, "second": second}
+    ).where(ok)
     stamps = pd.to_datetime(frame, errors="coerce") if len(frame) else pd.Series([], dtype="datetime64[us]")
     frac = parts["f"].astype("string").str.ljust(9, "0").str[:6]
     micros = pd.to_numeric(frac, errors="coerce").fillna(0)
@@ -585,8 +661,9 @@ def _parse(values: pd.Series, decision: DateDecision) -> pd.Series:
     if decision.date_format:
         return pd.to_datetime(values, format=decision.date_format, errors="coerce").astype("datetime64[us]")
     if decision.serial:
-        return excel_serial_dates(values.where(values.str.fullmatch(_SERIAL.pattern).fillna(False).astype(bool)))\
-            .astype("datetime64[us]")
+        return excel_serial_dates(
+            values.where(values.str.fullmatch(_SERIAL.pattern).fillna(False).astype(bool))
+        ).astype("datetime64[us]")
     return _build(_components(values, decision.dayfirst))
 
 
@@ -609,6 +686,7 @@ def parse_date_text(text: pd.Series, decision: DateDecision) -> pd.Series:
     Series of datetime64[ns], same index; NaT for blanks, values that do
     not parse and years outside 1678-2261.
     """
+
     def convert(values: pd.Series) -> pd.Series:
         parsed = _parse(values, decision)
         return parsed.where(in_year_range(parsed)).astype("datetime64[ns]")
@@ -625,8 +703,9 @@ def _describe_kinds(values: pd.Series, kinds: pd.Series, numeric: str | None) ->
     return parts
 
 
-def _numeric_order(values: pd.Series, matched: pd.DataFrame, dayfirst: bool | None,
-                   where: dict) -> tuple[bool, str]:
+def _numeric_order(
+    values: pd.Series, matched: pd.DataFrame, dayfirst: bool | None, where: dict
+) -> tuple[bool, str]:
     """The order of the numeric dates (a/b/yyyy) of a column, and the phrase describing it.
 
     Raises
@@ -648,7 +727,10 @@ def _numeric_order(values: pd.Series, matched: pd.DataFrame, dayfirst: bool | No
                 f"{label} mixes day/month/year dates ({_first(day_proof)!r}, row {rows[0]}) and month/day/year "
                 f"dates ({_first(month_proof)!r}, row {rows[1]}); write the column in one order, or say which is "
                 "meant with --date-format %d/%m/%Y or --date-format %m/%d/%Y (values in the other order are then "
-                "refused)", rows=rows, **error)
+                "refused)",
+                rows=rows,
+                **error,
+            )
         if len(day_proof) or len(month_proof):
             dayfirst = bool(len(day_proof))
             proof = day_proof if dayfirst else month_proof
@@ -663,7 +745,9 @@ def _numeric_order(values: pd.Series, matched: pd.DataFrame, dayfirst: bool | No
                 f"{label} holds dates such as {format_examples(shown.head(3).tolist(), 3)} (rows "
                 f"{', '.join(map(str, rows))}) that read both as day/month/year and as month/day/year, and no value "
                 "decides; say which with --date-format %d/%m/%Y (or %m/%d/%Y), or --dayfirst yes|no",
-                rows=rows, **error)
+                rows=rows,
+                **error,
+            )
     sep = matched["s"].iloc[0]
     order = f"day/month/year (%d{sep}%m{sep}%Y)" if dayfirst else f"month/day/year (%m{sep}%d{sep}%Y)"
     return dayfirst, f"{order}, {how}"
@@ -729,11 +813,18 @@ def decide_dates(
         try:
             _parse(values.head(1), decision)
         except ValueError as exc:
-            raise ParameterError(f"The date format {date_format!r} is not one Python can read ({exc}); write it "
-                                 "like %d/%m/%Y or %m/%d/%Y %H:%M.") from None
-        _check_dates(values, weights, decision, where,
-                     f"do not fit the date format {date_format} given with --date-format",
-                     "fix them, or give the format they are written in")
+            raise ParameterError(
+                f"The date format {date_format!r} is not one Python can read ({exc}); write it "
+                "like %d/%m/%Y or %m/%d/%Y %H:%M."
+            ) from None
+        _check_dates(
+            values,
+            weights,
+            decision,
+            where,
+            f"do not fit the date format {date_format} given with --date-format",
+            "fix them, or give the format they are written in",
+        )
         return decision
     numbers = values.str.fullmatch(_SERIAL.pattern).fillna(False).astype(bool)
     if len(values) and numbers.all():
@@ -741,30 +832,42 @@ def decide_dates(
         if serial.all():
             first = values.iloc[0]
             shown = excel_serial_dates(pd.Series([first])).iloc[0]
-            return DateDecision(f"Excel serial numbers, 1900 date system ({first} = {shown:%Y-%m-%d}), "
-                                "decided from the values", serial=True)
+            return DateDecision(
+                f"Excel serial numbers, 1900 date system ({first} = {shown:%Y-%m-%d}), "
+                "decided from the values",
+                serial=True,
+            )
         if serial.any():
             low, high = excel_serial_dates(pd.Series(SERIAL_RANGE, dtype="float64"))
             raise bad_values_error(
                 f"are numbers outside the range of Excel serial dates ({SERIAL_RANGE[0]} to {SERIAL_RANGE[1]}, "
                 f"{low:%Y-%m-%d} to {high:%Y-%m-%d}) that the rest of the column holds",
-                values[~serial], counts=weights, fix="blank them or fix them", **where)
+                values[~serial],
+                counts=weights,
+                fix="blank them or fix them",
+                **where,
+            )
     matched = _match(values)
     kinds = matched["kind"]
     order = None
     if (kinds == "numeric").any():
-        dayfirst, order = _numeric_order(values[kinds == "numeric"], matched[kinds == "numeric"], dayfirst, where)
+        dayfirst, order = _numeric_order(
+            values[kinds == "numeric"], matched[kinds == "numeric"], dayfirst, where
+        )
     decision = DateDecision("; ".join(_describe_kinds(values, kinds, order)) or "no dates", dayfirst=dayfirst)
     fix = "dates are read as e.g. 2011-12-09, 2011/12/09 12:50, 09/12/2011, 9 Dec 2011 or 2011年12月9日"
     if numbers.any():
-        fix += (f"; numbers are read as Excel serial dates only when every value of the column is one, between "
-                f"{SERIAL_RANGE[0]} and {SERIAL_RANGE[1]}")
+        fix += (
+            f"; numbers are read as Excel serial dates only when every value of the column is one, between "
+            f"{SERIAL_RANGE[0]} and {SERIAL_RANGE[1]}"
+        )
     _check_dates(values, weights, decision, where, "are not dates", fix)
     return decision
 
 
-def _check_dates(values: pd.Series, weights: pd.Series, decision: DateDecision, where: dict, message: str,
-                 fix: str) -> None:
+def _check_dates(
+    values: pd.Series, weights: pd.Series, decision: DateDecision, where: dict, message: str, fix: str
+) -> None:
     parsed = _parse(values, decision)
     bad = values[parsed.isna().to_numpy()]
     if len(bad):

@@ -42,10 +42,34 @@ CANONICAL_COLUMNS: dict[str, str] = {
 REQUIRED_COLUMNS = ("customer_id", "order_date")
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "customer_id": ("customerid", "customer", "custid", "clientid", "memberid", "userid",
-                    "客户编号", "客户id", "客户号", "顾客编号", "会员id", "会员编号", "用户id"),
-    "order_date": ("invoicedate", "orderdate", "date", "transactiondate", "purchasedate",
-                   "订单日期", "下单日期", "下单时间", "交易日期", "购买日期", "日期"),
+    "customer_id": (
+        "customerid",
+        "customer",
+        "custid",
+        "clientid",
+        "memberid",
+        "userid",
+        "客户编号",
+        "客户id",
+        "客户号",
+        "顾客编号",
+        "会员id",
+        "会员编号",
+        "用户id",
+    ),
+    "order_date": (
+        "invoicedate",
+        "orderdate",
+        "date",
+        "transactiondate",
+        "purchasedate",
+        "订单日期",
+        "下单日期",
+        "下单时间",
+        "交易日期",
+        "购买日期",
+        "日期",
+    ),
     "amount": ("sales", "revenue", "total", "linetotal", "金额", "销售额", "订单金额", "实付金额"),
     "quantity": ("qty", "units", "数量", "购买数量"),
     "unit_price": ("unitprice", "price", "单价", "价格"),
@@ -70,7 +94,9 @@ def _normalise(name: str) -> str:
     return re.sub(r"[\s_\-./]", "", str(name)).lower()
 
 
-def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None, *, strict: bool = True) -> dict[str, str]:
+def parse_mapping(
+    spec: Mapping[str, str] | Iterable[str] | str | Path | None, *, strict: bool = True
+) -> dict[str, str]:
     """Turn any accepted form of column mapping into ``{canonical: column}``.
 
     Parameters
@@ -103,7 +129,9 @@ def parse_mapping(spec: Mapping[str, str] | Iterable[str] | str | Path | None, *
         if isinstance(loaded, dict) and isinstance(loaded.get("columns"), dict):
             loaded = loaded["columns"]
         if not isinstance(loaded, dict):
-            raise ParameterError(f"{path.name}: expected 'canonical: your column' lines, got {type(loaded).__name__}")
+            raise ParameterError(
+                f"{path.name}: expected 'canonical: your column' lines, got {type(loaded).__name__}"
+            )
         mapping = {str(k): _value(v) for k, v in loaded.items()}
     elif isinstance(spec, Mapping):
         mapping = {str(k): _value(v) for k, v in spec.items()}

@@ -1,5 +1,8 @@
-"""Describe a canonical transaction table: period, size, revenue over time,
-top products and regions. Pure functions used by the data-overview report."""
+"""Describe a canonical transaction table.
+
+Period, size, revenue over time, top products and regions: pure functions
+used by the data-overview report.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +39,9 @@ def overview_figures(transactions: pd.DataFrame) -> dict[str, object]:
     if "order_id" in tx:
         figures["orders"] = int(tx["order_id"].nunique())
     else:
-        figures["orders"] = int(tx.assign(day=tx["order_date"].dt.normalize())[["customer_id", "day"]]
-                                .drop_duplicates().shape[0])
+        figures["orders"] = int(
+            tx.assign(day=tx["order_date"].dt.normalize())[["customer_id", "day"]].drop_duplicates().shape[0]
+        )
     if "product_id" in tx or "product_name" in tx:
         figures["products"] = int(tx["product_id" if "product_id" in tx else "product_name"].nunique())
     if "region" in tx:
@@ -91,11 +95,13 @@ def monthly_revenue(transactions: pd.DataFrame) -> pd.DataFrame:
     tx = transactions.assign(month=transactions["order_date"].dt.to_period("M"))
     order_key = "order_id" if "order_id" in tx else None
     grouped = tx.groupby("month")
-    table = pd.DataFrame({
-        "revenue": grouped["amount"].sum(),
-        "customers": grouped["customer_id"].nunique(),
-        "orders": grouped[order_key].nunique() if order_key else grouped.size(),
-    }).reset_index()
+    table = pd.DataFrame(
+        {
+            "revenue": grouped["amount"].sum(),
+            "customers": grouped["customer_id"].nunique(),
+            "orders": grouped[order_key].nunique() if order_key else grouped.size(),
+        }
+    ).reset_index()
     first, last = tx["order_date"].min(), tx["order_date"].max()
     starts_inside = first.normalize() > first.to_period("M").start_time
     ends_inside = last.normalize() < last.to_period("M").end_time.normalize()

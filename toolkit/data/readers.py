@@ -21,7 +21,14 @@ import pandas as pd
 from toolkit.data.encoding import bad_byte_error, detect_encoding
 from toolkit.errors import DataError
 
-__all__ = ["SourceInfo", "read_table", "file_sha256", "text_layout", "check_unique_header", "SUPPORTED_SUFFIXES"]
+__all__ = [
+    "SourceInfo",
+    "read_table",
+    "file_sha256",
+    "text_layout",
+    "check_unique_header",
+    "SUPPORTED_SUFFIXES",
+]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -115,7 +122,8 @@ def check_unique_header(names: list, name: str) -> None:
             raise DataError(
                 f"the header names column {key!r} twice (columns {seen[key]} and {position}); "
                 "rename one of them, or delete the copy, so each column has its own name",
-                source=name, column=key,
+                source=name,
+                column=key,
             )
         seen[key] = position
 
@@ -190,12 +198,21 @@ def text_layout(path: Path, name: str | None = None) -> tuple[str, str]:
 def _read_text(path: Path, name: str) -> tuple[pd.DataFrame, str, str]:
     encoding, delimiter = text_layout(path, name)
     try:
-        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False,
-                            na_values=[""], skipinitialspace=True)
+        frame = pd.read_csv(
+            path,
+            sep=delimiter,
+            encoding=encoding,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+        )
     except UnicodeDecodeError:
         raise bad_byte_error(path, encoding, name) from None
     except pd.errors.ParserError as exc:
-        raise DataError(f"cannot be read as a table with delimiter {delimiter!r}: {exc}", source=name) from None
+        raise DataError(
+            f"cannot be read as a table with delimiter {delimiter!r}: {exc}", source=name
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, encoding, delimiter
 
@@ -208,8 +225,12 @@ def _read_duckdb(path: Path, name: str, target: str | None) -> tuple[pd.DataFram
     except duckdb.Error as exc:
         raise DataError(f"is not a DuckDB database that can be opened: {exc}", source=name) from None
     try:
-        tables = [row[0] for row in con.execute(
-            "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+        tables = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM information_schema.tables ORDER BY table_name"
+            ).fetchall()
+        ]
         if target is None:
             if len(tables) != 1:
                 raise DataError(
@@ -272,7 +293,9 @@ def read_table(data: str | Path) -> tuple[pd.DataFrame, SourceInfo]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         if suffix == ".xls":
-            raise DataError("old Excel .xls files are not supported; save it as .xlsx or CSV", source=display_name)
+            raise DataError(
+                "old Excel .xls files are not supported; save it as .xlsx or CSV", source=display_name
+            )
         raise DataError(
             f"unsupported file type {suffix or '(none)'!r}; expected one of {' '.join(SUPPORTED_SUFFIXES)}",
             source=display_name,
@@ -287,8 +310,10 @@ def read_table(data: str | Path) -> tuple[pd.DataFrame, SourceInfo]:
         fmt, row_offset = "csv" if delimiter != "\t" else "tsv", 2
     elif suffix in EXCEL_SUFFIXES:
         if not magic.startswith(b"PK"):
-            raise DataError("has an Excel name but is not an Excel workbook (was it renamed from CSV?)",
-                            source=display_name)
+            raise DataError(
+                "has an Excel name but is not an Excel workbook (was it renamed from CSV?)",
+                source=display_name,
+            )
         try:
             header = pd.read_excel(path, header=None, nrows=1, dtype=object)
             frame = pd.read_excel(path, dtype=object)

@@ -73,7 +73,9 @@ class TransactionData:
             "period": [
                 self.transactions["order_date"].min().strftime("%Y-%m-%d %H:%M"),
                 self.transactions["order_date"].max().strftime("%Y-%m-%d %H:%M"),
-            ] if len(self.transactions) else None,
+            ]
+            if len(self.transactions)
+            else None,
         }
 
     def has(self, *columns: str) -> bool:
@@ -152,10 +154,16 @@ def parse_as_of(as_of: str | pd.Timestamp | None, today: pd.Timestamp | None = N
     try:
         value = pd.Timestamp(as_of)
     except (ValueError, TypeError):
-        raise ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.") from None
+        raise ParameterError(
+            f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead."
+        ) from None
     if value is pd.NaT:
-        raise ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.")
-    latest = (pd.Timestamp(today) if today is not None else pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
+        raise ParameterError(
+            f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead."
+        )
+    latest = (pd.Timestamp(today) if today is not None else pd.Timestamp.now()).normalize() + pd.Timedelta(
+        days=1
+    )
     if not pd.Timestamp("1900-01-01") <= value <= latest:
         raise ParameterError(
             f"The analysis date `as_of` must lie between 1900-01-01 and {latest:%Y-%m-%d} (tomorrow); "
@@ -197,9 +205,15 @@ def load_transactions(
     given = parse_as_of(as_of, today)
     as_of_ts = given if given is not None else default_as_of(table.canonical["order_date"], today)
     clean, quality = clean_transactions(
-        table.canonical, as_of_ts, rules=rules, duplicate_mask=table.duplicate_mask(),
-        non_merchandise=table.options.non_merchandise, today=today, row_offset=table.source.row_offset,
+        table.canonical,
+        as_of_ts,
+        rules=rules,
+        duplicate_mask=table.duplicate_mask(),
+        non_merchandise=table.options.non_merchandise,
+        today=today,
+        row_offset=table.source.row_offset,
         source=table.source.name,
     )
-    return TransactionData(clean, quality, as_of_ts, given is None, table.source, table.mapping, table.bundled,
-                           table.options)
+    return TransactionData(
+        clean, quality, as_of_ts, given is None, table.source, table.mapping, table.bundled, table.options
+    )

@@ -14,8 +14,17 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from toolkit.data.formats import (OUT_OF_RANGE, NumberDecision, bad_values_error, decide_dates, decide_file_numbers,
-                                  decide_number_format, in_year_range, parse_date_text, parse_number_text)
+from toolkit.data.formats import (
+    OUT_OF_RANGE,
+    NumberDecision,
+    bad_values_error,
+    decide_dates,
+    decide_file_numbers,
+    decide_number_format,
+    in_year_range,
+    parse_date_text,
+    parse_number_text,
+)
 from toolkit.data.ids import parse_ids
 from toolkit.data.mapping import CANONICAL_COLUMNS, REQUIRED_COLUMNS, resolve_mapping
 from toolkit.data.options import split_options
@@ -41,31 +50,43 @@ def _split_cells(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return values.astype("float64"), values.iloc[:0].astype("string")
     if values.dtype != object:
         return values.iloc[:0].astype("float64"), values.astype("string")
-    is_number = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
-                           and not isinstance(v, (bool, np.bool_))).astype(bool)
+    is_number = values.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+    ).astype(bool)
     return values[is_number].astype("float64"), values[~is_number].astype("string")
 
 
 def _number_text(numbers: pd.Series) -> pd.Series:
     """Numbers as the text a spreadsheet shows: 40517 for 40517.0."""
     whole = numbers == np.floor(numbers)
-    return pd.Series(np.where(whole, numbers.map(lambda v: f"{v:.0f}"), numbers.map(repr)), index=numbers.index,
-                     dtype="string").where(numbers.notna())
+    return pd.Series(
+        np.where(whole, numbers.map(lambda v: f"{v:.0f}"), numbers.map(repr)),
+        index=numbers.index,
+        dtype="string",
+    ).where(numbers.notna())
 
 
 def _check_finite(numbers: pd.Series, info: SourceInfo, canonical: str, column: str) -> None:
     bad = numbers[np.isinf(numbers)]
     if len(bad):
-        raise bad_values_error("are not finite numbers", bad, fix="blank them or fix them",
-                               **_where(info, canonical, column))
+        raise bad_values_error(
+            "are not finite numbers", bad, fix="blank them or fix them", **_where(info, canonical, column)
+        )
 
 
 def _where(info: SourceInfo, canonical: str, column: str) -> dict:
     return dict(source=info.name, column=column, canonical=canonical, row_offset=info.row_offset)
 
 
-def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str, *,
-                date_format: str | None = None, dayfirst: bool | None = None) -> pd.Series:
+def parse_dates(
+    values: pd.Series,
+    info: SourceInfo,
+    canonical: str,
+    column: str,
+    *,
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
+) -> pd.Series:
     """Parse a date column read one way for the whole column; blanks stay missing, anything else must parse.
 
     Cells stored as dates are taken as they are; numbers are Excel serial
@@ -109,15 +130,21 @@ def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str
             stamps = stamps.dt.tz_localize(None)
         outside = stamps[stamps.notna() & ~in_year_range(stamps)]
         if len(outside):
-            raise bad_values_error(OUT_OF_RANGE, outside.astype(str), fix="blank them or fix them",
-                                   **_where(info, canonical, column))
+            raise bad_values_error(
+                OUT_OF_RANGE,
+                outside.astype(str),
+                fix="blank them or fix them",
+                **_where(info, canonical, column),
+            )
         out[stamps.index] = stamps.astype("datetime64[ns]")
         described.append("stored as dates")
     if len(rest):
         numbers, text = _split_cells(rest)
         if len(numbers):
             text = pd.concat([text, _number_text(numbers)]).sort_index()
-        decision = decide_dates(text, date_format=date_format, dayfirst=dayfirst, **_where(info, canonical, column))
+        decision = decide_dates(
+            text, date_format=date_format, dayfirst=dayfirst, **_where(info, canonical, column)
+        )
         out[text.index] = parse_date_text(text, decision)
         if text.notna().any():
             described.append(decision.description)
@@ -125,8 +152,15 @@ def parse_dates(values: pd.Series, info: SourceInfo, canonical: str, column: str
     return out
 
 
-def parse_numbers(values: pd.Series, info: SourceInfo, canonical: str, column: str, *,
-                  decision: NumberDecision | None = None, decimal: str | None = None) -> pd.Series:
+def parse_numbers(
+    values: pd.Series,
+    info: SourceInfo,
+    canonical: str,
+    column: str,
+    *,
+    decision: NumberDecision | None = None,
+    decimal: str | None = None,
+) -> pd.Series:
     """Parse a numeric column, its text read with one decimal mark, and record how.
 
     Cells stored as numbers are taken as they are (an infinite one is an
@@ -204,26 +238,30 @@ def resolve_columns(available: list[str], mapping: Mapping[str, str] | None, sou
         if column not in available:
             raise DataError(
                 f"column {column!r} (mapped to {canonical}) not found; available: {available}.",
-                source=source, column=column,
+                source=source,
+                column=column,
             )
     for canonical in REQUIRED_COLUMNS:
         if canonical not in used:
             raise DataError(
                 f"no column for {canonical} ({CANONICAL_COLUMNS[canonical]}); available: {available}. "
                 + hint.format(c=canonical),
-                source=source, column=canonical,
+                source=source,
+                column=canonical,
             )
     if "amount" not in used and not {"quantity", "unit_price"} <= used.keys():
         raise DataError(
             f"no column for amount, nor for both quantity and unit_price; available: {available}. "
             + hint.format(c="amount"),
-            source=source, column="amount",
+            source=source,
+            column="amount",
         )
     return used
 
 
-def to_canonical(frame: pd.DataFrame, info: SourceInfo,
-                 mapping: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def to_canonical(
+    frame: pd.DataFrame, info: SourceInfo, mapping: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Validate a raw table and return it with canonical columns.
 
     Parameters
@@ -259,15 +297,27 @@ def to_canonical(frame: pd.DataFrame, info: SourceInfo,
     used = resolve_columns([str(c) for c in frame.columns], mapping, info.name)
     out = pd.DataFrame(index=frame.index)
     out["customer_id"] = parse_ids(frame[used["customer_id"]])
-    out["order_date"] = parse_dates(frame[used["order_date"]], info, "order_date", used["order_date"],
-                                    date_format=options.date_format, dayfirst=options.dayfirst)
+    out["order_date"] = parse_dates(
+        frame[used["order_date"]],
+        info,
+        "order_date",
+        used["order_date"],
+        date_format=options.date_format,
+        dayfirst=options.dayfirst,
+    )
     numeric = [c for c in NUMERIC_COLUMNS if c in used]
     texts = {c: _split_cells(frame[used[c]])[1] for c in numeric}
-    decisions = decide_file_numbers({c: t for c, t in texts.items() if t.notna().any()}, source=info.name,
-                                    columns=used, given=options.decimal, row_offset=info.row_offset)
+    decisions = decide_file_numbers(
+        {c: t for c, t in texts.items() if t.notna().any()},
+        source=info.name,
+        columns=used,
+        given=options.decimal,
+        row_offset=info.row_offset,
+    )
     for canonical in numeric:
-        out[canonical] = parse_numbers(frame[used[canonical]], info, canonical, used[canonical],
-                                       decision=decisions.get(canonical))
+        out[canonical] = parse_numbers(
+            frame[used[canonical]], info, canonical, used[canonical], decision=decisions.get(canonical)
+        )
     if "amount" not in out:
         out["amount"] = out["quantity"] * out["unit_price"]
     for canonical in TEXT_COLUMNS:

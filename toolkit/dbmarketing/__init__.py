@@ -1,5 +1,6 @@
-"""Database marketing (数据库营销): the six steps in a real database, and
-the economics of keeping and winning back customers.
+"""Database marketing (数据库营销) in a real database.
+
+The six steps, and the economics of keeping and winning back customers.
 
 - :mod:`~toolkit.dbmarketing.connection` — open a DuckDB file or a
   SQLAlchemy URL (e.g. PostgreSQL) as a :class:`MarketingDB`.

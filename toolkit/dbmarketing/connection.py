@@ -81,7 +81,7 @@ class MarketingDB:
         if "://" in target and not target.startswith("duckdb://"):
             self._open_sqlalchemy(target)
         else:
-            path = target[len("duckdb:///"):] if target.startswith("duckdb:///") else target
+            path = target[len("duckdb:///") :] if target.startswith("duckdb:///") else target
             self._open_duckdb(path or ":memory:")
 
     # -- opening -----------------------------------------------------------
@@ -219,8 +219,15 @@ class MarketingDB:
             return len(frame)
         rows = frame.astype(object).where(frame.notna(), None)
         with self._engine.begin() as conn:
-            rows.to_sql(table, conn, schema=self.schema, if_exists="append", index=False,
-                        chunksize=5000, method="multi")
+            rows.to_sql(
+                table,
+                conn,
+                schema=self.schema,
+                if_exists="append",
+                index=False,
+                chunksize=5000,
+                method="multi",
+            )
         return len(frame)
 
     def _copy_postgres(self, qualified: str, frame: pd.DataFrame, columns: list[str]) -> None:
@@ -234,14 +241,18 @@ class MarketingDB:
                 _quiet(helper)
                 helper.register("_pmkt_frame", frame)
                 select = ", ".join(f'"{c}"' for c in columns)
-                helper.execute(f"COPY (SELECT {select} FROM _pmkt_frame) TO '{path.as_posix()}' (FORMAT csv, HEADER false)")
+                helper.execute(
+                    f"COPY (SELECT {select} FROM _pmkt_frame) TO '{path.as_posix()}' (FORMAT csv, HEADER false)"
+                )
             finally:
                 helper.close()
             raw = self._engine.raw_connection()
             try:
-                with raw.cursor() as cur, cur.copy(
-                    f"COPY {qualified} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
-                ) as copy, path.open("rb") as handle:
+                with (
+                    raw.cursor() as cur,
+                    cur.copy(f"COPY {qualified} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy,
+                    path.open("rb") as handle,
+                ):
                     while chunk := handle.read(1 << 20):
                         copy.write(chunk)
                 raw.commit()
@@ -275,7 +286,9 @@ class MarketingDB:
         return f"MarketingDB({self.label!r}, schema={self.schema!r})"
 
 
-def open_database(database_url: str = "", output_dir: str | Path = "", schema: str = DEFAULT_SCHEMA) -> MarketingDB:
+def open_database(
+    database_url: str = "", output_dir: str | Path = "", schema: str = DEFAULT_SCHEMA
+) -> MarketingDB:
     """Open the marketing database the notebook parameters point to.
 
     Parameters
@@ -298,7 +311,9 @@ def open_database(database_url: str = "", output_dir: str | Path = "", schema: s
     MarketingDB
     """
     if not isinstance(database_url, str):
-        raise ParameterError(f"The 'database_url' parameter must be text. Got {type(database_url).__name__} instead.")
+        raise ParameterError(
+            f"The 'database_url' parameter must be text. Got {type(database_url).__name__} instead."
+        )
     target = database_url.strip()
     if target.startswith("env:"):
         variable = target[4:].strip()

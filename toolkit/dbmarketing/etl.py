@@ -173,12 +173,19 @@ def collect(data: str | Path | None = "", columns: Mapping[str, str] | None = No
     RawLines
     """
     table = read_canonical(data, columns)
-    return RawLines(table.canonical, table.source, table.mapping, table.bundled,
-                    other_columns_text(table.raw, table.mapping), table.options)
+    return RawLines(
+        table.canonical,
+        table.source,
+        table.mapping,
+        table.bundled,
+        other_columns_text(table.raw, table.mapping),
+        table.options,
+    )
 
 
-def staging_frame(canonical: pd.DataFrame, row_offset: int = 1,
-                  other_columns: pd.Series | None = None) -> pd.DataFrame:
+def staging_frame(
+    canonical: pd.DataFrame, row_offset: int = 1, other_columns: pd.Series | None = None
+) -> pd.DataFrame:
     """Shape canonical transaction lines for the ``raw_lines`` table.
 
     Parameters
@@ -202,8 +209,7 @@ def staging_frame(canonical: pd.DataFrame, row_offset: int = 1,
     missing = [c for c in ("customer_id", "order_date", "amount") if c not in canonical.columns]
     if missing:
         raise DataError(
-            f"the transactions lack the canonical column(s) {missing}; "
-            f"available: {list(canonical.columns)}.",
+            f"the transactions lack the canonical column(s) {missing}; available: {list(canonical.columns)}.",
             column=missing[0],
         )
     index = canonical.index
@@ -211,12 +217,18 @@ def staging_frame(canonical: pd.DataFrame, row_offset: int = 1,
     for column in STAGING_COLUMNS:
         present = column in canonical.columns
         if column in ("quantity", "unit_price", "amount"):
-            values = pd.to_numeric(canonical[column], errors="raise") if present else pd.Series(float("nan"), index=index)
+            values = (
+                pd.to_numeric(canonical[column], errors="raise")
+                if present
+                else pd.Series(float("nan"), index=index)
+            )
             out[column] = values.to_numpy(dtype="float64", na_value=float("nan"))
         elif column == "order_date":
             out[column] = pd.to_datetime(canonical[column]).to_numpy(dtype="datetime64[us]")
         elif column == "other_columns":
-            values = other_columns.reindex(index) if other_columns is not None else pd.Series(pd.NA, index=index)
+            values = (
+                other_columns.reindex(index) if other_columns is not None else pd.Series(pd.NA, index=index)
+            )
             out[column] = values.astype("string[pyarrow]").reset_index(drop=True)
         else:
             # Arrow-backed text: DuckDB reads it without converting row by row
@@ -319,7 +331,8 @@ def default_analysis_date(db: MarketingDB, window: PlausibleDates) -> pd.Timesta
         When no order date is plausible.
     """
     last = db.scalar(
-        f"SELECT MAX(order_date) FROM {{s}}.raw_lines r WHERE {_plausible_sql(window)}", _window_params(window)
+        f"SELECT MAX(order_date) FROM {{s}}.raw_lines r WHERE {_plausible_sql(window)}",
+        _window_params(window),
     )
     return default_as_of(pd.Series([last], dtype="datetime64[ns]"), window.end - pd.Timedelta(days=1))
 
@@ -366,8 +379,12 @@ def match_cancellations_in_sql(db: MarketingDB, actions: Mapping[str, str] | Non
     db.execute("DELETE FROM {s}.cancellation_matches")
     if not all(_has(db, column) for column in ("customer_id", "product_id", "quantity")):
         return 0
-    flags = {"duplicates": "is_duplicate", "missing_customer": "missing_customer", "missing_date": "missing_date",
-              "implausible_dates": "implausible_date"}
+    flags = {
+        "duplicates": "is_duplicate",
+        "missing_customer": "missing_customer",
+        "missing_date": "missing_date",
+        "implausible_dates": "implausible_date",
+    }
     chosen = _actions(actions) if actions is not None else dict.fromkeys(flags, "drop")
     earlier = "".join(f" AND NOT s.{flag}" for rule, flag in flags.items() if chosen[rule] == "drop")
     candidates = db.query(
@@ -474,7 +491,11 @@ def clean_in_sql(
     bad_price = "r.unit_price <= 0" if _has(db, "unit_price") else "r.amount = 0"
     codes = non_merchandise_codes(non_merchandise)
     code_params = {f"code_{i}": code for i, code in enumerate(codes)}
-    in_codes = f"UPPER(TRIM(r.product_id)) IN ({', '.join(f':{name}' for name in code_params)})" if codes else "FALSE"
+    in_codes = (
+        f"UPPER(TRIM(r.product_id)) IN ({', '.join(f':{name}' for name in code_params)})"
+        if codes
+        else "FALSE"
+    )
     keys = ", ".join(STAGING_COLUMNS)
     db.execute("DELETE FROM {s}.line_status")
     db.execute("DELETE FROM {s}.cleaning_log")
@@ -500,8 +521,12 @@ def clean_in_sql(
             SELECT MIN(line_no) AS line_no FROM {{s}}.raw_lines GROUP BY {keys}
         ) f ON f.line_no = r.line_no
         """,
-        {"prefix": cancellation_prefix + "%", "as_of": pd.Timestamp(as_of).to_pydatetime(),
-         **_window_params(window), **code_params},
+        {
+            "prefix": cancellation_prefix + "%",
+            "as_of": pd.Timestamp(as_of).to_pydatetime(),
+            **_window_params(window),
+            **code_params,
+        },
     )
     # 2. cancellations paired with the sales they reverse
     match_cancellations_in_sql(db, actions)
@@ -525,7 +550,9 @@ def clean_in_sql(
             f"'{actions[rule]}' AS action FROM {{s}}.line_status"
         )
     db.execute("INSERT INTO {s}.cleaning_log " + " UNION ALL ".join(parts))
-    log = db.query("SELECT step, rule, rows_matching, rows_removed, action FROM {s}.cleaning_log ORDER BY step")
+    log = db.query(
+        "SELECT step, rule, rows_matching, rows_removed, action FROM {s}.cleaning_log ORDER BY step"
+    )
     return log.astype({"step": "int64", "rows_matching": "int64", "rows_removed": "int64"})
 
 
@@ -544,7 +571,6 @@ def rule_examples(db: MarketingDB, rule: str, limit: int = 5) -> pd.DataFrame:
         WHERE s.{_TEST[rule]} ORDER BY r.line_no LIMIT {int(limit)}
         """
     )
-
 
 
 _KEPT = """
@@ -649,7 +675,10 @@ _NEEDS = {"cancelled_orders": ("product_id", "quantity"), "non_merchandise": ("p
 
 
 def _results(cleaning_log: pd.DataFrame) -> list[RuleResult]:
-    return [RuleResult(r.rule, int(r.rows_matching), int(r.rows_removed), r.action) for r in cleaning_log.itertuples()]
+    return [
+        RuleResult(r.rule, int(r.rows_matching), int(r.rows_removed), r.action)
+        for r in cleaning_log.itertuples()
+    ]
 
 
 def data_quality(db: MarketingDB, cleaning_log: pd.DataFrame, raw_rows: int) -> DataQuality:
@@ -664,10 +693,14 @@ def data_quality(db: MarketingDB, cleaning_log: pd.DataFrame, raw_rows: int) -> 
         examples: tuple[tuple[int, str], ...] = ()
         if result.rule == "implausible_dates" and result.matching:
             lines = rule_examples(db, "implausible_dates")
-            examples = tuple((int(n), f"{pd.Timestamp(d):%Y-%m-%d %H:%M}")
-                             for n, d in zip(lines["line_no"], lines["order_date"]))
+            examples = tuple(
+                (int(n), f"{pd.Timestamp(d):%Y-%m-%d %H:%M}")
+                for n, d in zip(lines["line_no"], lines["order_date"])
+            )
         missing = tuple(c for c in _NEEDS.get(result.rule, ()) if not _has(db, c))
-        results.append(RuleResult(result.rule, result.matching, result.removed, result.action, examples, missing))
+        results.append(
+            RuleResult(result.rule, result.matching, result.removed, result.action, examples, missing)
+        )
     return DataQuality(raw_rows=int(raw_rows), results=results)
 
 

@@ -66,11 +66,20 @@ def observed_outcomes(db: MarketingDB, campaign: Campaign) -> pd.DataFrame:
         WHERE k.campaign_id = :cid
         GROUP BY k.customer_id, k.grp, k.score
         """,
-        {"cid": campaign.campaign_id, "start": pd.Timestamp(campaign.campaign_date).to_pydatetime(),
-         "stop": campaign.window_end.to_pydatetime()},
+        {
+            "cid": campaign.campaign_id,
+            "start": pd.Timestamp(campaign.campaign_date).to_pydatetime(),
+            "stop": campaign.window_end.to_pydatetime(),
+        },
     )
-    frame = frame.astype({"score": "int64", "observed_orders": "int64", "observed_revenue": "float64",
-                          "average_order_value": "float64"})
+    frame = frame.astype(
+        {
+            "score": "int64",
+            "observed_orders": "int64",
+            "observed_revenue": "float64",
+            "average_order_value": "float64",
+        }
+    )
     return frame.sort_values("customer_id").reset_index(drop=True)
 
 
@@ -98,13 +107,21 @@ def simulate_campaign_effect(observed: pd.DataFrame, extra_response: float, seed
         A copy with simulated_response, simulated_revenue, responded and
         revenue (observed plus simulated).
     """
-    if isinstance(extra_response, bool) or not isinstance(extra_response, (int, float)) or not 0 <= extra_response <= 1:
-        raise ParameterError(f"The 'extra_response' parameter must be a number from 0 to 1. Got {extra_response!r} instead.")
+    if (
+        isinstance(extra_response, bool)
+        or not isinstance(extra_response, (int, float))
+        or not 0 <= extra_response <= 1
+    ):
+        raise ParameterError(
+            f"The 'extra_response' parameter must be a number from 0 to 1. Got {extra_response!r} instead."
+        )
     out = observed.sort_values("customer_id").reset_index(drop=True).copy()
     draws = np.random.default_rng([int(seed), 1]).random(len(out))
     eligible = (out["campaign_group"] == "mail") & (out["observed_orders"] == 0)
     out["simulated_response"] = eligible.to_numpy() & (draws < float(extra_response))
-    out["simulated_revenue"] = np.where(out["simulated_response"], out["average_order_value"].clip(lower=0), 0.0)
+    out["simulated_revenue"] = np.where(
+        out["simulated_response"], out["average_order_value"].clip(lower=0), 0.0
+    )
     out["responded"] = (out["observed_orders"] > 0) | out["simulated_response"]
     out["revenue"] = out["observed_revenue"] + out["simulated_revenue"]
     return out
@@ -118,10 +135,19 @@ def record_outcomes(db: MarketingDB, campaign_id: str, outcomes: pd.DataFrame) -
     int
         Rows written.
     """
-    columns = ["observed_orders", "observed_revenue", "simulated_response", "simulated_revenue", "responded", "revenue"]
+    columns = [
+        "observed_orders",
+        "observed_revenue",
+        "simulated_response",
+        "simulated_revenue",
+        "responded",
+        "revenue",
+    ]
     missing = [c for c in ["customer_id", *columns] if c not in outcomes.columns]
     if missing:
-        raise ParameterError(f"The outcomes lack the column(s) {missing}; use simulate_campaign_effect() first.")
+        raise ParameterError(
+            f"The outcomes lack the column(s) {missing}; use simulate_campaign_effect() first."
+        )
     db.execute("DELETE FROM {s}.campaign_outcomes WHERE campaign_id = :cid", {"cid": campaign_id})
     rows = outcomes[["customer_id", *columns]].copy()
     rows.insert(0, "campaign_id", campaign_id)
@@ -227,10 +253,18 @@ def measure_campaign(
     """
     if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not 0 <= margin <= 1:
         raise ParameterError(f"The 'margin' parameter must be a number from 0 to 1. Got {margin!r} instead.")
-    if isinstance(cost_per_contact, bool) or not isinstance(cost_per_contact, (int, float)) or cost_per_contact < 0:
-        raise ParameterError(f"The 'cost_per_contact' parameter must be a number >= 0. Got {cost_per_contact!r} instead.")
+    if (
+        isinstance(cost_per_contact, bool)
+        or not isinstance(cost_per_contact, (int, float))
+        or cost_per_contact < 0
+    ):
+        raise ParameterError(
+            f"The 'cost_per_contact' parameter must be a number >= 0. Got {cost_per_contact!r} instead."
+        )
     if not 0 < confidence < 1:
-        raise ParameterError(f"The 'confidence' parameter must be between 0 and 1. Got {confidence!r} instead.")
+        raise ParameterError(
+            f"The 'confidence' parameter must be between 0 and 1. Got {confidence!r} instead."
+        )
     by = results.set_index("campaign_group")
     missing = [g for g in ("mail", "holdout") if g not in by.index or by.at[g, "contacts"] == 0]
     if missing:
@@ -240,14 +274,27 @@ def measure_campaign(
         n, k, rev = int(by.at[grp, "contacts"]), int(by.at[grp, "responses"]), float(by.at[grp, "revenue"])
         low, high = wilson_interval(k, n, confidence)
         sd = float(by.at[grp, "revenue_sd"]) if "revenue_sd" in by.columns else float("nan")
-        rows.append({"campaign_group": grp, "contacts": n, "responses": k, "response_rate": k / n, "ci_low": low,
-                     "ci_high": high, "revenue": rev, "revenue_per_contact": rev / n, "revenue_sd": sd})
+        rows.append(
+            {
+                "campaign_group": grp,
+                "contacts": n,
+                "responses": k,
+                "response_rate": k / n,
+                "ci_low": low,
+                "ci_high": high,
+                "revenue": rev,
+                "revenue_per_contact": rev / n,
+                "revenue_sd": sd,
+            }
+        )
     groups = pd.DataFrame(rows)
     mail, hold = groups.iloc[0], groups.iloc[1]
     z = float(_Z.inv_cdf(0.5 + confidence / 2))
     lift = mail["response_rate"] - hold["response_rate"]
-    se = np.sqrt(mail["response_rate"] * (1 - mail["response_rate"]) / mail["contacts"]
-                 + hold["response_rate"] * (1 - hold["response_rate"]) / hold["contacts"])
+    se = np.sqrt(
+        mail["response_rate"] * (1 - mail["response_rate"]) / mail["contacts"]
+        + hold["response_rate"] * (1 - hold["response_rate"]) / hold["contacts"]
+    )
     n_mail = int(mail["contacts"])
     cost = n_mail * float(cost_per_contact)
     per_contact = mail["revenue_per_contact"] - hold["revenue_per_contact"]

@@ -24,11 +24,14 @@ __all__ = [
     "score_summary",
 ]
 
+
 def _ts(value: str | pd.Timestamp, name: str) -> pd.Timestamp:
     try:
         return pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"The '{name}' parameter must be a date like 2011-09-11. Got {value!r} instead.") from None
+        raise ParameterError(
+            f"The '{name}' parameter must be a date like 2011-09-11. Got {value!r} instead."
+        ) from None
 
 
 def monthly_sales(db: MarketingDB) -> pd.DataFrame:
@@ -49,12 +52,14 @@ def monthly_sales(db: MarketingDB) -> pd.DataFrame:
         GROUP BY 1, 2 ORDER BY 1, 2
         """
     )
-    out = pd.DataFrame({
-        "month": [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame["y"], frame["m"])],
-        "orders": frame["orders"].astype("int64"),
-        "customers": frame["customers"].astype("int64"),
-        "revenue": frame["revenue"].astype("float64"),
-    })
+    out = pd.DataFrame(
+        {
+            "month": [f"{int(y):04d}-{int(m):02d}" for y, m in zip(frame["y"], frame["m"])],
+            "orders": frame["orders"].astype("int64"),
+            "customers": frame["customers"].astype("int64"),
+            "revenue": frame["revenue"].astype("float64"),
+        }
+    )
     return out
 
 
@@ -85,8 +90,15 @@ def region_summary(db: MarketingDB, top: int = 8) -> pd.DataFrame:
     frame = frame.sort_values(["revenue", "region"], ascending=[False, True]).reset_index(drop=True)
     if len(frame) > top:
         rest = frame.iloc[top:]
-        other = pd.DataFrame([{"region": "(other)", "customers": int(rest["customers"].sum()),
-                               "revenue": float(rest["revenue"].sum())}])
+        other = pd.DataFrame(
+            [
+                {
+                    "region": "(other)",
+                    "customers": int(rest["customers"].sum()),
+                    "revenue": float(rest["revenue"].sum()),
+                }
+            ]
+        )
         frame = pd.concat([frame.iloc[:top], other], ignore_index=True)
     total = frame["revenue"].sum()
     frame["share_of_revenue"] = frame["revenue"] / total if total else 0.0
@@ -250,4 +262,6 @@ def score_summary(db: MarketingDB) -> pd.DataFrame:
     frame = frame.sort_values("score", ascending=False).reset_index(drop=True)
     frame["share_of_customers"] = frame["customers"] / frame["customers"].sum()
     frame["share_of_revenue"] = frame["revenue"] / frame["revenue"].sum()
-    return frame[["score", "customers", "share_of_customers", "recency", "frequency", "monetary", "share_of_revenue"]]
+    return frame[
+        ["score", "customers", "share_of_customers", "recency", "frequency", "monetary", "share_of_revenue"]
+    ]

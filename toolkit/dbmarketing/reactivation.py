@@ -1,5 +1,6 @@
-"""Dormant customers: who has gone quiet, what they were worth, and what
-winning them back could return.
+"""Dormant customers and what winning them back could return.
+
+Who has gone quiet, what they were worth, and the return of a win-back.
 
 A dormant customer (休眠客户) bought more than once — they know the shop —
 but has not bought for a while. One-time buyers who went quiet are counted
@@ -55,8 +56,14 @@ def _check_positive_int(name: str, value: object, minimum: int) -> int:
 
 
 def _check_rate(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0 <= float(value) <= 1:
-        raise ParameterError(f"The '{name}' parameter must be a share from 0 to 1 (5% is 0.05). Got {value!r} instead.")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.floating))
+        or not 0 <= float(value) <= 1
+    ):
+        raise ParameterError(
+            f"The '{name}' parameter must be a share from 0 to 1 (5% is 0.05). Got {value!r} instead."
+        )
     return float(value)
 
 
@@ -89,7 +96,9 @@ def customer_status(customers: pd.DataFrame, dormant_days: int = 90, min_orders:
     dormant_days = _check_positive_int("dormant_days", dormant_days, 1)
     min_orders = _check_positive_int("min_orders", min_orders, 1)
     quiet = customers["recency_days"] > dormant_days
-    status = np.where(~quiet, "active", np.where(customers["orders"] >= min_orders, "dormant", "lapsed_single"))
+    status = np.where(
+        ~quiet, "active", np.where(customers["orders"] >= min_orders, "dormant", "lapsed_single")
+    )
     return pd.Series(status, index=customers.index, name="status")
 
 
@@ -104,7 +113,11 @@ def find_dormant(customers: pd.DataFrame, dormant_days: int = 90, min_orders: in
         sorted by revenue (highest first), then customer_id.
     """
     status = customer_status(customers, dormant_days, min_orders)
-    keep = [c for c in ("customer_id", "region", "last_order", "recency_days", "orders", "revenue") if c in customers]
+    keep = [
+        c
+        for c in ("customer_id", "region", "last_order", "recency_days", "orders", "revenue")
+        if c in customers
+    ]
     out = customers.loc[status == "dormant", keep].copy()
     out["average_order_value"] = out["revenue"] / out["orders"]
     return out.sort_values(["revenue", "customer_id"], ascending=[False, True]).reset_index(drop=True)
@@ -128,16 +141,18 @@ def status_profile(customers: pd.DataFrame, dormant_days: int = 90, min_orders: 
     for name in STATUSES:
         part = customers[status == name]
         n, revenue, orders = len(part), float(part["revenue"].sum()), int(part["orders"].sum())
-        rows.append({
-            "status": name,
-            "customers": n,
-            "share_of_customers": n / total_customers if total_customers else 0.0,
-            "revenue": revenue,
-            "share_of_revenue": revenue / total_revenue if total_revenue else 0.0,
-            "revenue_per_customer": revenue / n if n else 0.0,
-            "orders_per_customer": orders / n if n else 0.0,
-            "average_order_value": revenue / orders if orders else 0.0,
-        })
+        rows.append(
+            {
+                "status": name,
+                "customers": n,
+                "share_of_customers": n / total_customers if total_customers else 0.0,
+                "revenue": revenue,
+                "share_of_revenue": revenue / total_revenue if total_revenue else 0.0,
+                "revenue_per_customer": revenue / n if n else 0.0,
+                "orders_per_customer": orders / n if n else 0.0,
+                "average_order_value": revenue / orders if orders else 0.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -199,9 +214,17 @@ def reactivation_scenarios(
         revenue = rate * value
         total_cost = n * cost
         profit = revenue * margin - total_cost
-        rows.append({"response_rate": rate, "contacts": n, "responses": rate * n, "revenue": revenue,
-                     "cost": total_cost, "profit": profit,
-                     "roi": profit / total_cost if total_cost > 0 else float("nan")})
+        rows.append(
+            {
+                "response_rate": rate,
+                "contacts": n,
+                "responses": rate * n,
+                "revenue": revenue,
+                "cost": total_cost,
+                "profit": profit,
+                "roi": profit / total_cost if total_cost > 0 else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -230,12 +253,16 @@ def reactivation_depth(
     cost = _check_money("cost_per_contact", cost_per_contact)
     margin = _check_rate("margin", margin)
     k = _check_money("orders_per_responder", orders_per_responder)
-    ranked = dormant.sort_values(["average_order_value", "customer_id"], ascending=[False, True]).reset_index(drop=True)
-    out = pd.DataFrame({
-        "rank": np.arange(1, len(ranked) + 1),
-        "customer_id": ranked["customer_id"].to_numpy(),
-        "average_order_value": ranked["average_order_value"].to_numpy(dtype=float),
-    })
+    ranked = dormant.sort_values(["average_order_value", "customer_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+    out = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(ranked) + 1),
+            "customer_id": ranked["customer_id"].to_numpy(),
+            "average_order_value": ranked["average_order_value"].to_numpy(dtype=float),
+        }
+    )
     out["expected_profit"] = rate * out["average_order_value"].clip(lower=0) * k * margin - cost
     out["cumulative_profit"] = out["expected_profit"].cumsum()
     out["share_contacted"] = out["rank"] / len(out) if len(out) else 0.0

@@ -31,7 +31,11 @@ def _check(customers: float, churn_rate: float, revenue_per_customer: float, mar
             raise ParameterError(
                 f"The '{name}' parameter must be a share from 0 to 1 (5% is 0.05). Got {value!r} instead."
             )
-    if isinstance(revenue_per_customer, bool) or not isinstance(revenue_per_customer, (int, float)) or revenue_per_customer < 0:
+    if (
+        isinstance(revenue_per_customer, bool)
+        or not isinstance(revenue_per_customer, (int, float))
+        or revenue_per_customer < 0
+    ):
         raise ParameterError(
             f"The 'revenue_per_customer' parameter must be a number >= 0. Got {revenue_per_customer!r} instead."
         )
@@ -96,8 +100,15 @@ def retention_loss(
     _check(customers, churn_rate, revenue_per_customer, margin)
     lost = customers * churn_rate
     revenue = lost * revenue_per_customer
-    return RetentionLoss(float(customers), float(churn_rate), float(revenue_per_customer), float(margin),
-                         float(lost), float(revenue), float(revenue * margin))
+    return RetentionLoss(
+        float(customers),
+        float(churn_rate),
+        float(revenue_per_customer),
+        float(margin),
+        float(lost),
+        float(revenue),
+        float(revenue * margin),
+    )
 
 
 def retention_projection(
@@ -138,9 +149,17 @@ def retention_projection(
         revenue = lost_to_date * revenue_per_customer
         profit = revenue * margin
         cumulative += profit
-        rows.append({"year": year, "customers_start": remaining, "customers_lost": lost,
-                     "lost_to_date": lost_to_date, "revenue_lost": revenue, "profit_lost": profit,
-                     "cumulative_profit_lost": cumulative})
+        rows.append(
+            {
+                "year": year,
+                "customers_start": remaining,
+                "customers_lost": lost,
+                "lost_to_date": lost_to_date,
+                "revenue_lost": revenue,
+                "profit_lost": profit,
+                "cumulative_profit_lost": cumulative,
+            }
+        )
         remaining -= lost
     return pd.DataFrame(rows)
 
@@ -164,6 +183,12 @@ def churn_sensitivity(
     rows = []
     for rate in rates:
         loss = retention_loss(customers, rate, revenue_per_customer, margin)
-        rows.append({"churn_rate": loss.churn_rate, "customers_lost": loss.customers_lost,
-                     "revenue_lost": loss.revenue_lost, "profit_lost": loss.profit_lost})
+        rows.append(
+            {
+                "churn_rate": loss.churn_rate,
+                "customers_lost": loss.customers_lost,
+                "revenue_lost": loss.revenue_lost,
+                "profit_lost": loss.profit_lost,
+            }
+        )
     return pd.DataFrame(rows)

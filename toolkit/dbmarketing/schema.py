@@ -43,9 +43,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "channel VARCHAR",
         "other_columns VARCHAR",
     ),
-    "cancellation_matches": (
-        "line_no BIGINT PRIMARY KEY",
-    ),
+    "cancellation_matches": ("line_no BIGINT PRIMARY KEY",),
     "line_status": (
         "line_no BIGINT PRIMARY KEY",
         "is_duplicate BOOLEAN NOT NULL",

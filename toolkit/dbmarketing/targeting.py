@@ -73,9 +73,13 @@ class Campaign:
 
     def __post_init__(self) -> None:
         if not isinstance(self.campaign_id, str) or not self.campaign_id.strip():
-            raise ParameterError(f"The 'campaign_id' must be non-empty text. Got {self.campaign_id!r} instead.")
+            raise ParameterError(
+                f"The 'campaign_id' must be non-empty text. Got {self.campaign_id!r} instead."
+            )
         if not isinstance(self.window_days, (int, np.integer)) or self.window_days < 1:
-            raise ParameterError(f"The 'window_days' parameter must be an int >= 1. Got {self.window_days!r} instead.")
+            raise ParameterError(
+                f"The 'window_days' parameter must be an int >= 1. Got {self.window_days!r} instead."
+            )
         _check_share("holdout_share", self.holdout_share)
         if not isinstance(self.seed, (int, np.integer)):
             raise ParameterError(f"The 'seed' parameter must be an int. Got {self.seed!r} instead.")
@@ -92,7 +96,9 @@ class Campaign:
 
 def _check_share(name: str, value: object) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < float(value) < 1:
-        raise ParameterError(f"The '{name}' parameter must be a number between 0 and 1 (exclusive). Got {value!r} instead.")
+        raise ParameterError(
+            f"The '{name}' parameter must be a number between 0 and 1 (exclusive). Got {value!r} instead."
+        )
     return float(value)
 
 
@@ -113,7 +119,9 @@ def load_suppressions(db: MarketingDB, customer_ids: Iterable[object], reason: s
         Customers on the list.
     """
     create_tables(db, ["suppressions"])
-    ids = sorted({str(c).strip() for c in customer_ids if c is not None and str(c).strip() and str(c) != "nan"})
+    ids = sorted(
+        {str(c).strip() for c in customer_ids if c is not None and str(c).strip() and str(c) != "nan"}
+    )
     frame = pd.DataFrame({"customer_id": ids, "reason": [reason] * len(ids)})
     return db.insert_frame("suppressions", frame)
 
@@ -139,8 +147,14 @@ def select_targets(db: MarketingDB, min_score: int) -> tuple[pd.DataFrame, dict[
         enough), ``suppressed`` (qualifying but on the do-not-contact list)
         and ``selected``.
     """
-    if isinstance(min_score, bool) or not isinstance(min_score, (int, np.integer)) or not 3 <= min_score <= 15:
-        raise ParameterError(f"The 'min_score' parameter must be an int from 3 to 15. Got {min_score!r} instead.")
+    if (
+        isinstance(min_score, bool)
+        or not isinstance(min_score, (int, np.integer))
+        or not 3 <= min_score <= 15
+    ):
+        raise ParameterError(
+            f"The 'min_score' parameter must be an int from 3 to 15. Got {min_score!r} instead."
+        )
     if not db.table_exists("suppressions"):
         create_tables(db, ["suppressions"])
     frame = db.query(
@@ -194,16 +208,22 @@ def assign_holdout(
     if "customer_id" not in targets.columns:
         raise ParameterError(f"The target list needs a 'customer_id' column; it has {list(targets.columns)}.")
     if strata is not None and strata not in targets.columns:
-        raise ParameterError(f"The 'strata' column {strata!r} is not in the target list; it has {list(targets.columns)}.")
+        raise ParameterError(
+            f"The 'strata' column {strata!r} is not in the target list; it has {list(targets.columns)}."
+        )
     if targets["customer_id"].duplicated().any():
         dupes = targets.loc[targets["customer_id"].duplicated(), "customer_id"].head(5).tolist()
-        raise ParameterError(f"The target list repeats customer ids, e.g. {dupes}; each customer may appear once.")
+        raise ParameterError(
+            f"The target list repeats customer ids, e.g. {dupes}; each customer may appear once."
+        )
     out = targets.sort_values("customer_id").reset_index(drop=True).copy()
     rng = np.random.default_rng(int(seed))
     held = np.zeros(len(out), dtype=bool)
-    groups = [out.index.to_numpy()] if strata is None else [
-        out.index[out[strata] == value].to_numpy() for value in sorted(out[strata].unique())
-    ]
+    groups = (
+        [out.index.to_numpy()]
+        if strata is None
+        else [out.index[out[strata] == value].to_numpy() for value in sorted(out[strata].unique())]
+    )
     for members in groups:
         n_hold = int(round(len(members) * share))
         held[members[rng.permutation(len(members))[:n_hold]]] = True
@@ -238,23 +258,34 @@ def record_campaign(db: MarketingDB, campaign: Campaign, contacts: pd.DataFrame)
     db.execute("DELETE FROM {s}.campaign_outcomes WHERE campaign_id = :cid", params)
     db.execute("DELETE FROM {s}.campaign_contacts WHERE campaign_id = :cid", params)
     db.execute("DELETE FROM {s}.campaigns WHERE campaign_id = :cid", params)
-    db.insert_frame("campaigns", pd.DataFrame([{
-        "campaign_id": campaign.campaign_id,
-        "name": campaign.name,
-        "campaign_date": pd.Timestamp(campaign.campaign_date).to_datetime64().astype("datetime64[us]"),
-        "window_days": int(campaign.window_days),
-        "min_score": int(campaign.min_score),
-        "holdout_share": float(campaign.holdout_share),
-        "seed": int(campaign.seed),
-        "cost_per_contact": float(campaign.cost_per_contact),
-        "note": campaign.note,
-    }]))
-    rows = pd.DataFrame({
-        "campaign_id": campaign.campaign_id,
-        "customer_id": contacts["customer_id"].astype(str).to_numpy(),
-        "grp": contacts["campaign_group"].to_numpy(),
-        "score": contacts["score"].astype("int64").to_numpy(),
-    })
+    db.insert_frame(
+        "campaigns",
+        pd.DataFrame(
+            [
+                {
+                    "campaign_id": campaign.campaign_id,
+                    "name": campaign.name,
+                    "campaign_date": pd.Timestamp(campaign.campaign_date)
+                    .to_datetime64()
+                    .astype("datetime64[us]"),
+                    "window_days": int(campaign.window_days),
+                    "min_score": int(campaign.min_score),
+                    "holdout_share": float(campaign.holdout_share),
+                    "seed": int(campaign.seed),
+                    "cost_per_contact": float(campaign.cost_per_contact),
+                    "note": campaign.note,
+                }
+            ]
+        ),
+    )
+    rows = pd.DataFrame(
+        {
+            "campaign_id": campaign.campaign_id,
+            "customer_id": contacts["customer_id"].astype(str).to_numpy(),
+            "grp": contacts["campaign_group"].to_numpy(),
+            "score": contacts["score"].astype("int64").to_numpy(),
+        }
+    )
     return db.insert_frame("campaign_contacts", rows)
 
 
@@ -307,8 +338,9 @@ def read_suppression_file(path: str) -> list[str]:
 
     frame, info = read_table(path)
     if frame.shape[1] == 0:
-        raise DataError("the do-not-contact file has no columns; expected customer ids, one per row.",
-                        source=info.name)
+        raise DataError(
+            "the do-not-contact file has no columns; expected customer ids, one per row.", source=info.name
+        )
     column = "customer_id" if "customer_id" in frame.columns else frame.columns[0]
     ids = parse_ids(frame[column]).dropna().astype(str)
     return ids.str.replace(r"^(\d+)\.0+$", r"\1", regex=True).tolist()

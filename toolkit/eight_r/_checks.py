@@ -54,7 +54,9 @@ def check_fraction(name: str, value: float, *, low_open: bool = True, high_open:
     if not ok:
         lo = "(0" if low_open else "[0"
         hi = "1)" if high_open else "1]"
-        raise ParameterError(f"The '{name}' parameter must be a number in the range {lo}, {hi}. Got {value!r} instead.")
+        raise ParameterError(
+            f"The '{name}' parameter must be a number in the range {lo}, {hi}. Got {value!r} instead."
+        )
     return float(value)
 
 

@@ -37,7 +37,13 @@ from toolkit.errors import DataError, ParameterError
 __all__ = ["SPEND_COLUMNS", "campaign_segments", "read_spend_file", "effectiveness", "reallocate"]
 
 #: Columns of a spend file (one row per channel or segment).
-SPEND_COLUMNS: tuple[str, ...] = ("segment", "spend", "contacts", "incremental_conversions", "incremental_revenue")
+SPEND_COLUMNS: tuple[str, ...] = (
+    "segment",
+    "spend",
+    "contacts",
+    "incremental_conversions",
+    "incremental_revenue",
+)
 
 
 def campaign_segments(
@@ -84,31 +90,45 @@ def campaign_segments(
         require_numeric(df, c, "Campaign segments")
     is_control = df[arm].astype(str) == control
     if not is_control.any():
-        raise DataError(f"Campaign segments: no control rows ('{control}') in column '{arm}'; "
-                        f"found {sorted(df[arm].astype(str).unique())}.", column=arm)
+        raise DataError(
+            f"Campaign segments: no control rows ('{control}') in column '{arm}'; "
+            f"found {sorted(df[arm].astype(str).unique())}.",
+            column=arm,
+        )
     rows = []
     for seg, part in df.groupby(by, observed=True, sort=True):
         ctrl = part[is_control.loc[part.index]]
         treat = part[~is_control.loc[part.index]]
         if ctrl.empty or treat.empty:
-            raise DataError(f"Campaign segments: segment {seg!r} has {len(treat)} contacted and {len(ctrl)} "
-                            "control customers; both are needed to measure the effect.", column=by)
+            raise DataError(
+                f"Campaign segments: segment {seg!r} has {len(treat)} contacted and {len(ctrl)} "
+                "control customers; both are needed to measure the effect.",
+                column=by,
+            )
         n = len(treat)
-        rows.append({
-            "segment": str(seg), "contacts": n,
-            "conversions": int(treat[conversion].sum()), "revenue": float(treat[revenue].sum()),
-            "control_customers": len(ctrl),
-            "incremental_conversions": n * (treat[conversion].mean() - ctrl[conversion].mean()),
-            "incremental_revenue": n * (treat[revenue].mean() - ctrl[revenue].mean()),
-        })
+        rows.append(
+            {
+                "segment": str(seg),
+                "contacts": n,
+                "conversions": int(treat[conversion].sum()),
+                "revenue": float(treat[revenue].sum()),
+                "control_customers": len(ctrl),
+                "incremental_conversions": n * (treat[conversion].mean() - ctrl[conversion].mean()),
+                "incremental_revenue": n * (treat[revenue].mean() - ctrl[revenue].mean()),
+            }
+        )
     out = pd.DataFrame(rows)
     if spend:
         unknown = sorted(set(map(str, spend)) - set(out["segment"]))
         missing = sorted(set(out["segment"]) - set(map(str, spend)))
         if unknown or missing:
-            raise ParameterError(f"The 'spend' parameter must give a spend for each segment {list(out['segment'])}; "
-                                 f"unknown: {unknown}, missing: {missing}.")
-        out["spend"] = out["segment"].map({str(k): check_positive(f"spend[{k!r}]", v) for k, v in spend.items()})
+            raise ParameterError(
+                f"The 'spend' parameter must give a spend for each segment {list(out['segment'])}; "
+                f"unknown: {unknown}, missing: {missing}."
+            )
+        out["spend"] = out["segment"].map(
+            {str(k): check_positive(f"spend[{k!r}]", v) for k, v in spend.items()}
+        )
     else:
         out["spend"] = out["contacts"] * check_positive("cost_per_contact", cost_per_contact)
     return out
@@ -131,11 +151,17 @@ def read_spend_file(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     if not p.exists():
         raise DataError(f"The spend file {str(p)!r} does not exist.", source=str(p))
-    frame = pd.read_excel(p) if p.suffix.lower() in (".xlsx", ".xls") else pd.read_csv(p, encoding="utf-8-sig")
+    frame = (
+        pd.read_excel(p) if p.suffix.lower() in (".xlsx", ".xls") else pd.read_csv(p, encoding="utf-8-sig")
+    )
     missing = [c for c in SPEND_COLUMNS if c not in frame.columns]
     if missing:
-        raise DataError(f"missing column(s) {missing}; a spend file needs {list(SPEND_COLUMNS)} "
-                        f"(found {list(frame.columns)}).", source=str(p), column=missing[0])
+        raise DataError(
+            f"missing column(s) {missing}; a spend file needs {list(SPEND_COLUMNS)} "
+            f"(found {list(frame.columns)}).",
+            source=str(p),
+            column=missing[0],
+        )
     for c in SPEND_COLUMNS[1:]:
         values = pd.to_numeric(frame[c], errors="coerce")
         bad = values.isna()
@@ -143,15 +169,25 @@ def read_spend_file(path: str | Path) -> pd.DataFrame:
             bad |= values <= 0
         if bad.any():
             rows = [int(i) + 2 for i in frame.index[bad][:5]]
-            raise DataError(f"column '{c}' needs {'positive ' if c == 'spend' else ''}numbers; rows {rows} have "
-                            f"{frame.loc[bad, c].head(5).tolist()}.", source=str(p), column=c, rows=rows)
+            raise DataError(
+                f"column '{c}' needs {'positive ' if c == 'spend' else ''}numbers; rows {rows} have "
+                f"{frame.loc[bad, c].head(5).tolist()}.",
+                source=str(p),
+                column=c,
+                rows=rows,
+            )
         frame[c] = values
     frame["segment"] = frame["segment"].astype(str)
     return frame[list(SPEND_COLUMNS)]
 
 
-def effectiveness(seg: pd.DataFrame, margin: float = 0.3, *, revenue: str = "incremental_revenue",
-                  conversions: str = "incremental_conversions") -> pd.DataFrame:
+def effectiveness(
+    seg: pd.DataFrame,
+    margin: float = 0.3,
+    *,
+    revenue: str = "incremental_revenue",
+    conversions: str = "incremental_conversions",
+) -> pd.DataFrame:
     """Conversion rate, CPA, expense ratio, cost rate, profit and ROMI per segment.
 
     Parameters
@@ -179,8 +215,9 @@ def effectiveness(seg: pd.DataFrame, margin: float = 0.3, *, revenue: str = "inc
         require_numeric(seg, c, "Marketing effectiveness")
     if (seg["spend"] <= 0).any():
         bad = seg.loc[seg["spend"] <= 0, "segment"].tolist()
-        raise DataError(f"Marketing effectiveness: spend must be positive; segments {bad} have none.",
-                        column="spend")
+        raise DataError(
+            f"Marketing effectiveness: spend must be positive; segments {bad} have none.", column="spend"
+        )
     out = seg.copy()
     total = out.select_dtypes("number").sum().to_frame().T
     total.insert(0, "segment", "total")
@@ -196,8 +233,9 @@ def effectiveness(seg: pd.DataFrame, margin: float = 0.3, *, revenue: str = "inc
     return out
 
 
-def _allocate(spend: np.ndarray, rev: np.ndarray, budget: float, b: float, lo: np.ndarray,
-              hi: np.ndarray) -> np.ndarray:
+def _allocate(
+    spend: np.ndarray, rev: np.ndarray, budget: float, b: float, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
     """Spend per segment maximising sum rev_i (s_i/spend_i)^b with sum s_i = budget, lo <= s <= hi."""
     pos = rev > 0
 
@@ -209,9 +247,11 @@ def _allocate(spend: np.ndarray, rev: np.ndarray, budget: float, b: float, lo: n
 
     fixed = lo[~pos].sum()
     if fixed + hi[pos].sum() < budget - 1e-9 * max(budget, 1):
-        raise DataError("Reallocation: the segments that bring revenue cannot absorb the budget within the "
-                        f"allowed range (at most {fixed + hi[pos].sum():,.2f} of {budget:,.2f}); lower the "
-                        "budget or raise max_ratio.")
+        raise DataError(
+            "Reallocation: the segments that bring revenue cannot absorb the budget within the "
+            f"allowed range (at most {fixed + hi[pos].sum():,.2f} of {budget:,.2f}); lower the "
+            "budget or raise max_ratio."
+        )
     low, high = -60.0, 60.0
     for _ in range(300):
         mid = (low + high) / 2
@@ -270,8 +310,10 @@ def reallocate(
     min_ratio = check_positive("min_ratio", min_ratio, allow_zero=True)
     max_ratio = check_positive("max_ratio", max_ratio)
     if not min_ratio <= 1 <= max_ratio:
-        raise ParameterError(f"The 'min_ratio' and 'max_ratio' parameters must satisfy min_ratio <= 1 <= max_ratio. "
-                             f"Got {min_ratio} and {max_ratio}.")
+        raise ParameterError(
+            f"The 'min_ratio' and 'max_ratio' parameters must satisfy min_ratio <= 1 <= max_ratio. "
+            f"Got {min_ratio} and {max_ratio}."
+        )
     require_columns(eff, ["segment", "spend", revenue], "Budget reallocation")
     seg = eff[eff["segment"].astype(str) != "total"].reset_index(drop=True)
     if len(seg) < 2:
@@ -283,8 +325,10 @@ def reallocate(
     budget = float(spend.sum()) if budget in (None, 0) else check_positive("budget", budget)
     lo, hi = spend * min_ratio, spend * max_ratio
     if not lo.sum() - 1e-9 <= budget <= hi.sum() + 1e-9:
-        raise ParameterError(f"The 'budget' parameter must lie between {lo.sum():,.2f} and {hi.sum():,.2f} "
-                             f"(min_ratio and max_ratio times the current spend). Got {budget:,.2f} instead.")
+        raise ParameterError(
+            f"The 'budget' parameter must lie between {lo.sum():,.2f} and {hi.sum():,.2f} "
+            f"(min_ratio and max_ratio times the current spend). Got {budget:,.2f} instead."
+        )
     new = _allocate(spend, rev, budget, b, lo, hi)
     exp_rev = rev * (new / spend) ** b
     out = pd.DataFrame({"segment": seg["segment"].astype(str), "spend": spend, "recommended_spend": new})
@@ -298,7 +342,12 @@ def reallocate(
     out["marginal_return"] = margin * b * exp_rev / new - 1
     current = float(out["profit"].sum())
     expected = float(margin * exp_rev.sum() - budget)
-    summary = {"budget": budget, "current_spend": float(spend.sum()), "current_profit": current,
-               "expected_profit": expected, "gain": expected - current,
-               "gain_share": (expected - current) / float(spend.sum())}
+    summary = {
+        "budget": budget,
+        "current_spend": float(spend.sum()),
+        "current_profit": current,
+        "expected_profit": expected,
+        "gain": expected - current,
+        "gain_share": (expected - current) / float(spend.sum()),
+    }
     return out, summary

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import check_fraction, check_positive_int, first_label, require_columns, sales_only
+from toolkit.eight_r._checks import (
+    check_fraction,
+    check_positive_int,
+    first_label,
+    require_columns,
+    sales_only,
+)
 from toolkit.errors import DataError
 
 __all__ = ["BasketRules", "sample_orders", "basket_rules"]
@@ -118,13 +124,16 @@ def basket_rules(
     min_confidence = check_fraction("min_confidence", min_confidence, high_open=False)
     if not isinstance(min_lift, (int, float)) or isinstance(min_lift, bool) or min_lift < 0:
         from toolkit.errors import ParameterError
+
         raise ParameterError(f"The 'min_lift' parameter must be a number >= 0. Got {min_lift!r} instead.")
     sales = sales_only(tx)
     lines = pd.DataFrame({"o": sales[order].astype(str), "i": sales[item].astype(str)})
     lines = lines[lines["i"].notna() & ~lines["i"].isin([str(e) for e in exclude])].drop_duplicates()
     n_orders = int(lines["o"].nunique())
     if n_orders == 0:
-        raise DataError(f"Market-basket rules: no order lines left in '{order}'/'{item}' after removing returns.")
+        raise DataError(
+            f"Market-basket rules: no order lines left in '{order}'/'{item}' after removing returns."
+        )
     size = lines.groupby("o")["i"].size()
     single = int((size == 1).sum())
     item_count = lines.groupby("i")["o"].size()
@@ -135,8 +144,16 @@ def basket_rules(
     pairs = pairs[pairs["i_a"] < pairs["i_b"]]
     pair_count = pairs.groupby(["i_a", "i_b"]).size()
     pair_count = pair_count[pair_count >= min_count]
-    columns = ["antecedent", "consequent", "orders_both", "support", "confidence", "lift",
-               "antecedent_support", "consequent_support"]
+    columns = [
+        "antecedent",
+        "consequent",
+        "orders_both",
+        "support",
+        "confidence",
+        "lift",
+        "antecedent_support",
+        "consequent_support",
+    ]
     if pair_count.empty:
         rules = pd.DataFrame(columns=columns)
     else:
@@ -154,11 +171,14 @@ def basket_rules(
         rules["lift"] = rules["confidence"] / rules["consequent_support"]
         keep = (rules["confidence"] >= min_confidence - 1e-12) & (rules["lift"] >= min_lift - 1e-12)
         rules = rules.loc[keep, columns]
-        rules = rules.sort_values(["lift", "support", "antecedent", "consequent"],
-                                  ascending=[False, False, True, True]).reset_index(drop=True)
+        rules = rules.sort_values(
+            ["lift", "support", "antecedent", "consequent"], ascending=[False, False, True, True]
+        ).reset_index(drop=True)
     if name and name in sales.columns and not rules.empty:
         names = first_label(sales[name], sales[item].astype(str))
         rules.insert(2, "antecedent_name", rules["antecedent"].map(names))
         rules.insert(3, "consequent_name", rules["consequent"].map(names))
     rules["orders_both"] = rules["orders_both"].astype(int)
-    return BasketRules(rules=rules, orders=n_orders, frequent_items=int(len(frequent)), single_item_orders=single)
+    return BasketRules(
+        rules=rules, orders=n_orders, frequent_items=int(len(frequent)), single_item_orders=single
+    )

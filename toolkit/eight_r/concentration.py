@@ -42,17 +42,20 @@ def customer_revenue(tx: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(tx, ["customer_id", "order_date", "amount"], "Revenue per customer")
     require_numeric(tx, "amount", "Revenue per customer")
-    frame = pd.DataFrame({
-        "customer_id": tx["customer_id"].astype(str),
-        "order_date": pd.to_datetime(tx["order_date"]),
-        "amount": tx["amount"].astype(float),
-        "order": order_key(tx),
-        "sale": ~tx["is_return"].astype(bool) if "is_return" in tx.columns else True,
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": tx["customer_id"].astype(str),
+            "order_date": pd.to_datetime(tx["order_date"]),
+            "amount": tx["amount"].astype(float),
+            "order": order_key(tx),
+            "sale": ~tx["is_return"].astype(bool) if "is_return" in tx.columns else True,
+        }
+    )
     sales = frame[frame["sale"]]
     out = frame.groupby("customer_id").agg(revenue=("amount", "sum"))
     per = sales.groupby("customer_id").agg(
-        orders=("order", "nunique"), first_order=("order_date", "min"), last_order=("order_date", "max"))
+        orders=("order", "nunique"), first_order=("order_date", "min"), last_order=("order_date", "max")
+    )
     out = out.join(per, how="left")
     out["orders"] = out["orders"].fillna(0).astype(int)
     out = out.reset_index().sort_values(["revenue", "customer_id"], ascending=[False, True])
@@ -82,8 +85,11 @@ def concentration(tx_or_revenue: pd.DataFrame | pd.Series, top: float = 0.2) -> 
     top = check_fraction("top", top)
     if isinstance(tx_or_revenue, pd.Series):
         revenue = tx_or_revenue.astype(float)
-    elif isinstance(tx_or_revenue, pd.DataFrame) and "revenue" in tx_or_revenue.columns \
-            and "amount" not in tx_or_revenue.columns:
+    elif (
+        isinstance(tx_or_revenue, pd.DataFrame)
+        and "revenue" in tx_or_revenue.columns
+        and "amount" not in tx_or_revenue.columns
+    ):
         revenue = tx_or_revenue["revenue"].astype(float)
     else:
         revenue = customer_revenue(tx_or_revenue)["revenue"]
@@ -114,15 +120,19 @@ def new_vs_returning(tx: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     """
     require_columns(tx, ["customer_id", "order_date", "amount"], "New versus returning customers")
     sales = sales_only(tx)
-    frame = pd.DataFrame({
-        "customer_id": sales["customer_id"].astype(str),
-        "period": pd.to_datetime(sales["order_date"]).dt.to_period(freq),
-        "amount": sales["amount"].astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": sales["customer_id"].astype(str),
+            "period": pd.to_datetime(sales["order_date"]).dt.to_period(freq),
+            "amount": sales["amount"].astype(float),
+        }
+    )
     first = frame.groupby("customer_id")["period"].min().rename("first_period")
     frame = frame.join(first, on="customer_id")
     frame["is_new"] = frame["period"] == frame["first_period"]
-    per_cust = frame.groupby(["period", "customer_id"]).agg(is_new=("is_new", "first"), amount=("amount", "sum"))
+    per_cust = frame.groupby(["period", "customer_id"]).agg(
+        is_new=("is_new", "first"), amount=("amount", "sum")
+    )
     per_cust = per_cust.reset_index()
     out = per_cust.groupby("period").agg(
         customers=("customer_id", "size"),
@@ -130,7 +140,9 @@ def new_vs_returning(tx: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     )
     out["returning_customers"] = out["customers"] - out["new_customers"]
     out["returning_share"] = out["returning_customers"] / out["customers"]
-    rev = per_cust.pivot_table(index="period", columns="is_new", values="amount", aggfunc="sum", fill_value=0.0)
+    rev = per_cust.pivot_table(
+        index="period", columns="is_new", values="amount", aggfunc="sum", fill_value=0.0
+    )
     out["revenue_new"] = rev.get(True, pd.Series(0.0, index=rev.index)).reindex(out.index).fillna(0.0)
     out["revenue_returning"] = rev.get(False, pd.Series(0.0, index=rev.index)).reindex(out.index).fillna(0.0)
     out["new_customers"] = out["new_customers"].astype(int)

@@ -121,8 +121,16 @@ def coverage(tx: pd.DataFrame) -> pd.DataFrame:
             status, reason = "not_assessed", "no_times"
         else:
             status, reason = "assessed", ""
-        rows.append({"r": a.r, "analysis": a.key, "status": status, "reason": reason,
-                     "missing": ", ".join(missing), "dataset": a.case_data})
+        rows.append(
+            {
+                "r": a.r,
+                "analysis": a.key,
+                "status": status,
+                "reason": reason,
+                "missing": ", ".join(missing),
+                "dataset": a.case_data,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -157,8 +165,16 @@ def metrics_frame(records: Iterable[Mapping]) -> pd.DataFrame:
             raise ParameterError(f"Metric record {i} (r={r!r}) has no metric name.")
         value = rec.get("value", np.nan)
         value = np.nan if value is None else float(value)
-        rows.append({"r": r, "metric": metric, "value": value,
-                     "source": str(rec.get("source", "")), "note": str(rec.get("note", "")), "_i": i})
+        rows.append(
+            {
+                "r": r,
+                "metric": metric,
+                "value": value,
+                "source": str(rec.get("source", "")),
+                "note": str(rec.get("note", "")),
+                "_i": i,
+            }
+        )
     frame = pd.DataFrame(rows, columns=["r", "metric", "value", "source", "note", "_i"])
     dup = frame.duplicated(["r", "metric"], keep=False)
     if dup.any():

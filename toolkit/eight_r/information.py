@@ -40,8 +40,9 @@ def add_buyer_type(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def mean_difference(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray,
-                    confidence: float = 0.95) -> dict[str, float]:
+def mean_difference(
+    a: pd.Series | np.ndarray, b: pd.Series | np.ndarray, confidence: float = 0.95
+) -> dict[str, float]:
     """Difference of two means, mean(a) - mean(b), with a normal-approximation CI.
 
     The standard error is sqrt(var(a)/n_a + var(b)/n_b) with sample
@@ -57,7 +58,9 @@ def mean_difference(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray,
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     if a.size < 2 or b.size < 2:
-        raise DataError(f"A difference of means needs at least 2 observations per group; got {a.size} and {b.size}.")
+        raise DataError(
+            f"A difference of means needs at least 2 observations per group; got {a.size} and {b.size}."
+        )
     diff = float(a.mean() - b.mean())
     se = float(np.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
@@ -65,8 +68,12 @@ def mean_difference(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray,
     return {"diff": diff, "ci_low": diff - z * se, "ci_high": diff + z * se, "se": se, "p_value": p}
 
 
-def arm_summary(df: pd.DataFrame, arm: str = "segment", outcomes: Sequence[str] = ("visit", "conversion", "spend"),
-                by: str | None = None) -> pd.DataFrame:
+def arm_summary(
+    df: pd.DataFrame,
+    arm: str = "segment",
+    outcomes: Sequence[str] = ("visit", "conversion", "spend"),
+    by: str | None = None,
+) -> pd.DataFrame:
     """Customers and mean outcomes per arm (and group, if ``by`` is given).
 
     Returns
@@ -78,7 +85,9 @@ def arm_summary(df: pd.DataFrame, arm: str = "segment", outcomes: Sequence[str] 
     require_columns(df, keys + list(outcomes), "Test summary")
     for col in outcomes:
         require_numeric(df, col, "Test summary")
-    out = df.groupby(keys, observed=True).agg(customers=(outcomes[0], "size"), **{c: (c, "mean") for c in outcomes})
+    out = df.groupby(keys, observed=True).agg(
+        customers=(outcomes[0], "size"), **{c: (c, "mean") for c in outcomes}
+    )
     return out.reset_index().rename(columns={arm: "arm"})
 
 
@@ -123,10 +132,14 @@ def message_by_group(
     found = set(df[arm].astype(str).unique())
     missing = [a for a in arms if a not in found]
     if missing:
-        raise DataError(f"Message test: column '{arm}' has no rows for arm(s) {missing}; found {sorted(found)}.",
-                        column=arm)
+        raise DataError(
+            f"Message test: column '{arm}' has no rows for arm(s) {missing}; found {sorted(found)}.",
+            column=arm,
+        )
     if len(arms) != 3 or len(set(arms)) != 3:
-        raise ParameterError(f"The 'arms' parameter must name three different arms (A, B, control). Got {arms!r}.")
+        raise ParameterError(
+            f"The 'arms' parameter must name three different arms (A, B, control). Got {arms!r}."
+        )
     a_lab, b_lab, c_lab = arms
     rows = []
     for value, part in df.groupby(group, observed=True, sort=True):
@@ -135,9 +148,20 @@ def message_by_group(
         yc = part.loc[part[arm] == c_lab, outcome]
         d = mean_difference(ya, yb, confidence)
         best = "either" if d["ci_low"] <= 0 <= d["ci_high"] else ("a" if d["diff"] > 0 else "b")
-        rows.append({"group": value, "customers": int(len(part)), "rate_a": float(ya.mean()),
-                     "rate_b": float(yb.mean()), "rate_control": float(yc.mean()),
-                     "lift_a": float(ya.mean() - yc.mean()), "lift_b": float(yb.mean() - yc.mean()),
-                     "diff": d["diff"], "ci_low": d["ci_low"], "ci_high": d["ci_high"], "p_value": d["p_value"],
-                     "best": best})
+        rows.append(
+            {
+                "group": value,
+                "customers": int(len(part)),
+                "rate_a": float(ya.mean()),
+                "rate_b": float(yb.mean()),
+                "rate_control": float(yc.mean()),
+                "lift_a": float(ya.mean() - yc.mean()),
+                "lift_b": float(yb.mean() - yc.mean()),
+                "diff": d["diff"],
+                "ci_low": d["ci_low"],
+                "ci_high": d["ci_high"],
+                "p_value": d["p_value"],
+                "best": best,
+            }
+        )
     return pd.DataFrame(rows)

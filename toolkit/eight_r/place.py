@@ -23,8 +23,15 @@ def _summary(tx: pd.DataFrame, by: str, what: str) -> pd.DataFrame:
     require_columns(tx, [by, "customer_id", "amount"], what)
     require_numeric(tx, "amount", what)
     is_sale = ~tx["is_return"].astype(bool) if "is_return" in tx.columns else pd.Series(True, index=tx.index)
-    frame = pd.DataFrame({"g": tx[by].astype(str).fillna("(missing)"), "c": tx["customer_id"].astype(str),
-                          "o": order_key(tx), "amount": tx["amount"].astype(float), "sale": is_sale})
+    frame = pd.DataFrame(
+        {
+            "g": tx[by].astype(str).fillna("(missing)"),
+            "c": tx["customer_id"].astype(str),
+            "o": order_key(tx),
+            "amount": tx["amount"].astype(float),
+            "sale": is_sale,
+        }
+    )
     out = frame.groupby("g").agg(revenue=("amount", "sum"))
     sales = frame[frame["sale"]]
     out = out.join(sales.groupby("g").agg(customers=("c", "nunique"), orders=("o", "nunique")), how="left")
@@ -34,8 +41,13 @@ def _summary(tx: pd.DataFrame, by: str, what: str) -> pd.DataFrame:
     return out
 
 
-def region_summary(tx: pd.DataFrame, *, period_days: int | None = None, as_of: str | pd.Timestamp | None = None,
-                   by: str = "region") -> pd.DataFrame:
+def region_summary(
+    tx: pd.DataFrame,
+    *,
+    period_days: int | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    by: str = "region",
+) -> pd.DataFrame:
     """Revenue, customers, orders and growth per region.
 
     Parameters
@@ -76,8 +88,14 @@ def region_summary(tx: pd.DataFrame, *, period_days: int | None = None, as_of: s
     prev = out["revenue_previous"].where(out["revenue_previous"] > 0)
     out["growth"] = out["revenue_recent"] / prev - 1
     out = out.sort_values("revenue", ascending=False).rename_axis(by).reset_index()
-    out.attrs.update({"previous_start": str(start.date()), "recent_start": str(mid.date()),
-                      "recent_end": str((end - pd.Timedelta(days=1)).date()), "period_days": period_days})
+    out.attrs.update(
+        {
+            "previous_start": str(start.date()),
+            "recent_start": str(mid.date()),
+            "recent_end": str((end - pd.Timedelta(days=1)).date()),
+            "period_days": period_days,
+        }
+    )
     return out
 
 

@@ -37,8 +37,9 @@ __all__ = ["CAVEATS", "loglog_elasticity", "product_elasticities", "pooled_elast
 CAVEATS: tuple[str, ...] = ("few_prices", "volume_tiers", "not_significant", "positive")
 
 
-def loglog_elasticity(price: pd.Series | np.ndarray, quantity: pd.Series | np.ndarray,
-                      confidence: float = 0.95) -> dict[str, float]:
+def loglog_elasticity(
+    price: pd.Series | np.ndarray, quantity: pd.Series | np.ndarray, confidence: float = 0.95
+) -> dict[str, float]:
     """Fit log(quantity) = a + e * log(price) by least squares (statsmodels OLS).
 
     Parameters
@@ -71,8 +72,10 @@ def loglog_elasticity(price: pd.Series | np.ndarray, quantity: pd.Series | np.nd
         raise DataError(f"A log-log elasticity needs at least 3 observations; got {p.size}.")
     bad = ~(np.isfinite(p) & np.isfinite(q) & (p > 0) & (q > 0))
     if bad.any():
-        raise DataError(f"A log-log elasticity needs positive prices and quantities; "
-                        f"{int(bad.sum())} observations are zero, negative or missing.")
+        raise DataError(
+            f"A log-log elasticity needs positive prices and quantities; "
+            f"{int(bad.sum())} observations are zero, negative or missing."
+        )
     n_prices = int(np.unique(np.round(p, 10)).size)
     if n_prices < 2:
         raise DataError("A log-log elasticity needs at least two different prices; the price never changed.")
@@ -176,10 +179,21 @@ def product_elasticities(
     for code, revenue in best.items():
         own = lines[lines["item"] == code]
         per = _period_series(own, basis)
-        row = {item: code, "revenue": float(revenue), "n_obs": int(len(per)),
-               "n_prices": int(per["price"].round(6).nunique()), "tier_corr": _volume_tier_corr(own),
-               "elasticity": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "r2": np.nan,
-               "estimated": False, "reason": "", "caveats": ""}
+        row = {
+            item: code,
+            "revenue": float(revenue),
+            "n_obs": int(len(per)),
+            "n_prices": int(per["price"].round(6).nunique()),
+            "tier_corr": _volume_tier_corr(own),
+            "elasticity": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_value": np.nan,
+            "r2": np.nan,
+            "estimated": False,
+            "reason": "",
+            "caveats": "",
+        }
         if len(per) < min_obs:
             row["reason"] = "too_few_periods"
         elif row["n_prices"] < 2:
@@ -188,16 +202,35 @@ def product_elasticities(
             fit = loglog_elasticity(per["price"], per["quantity"], confidence=confidence)
             row.update({k: fit[k] for k in ("elasticity", "ci_low", "ci_high", "p_value", "r2")})
             row["estimated"] = True
-            row["caveats"] = ";".join(_caveats(fit, row["n_prices"], row["tier_corr"], basis,
-                                               min_prices, tier_threshold))
+            row["caveats"] = ";".join(
+                _caveats(fit, row["n_prices"], row["tier_corr"], basis, min_prices, tier_threshold)
+            )
         rows.append(row)
     out = pd.DataFrame(rows)
     if out.empty:
         raise DataError("Price elasticity: there are no sales lines with positive quantity and price.")
     if names is not None:
         out.insert(1, "product_name", out[item].map(names))
-    cols = [c for c in [item, "product_name", "revenue", "elasticity", "ci_low", "ci_high", "p_value", "r2",
-                        "n_obs", "n_prices", "tier_corr", "caveats", "estimated", "reason"] if c in out.columns]
+    cols = [
+        c
+        for c in [
+            item,
+            "product_name",
+            "revenue",
+            "elasticity",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "r2",
+            "n_obs",
+            "n_prices",
+            "tier_corr",
+            "caveats",
+            "estimated",
+            "reason",
+        ]
+        if c in out.columns
+    ]
     return out[cols]
 
 
@@ -206,19 +239,22 @@ def _price_lines(tx: pd.DataFrame, item: str, freq: str, exclude) -> tuple[pd.Da
     sales = sales_only(tx)
     sales = sales[(sales["quantity"] > 0) & (sales["unit_price"] > 0)]
     sales = sales[~sales[item].astype(str).isin([str(e) for e in exclude])]
-    lines = pd.DataFrame({
-        "item": sales[item].astype(str),
-        "period": pd.to_datetime(sales["order_date"]).dt.to_period(freq),
-        "quantity": sales["quantity"].astype(float),
-        "unit_price": sales["unit_price"].astype(float),
-    })
+    lines = pd.DataFrame(
+        {
+            "item": sales[item].astype(str),
+            "period": pd.to_datetime(sales["order_date"]).dt.to_period(freq),
+            "quantity": sales["quantity"].astype(float),
+            "unit_price": sales["unit_price"].astype(float),
+        }
+    )
     lines["revenue"] = lines["quantity"] * lines["unit_price"]
     names = first_label(sales["product_name"], sales[item].astype(str)) if "product_name" in sales else None
     return lines, names
 
 
-def _caveats(fit: dict, n_prices: int, tier_corr: float, basis: str, min_prices: int,
-             tier_threshold: float) -> list[str]:
+def _caveats(
+    fit: dict, n_prices: int, tier_corr: float, basis: str, min_prices: int, tier_threshold: float
+) -> list[str]:
     caveats = []
     if n_prices < min_prices:
         caveats.append("few_prices")
@@ -283,11 +319,17 @@ def pooled_elasticity(
         caveats.append("not_significant")
     if e > 0:
         caveats.append("positive")
-    return {"elasticity": e, "ci_low": float(low), "ci_high": float(high),
-            "std_err": float(fit.bse["log_price"]), "p_value": float(fit.pvalues["log_price"]),
-            "n_obs": int(len(data)), "products": int(data["item"].nunique()),
-            "products_with_price_change": int(data.loc[varying, "item"].nunique()),
-            "caveats": ";".join(caveats)}
+    return {
+        "elasticity": e,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "std_err": float(fit.bse["log_price"]),
+        "p_value": float(fit.pvalues["log_price"]),
+        "n_obs": int(len(data)),
+        "products": int(data["item"].nunique()),
+        "products_with_price_change": int(data.loc[varying, "item"].nunique()),
+        "caveats": ";".join(caveats),
+    }
 
 
 def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) -> pd.DataFrame:
@@ -321,8 +363,13 @@ def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) 
     tiers = check_positive_int("tiers", tiers, minimum=2)
     sales = sales_only(tx)
     sales = sales[sales["unit_price"] > 0]
-    frame = pd.DataFrame({"c": sales["customer_id"].astype(str), "p": sales["unit_price"].astype(float),
-                          "amount": sales["amount"].astype(float)})
+    frame = pd.DataFrame(
+        {
+            "c": sales["customer_id"].astype(str),
+            "p": sales["unit_price"].astype(float),
+            "amount": sales["amount"].astype(float),
+        }
+    )
     if "quantity" in sales.columns:
         frame["q"] = sales["quantity"].astype(float)
     if isinstance(bands, (int, np.integer)) and not isinstance(bands, bool):
@@ -331,12 +378,16 @@ def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) 
     else:
         edges = np.asarray(bands, dtype=float)
         if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
-            raise ParameterError(f"The 'bands' parameter must be an int >= 2 or increasing edges. Got {bands!r}.")
+            raise ParameterError(
+                f"The 'bands' parameter must be an int >= 2 or increasing edges. Got {bands!r}."
+            )
         outside = (frame["p"] < edges[0]) | (frame["p"] > edges[-1])
         if outside.any():
-            raise DataError(f"Price bands: {int(outside.sum()):,} lines have unit prices outside the band edges "
-                            f"{edges[0]}-{edges[-1]} (e.g. {frame.loc[outside, 'p'].iloc[0]}); widen the edges.",
-                            column="unit_price")
+            raise DataError(
+                f"Price bands: {int(outside.sum()):,} lines have unit prices outside the band edges "
+                f"{edges[0]}-{edges[-1]} (e.g. {frame.loc[outside, 'p'].iloc[0]}); widen the edges.",
+                column="unit_price",
+            )
     frame["band"] = pd.cut(frame["p"], edges, include_lowest=True, labels=False).astype(int) + 1
     labels = {i + 1: f"{edges[i]:.2f}-{edges[i + 1]:.2f}" for i in range(len(edges) - 1)}
     spend = frame.groupby("c")["amount"].sum()
@@ -348,7 +399,9 @@ def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) 
     cell = frame.groupby(["tier", "band"]).agg(**agg).reset_index()
     tier_rev = cell.groupby("tier")["revenue"].transform("sum")
     cell["share_of_tier"] = cell["revenue"] / tier_rev
-    tier_info = pd.DataFrame({"customers": tier.value_counts(), "tier_mean_spend": spend.groupby(tier).mean()})
+    tier_info = pd.DataFrame(
+        {"customers": tier.value_counts(), "tier_mean_spend": spend.groupby(tier).mean()}
+    )
     if "quantity" in cell:
         qty = cell.groupby("tier")["quantity"].sum()
         tier_info["avg_unit_price"] = cell.groupby("tier")["revenue"].sum() / qty

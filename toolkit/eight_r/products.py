@@ -32,8 +32,13 @@ __all__ = [
 ]
 
 
-def abc_classes(tx: pd.DataFrame, a: float = 0.8, b: float = 0.95, item: str = "product_id",
-                name: str | None = "product_name") -> tuple[pd.DataFrame, int]:
+def abc_classes(
+    tx: pd.DataFrame,
+    a: float = 0.8,
+    b: float = 0.95,
+    item: str = "product_id",
+    name: str | None = "product_name",
+) -> tuple[pd.DataFrame, int]:
     """ABC classes of products by net revenue.
 
     Products are sorted by net revenue (sales minus any return lines in the
@@ -83,8 +88,9 @@ def abc_classes(tx: pd.DataFrame, a: float = 0.8, b: float = 0.95, item: str = "
     return out, excluded
 
 
-def return_rates(tx: pd.DataFrame, item: str = "product_id",
-                 name: str | None = "product_name") -> tuple[pd.DataFrame, dict[str, float]]:
+def return_rates(
+    tx: pd.DataFrame, item: str = "product_id", name: str | None = "product_name"
+) -> tuple[pd.DataFrame, dict[str, float]]:
     """Returned quantity and value against sold quantity and value, per product.
 
     Needs the return lines: load the data with the cleaning rule
@@ -105,19 +111,26 @@ def return_rates(tx: pd.DataFrame, item: str = "product_id",
     require_columns(tx, [item, "quantity", "amount", "is_return"], "Return rates")
     is_ret = tx["is_return"].astype(bool)
     if not is_ret.any():
-        raise DataError("Return rates need the return lines, but the data has none. Load the transactions "
-                        "with the cleaning rule returns: keep (returns are dropped by default).",
-                        column="is_return")
-    frame = pd.DataFrame({
-        item: tx[item].astype(str),
-        "qty": tx["quantity"].astype(float).abs(),
-        "value": tx["amount"].astype(float).abs(),
-        "ret": is_ret,
-    })
+        raise DataError(
+            "Return rates need the return lines, but the data has none. Load the transactions "
+            "with the cleaning rule returns: keep (returns are dropped by default).",
+            column="is_return",
+        )
+    frame = pd.DataFrame(
+        {
+            item: tx[item].astype(str),
+            "qty": tx["quantity"].astype(float).abs(),
+            "value": tx["amount"].astype(float).abs(),
+            "ret": is_ret,
+        }
+    )
     sold = frame[~frame["ret"]].groupby(item)[["qty", "value"]].sum()
     back = frame[frame["ret"]].groupby(item)[["qty", "value"]].sum()
-    out = sold.rename(columns={"qty": "sold_qty", "value": "sold_value"}).join(
-        back.rename(columns={"qty": "returned_qty", "value": "returned_value"}), how="outer").fillna(0.0)
+    out = (
+        sold.rename(columns={"qty": "sold_qty", "value": "sold_value"})
+        .join(back.rename(columns={"qty": "returned_qty", "value": "returned_value"}), how="outer")
+        .fillna(0.0)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         out["return_rate"] = np.where(out["sold_qty"] > 0, out["returned_qty"] / out["sold_qty"], np.nan)
     out = out.reset_index()[[item, "sold_qty", "returned_qty", "return_rate", "sold_value", "returned_value"]]
@@ -156,18 +169,24 @@ def product_repeat_rates(tx: pd.DataFrame, item: str = "product_id", min_custome
     if "order_id" not in tx.columns:
         require_columns(tx, ["order_date"], "Repeat purchases per product")
     sales = sales_only(tx)
-    frame = pd.DataFrame({"c": sales["customer_id"].astype(str), "i": sales[item].astype(str),
-                          "o": order_key(sales)})
+    frame = pd.DataFrame(
+        {"c": sales["customer_id"].astype(str), "i": sales[item].astype(str), "o": order_key(sales)}
+    )
     per = frame.groupby(["i", "c"])["o"].nunique()
-    out = pd.DataFrame({"customers": per.groupby(level=0).size(),
-                        "repeat_customers": (per >= 2).groupby(level=0).sum().astype(int)})
+    out = pd.DataFrame(
+        {
+            "customers": per.groupby(level=0).size(),
+            "repeat_customers": (per >= 2).groupby(level=0).sum().astype(int),
+        }
+    )
     out["repeat_rate"] = out["repeat_customers"] / out["customers"]
     out.loc[out["customers"] < min_customers, "repeat_rate"] = np.nan
     return out.rename_axis(item).reset_index()
 
 
-def weighted_repeat_rate(repeat: pd.DataFrame, abc: pd.DataFrame, item: str = "product_id",
-                         classes: Iterable[str] = ("A",)) -> float:
+def weighted_repeat_rate(
+    repeat: pd.DataFrame, abc: pd.DataFrame, item: str = "product_id", classes: Iterable[str] = ("A",)
+) -> float:
     """Revenue-weighted mean repeat-purchase rate over the products of ``classes``.
 
     Parameters
@@ -179,8 +198,11 @@ def weighted_repeat_rate(repeat: pd.DataFrame, abc: pd.DataFrame, item: str = "p
     classes : iterable of str, default ("A",)
         ABC classes to include.
     """
-    merged = abc.loc[abc["abc"].isin(list(classes)), [item, "revenue"]].merge(
-        repeat[[item, "repeat_rate"]], on=item, how="left").dropna(subset=["repeat_rate"])
+    merged = (
+        abc.loc[abc["abc"].isin(list(classes)), [item, "revenue"]]
+        .merge(repeat[[item, "repeat_rate"]], on=item, how="left")
+        .dropna(subset=["repeat_rate"])
+    )
     if merged.empty or merged["revenue"].sum() <= 0:
         return float("nan")
     return float(np.average(merged["repeat_rate"], weights=merged["revenue"]))
@@ -200,7 +222,11 @@ def abc_summary(abc: pd.DataFrame) -> pd.DataFrame:
         ``abc``, ``products``, ``share_of_products``, ``revenue``, ``share_of_revenue``.
     """
     require_columns(abc, ["abc", "revenue"], "ABC summary")
-    out = abc.groupby("abc").agg(products=("revenue", "size"), revenue=("revenue", "sum")).reindex(["A", "B", "C"])
+    out = (
+        abc.groupby("abc")
+        .agg(products=("revenue", "size"), revenue=("revenue", "sum"))
+        .reindex(["A", "B", "C"])
+    )
     out = out.dropna(subset=["products"]).astype({"products": int})
     out.insert(1, "share_of_products", out["products"] / out["products"].sum())
     out["share_of_revenue"] = out["revenue"] / out["revenue"].sum()

@@ -40,7 +40,11 @@ __all__ = [
     "gap_list",
 ]
 
-_FILES = {"questionnaire": "questionnaire.csv", "answers": "answers_example.yaml", "scale": "evidence_scale.csv"}
+_FILES = {
+    "questionnaire": "questionnaire.csv",
+    "answers": "answers_example.yaml",
+    "scale": "evidence_scale.csv",
+}
 
 
 def default_path(kind: str) -> Path:
@@ -77,22 +81,34 @@ def read_questionnaire(path: str | Path | None = None) -> pd.DataFrame:
     need = ["id", "r", "question_en", "question_zh"]
     missing = [c for c in need if c not in q.columns]
     if missing:
-        raise DataError(f"missing column(s) {missing}; the questionnaire needs {need}.", source=str(p),
-                        column=missing[0])
+        raise DataError(
+            f"missing column(s) {missing}; the questionnaire needs {need}.", source=str(p), column=missing[0]
+        )
     bad_r = ~q["r"].isin(RS)
     if bad_r.any():
-        raise DataError(f"column 'r' has values {format_examples(q.loc[bad_r, 'r'].unique())} "
-                        f"(rows {[int(i) + 2 for i in q.index[bad_r][:5]]}); expected one of {list(RS)}.",
-                        source=str(p), column="r", rows=[int(i) + 2 for i in q.index[bad_r][:5]])
+        raise DataError(
+            f"column 'r' has values {format_examples(q.loc[bad_r, 'r'].unique())} "
+            f"(rows {[int(i) + 2 for i in q.index[bad_r][:5]]}); expected one of {list(RS)}.",
+            source=str(p),
+            column="r",
+            rows=[int(i) + 2 for i in q.index[bad_r][:5]],
+        )
     dup = q["id"].duplicated(keep=False)
     if dup.any():
-        raise DataError(f"question ids must be unique; repeated: {sorted(q.loc[dup, 'id'].unique())}.",
-                        source=str(p), column="id")
+        raise DataError(
+            f"question ids must be unique; repeated: {sorted(q.loc[dup, 'id'].unique())}.",
+            source=str(p),
+            column="id",
+        )
     for col in ("id", "question_en", "question_zh"):
         empty = q[col].str.strip() == ""
         if empty.any():
-            raise DataError(f"column '{col}' is empty in rows {[int(i) + 2 for i in q.index[empty][:5]]}.",
-                            source=str(p), column=col, rows=[int(i) + 2 for i in q.index[empty][:5]])
+            raise DataError(
+                f"column '{col}' is empty in rows {[int(i) + 2 for i in q.index[empty][:5]]}.",
+                source=str(p),
+                column=col,
+                rows=[int(i) + 2 for i in q.index[empty][:5]],
+            )
     return q[need].reset_index(drop=True)
 
 
@@ -134,17 +150,24 @@ def read_answers(path: str | Path | None, questions: pd.DataFrame) -> pd.Series:
             raise DataError(f"expected columns 'id' and 'score'; found {list(frame.columns)}.", source=str(p))
         frame = frame[frame["score"].str.strip() != ""]
         if frame["id"].duplicated().any():
-            raise DataError(f"question ids answered twice: {sorted(frame.loc[frame['id'].duplicated(), 'id'])}.",
-                            source=str(p), column="id")
+            raise DataError(
+                f"question ids answered twice: {sorted(frame.loc[frame['id'].duplicated(), 'id'])}.",
+                source=str(p),
+                column="id",
+            )
         answers = pd.Series(frame["score"].to_numpy(), index=frame["id"].astype(str), dtype=object)
     else:
-        raise DataError(f"answers must be a .yaml, .yml or .csv file; got {p.suffix or 'no extension'}.",
-                        source=str(p))
+        raise DataError(
+            f"answers must be a .yaml, .yml or .csv file; got {p.suffix or 'no extension'}.", source=str(p)
+        )
     answers = answers[answers.notna()]
     unknown = sorted(set(answers.index) - set(questions["id"]))
     if unknown:
-        raise DataError(f"unknown question id(s) {unknown}; the questionnaire has ids like "
-                        f"{format_examples(questions['id'])}.", source=str(p))
+        raise DataError(
+            f"unknown question id(s) {unknown}; the questionnaire has ids like "
+            f"{format_examples(questions['id'])}.",
+            source=str(p),
+        )
     scores = pd.to_numeric(answers, errors="coerce")
     bad = scores.isna() | ~scores.isin([1, 2, 3, 4, 5])
     if bad.any():
@@ -170,20 +193,30 @@ def read_evidence_scale(path: str | Path | None = None) -> pd.DataFrame:
         raise DataError(f"missing column(s) {missing}; the evidence scale needs {need}.", source=str(p))
     bad = ~s["r"].isin(RS)
     if bad.any():
-        raise DataError(f"column 'r' has values {format_examples(s.loc[bad, 'r'].unique())}; "
-                        f"expected one of {list(RS)}.", source=str(p), column="r")
+        raise DataError(
+            f"column 'r' has values {format_examples(s.loc[bad, 'r'].unique())}; expected one of {list(RS)}.",
+            source=str(p),
+            column="r",
+        )
     if s["r"].duplicated().any():
         raise DataError(f"one row per R; repeated: {sorted(s.loc[s['r'].duplicated(), 'r'])}.", source=str(p))
     bad = ~s["better"].isin(["higher", "lower"])
     if bad.any():
-        raise DataError(f"column 'better' must be 'higher' or 'lower'; got "
-                        f"{format_examples(s.loc[bad, 'better'].unique())}.", source=str(p), column="better")
+        raise DataError(
+            f"column 'better' must be 'higher' or 'lower'; got "
+            f"{format_examples(s.loc[bad, 'better'].unique())}.",
+            source=str(p),
+            column="better",
+        )
     t = s[["s2", "s3", "s4", "s5"]].astype(float).to_numpy()
     steps = np.diff(t, axis=1)
     wrong = np.where(s["better"].eq("higher").to_numpy()[:, None], steps <= 0, steps >= 0).any(axis=1)
     if wrong.any():
-        raise DataError(f"thresholds s2..s5 must increase when higher is better and decrease when lower is "
-                        f"better; check the rows for {s.loc[wrong, 'r'].tolist()}.", source=str(p))
+        raise DataError(
+            f"thresholds s2..s5 must increase when higher is better and decrease when lower is "
+            f"better; check the rows for {s.loc[wrong, 'r'].tolist()}.",
+            source=str(p),
+        )
     return s[need].reset_index(drop=True)
 
 
@@ -198,8 +231,15 @@ def self_scores(questions: pd.DataFrame, answers: pd.Series) -> pd.DataFrame:
     """
     q = questions[["id", "r"]].copy()
     q["score"] = q["id"].map(answers)
-    out = q.groupby("r").agg(questions=("id", "size"), answered=("score", "count"), self_score=("score", "mean"))
-    return out.reindex(list(RS)).rename_axis("r").reset_index().astype({"questions": "Int64", "answered": "Int64"})
+    out = q.groupby("r").agg(
+        questions=("id", "size"), answered=("score", "count"), self_score=("score", "mean")
+    )
+    return (
+        out.reindex(list(RS))
+        .rename_axis("r")
+        .reset_index()
+        .astype({"questions": "Int64", "answered": "Int64"})
+    )
 
 
 def grade(value: float, better: str, thresholds: list[float] | np.ndarray) -> float:
@@ -215,7 +255,9 @@ def grade(value: float, better: str, thresholds: list[float] | np.ndarray) -> fl
         return float(1 + np.sum(value >= t))
     if better == "lower":
         return float(1 + np.sum(value <= t))
-    raise ParameterError(f"The value for `better` must be one of ['higher', 'lower'], but {better!r} was passed.")
+    raise ParameterError(
+        f"The value for `better` must be one of ['higher', 'lower'], but {better!r} was passed."
+    )
 
 
 def evidence_scores(metrics: pd.DataFrame, scale: pd.DataFrame) -> pd.DataFrame:
@@ -242,14 +284,28 @@ def evidence_scores(metrics: pd.DataFrame, scale: pd.DataFrame) -> pd.DataFrame:
     for r in RS:
         row = scale[scale["r"] == r]
         if row.empty:
-            rows.append({"r": r, "evidence_metric": "", "evidence_value": np.nan, "evidence_score": np.nan,
-                         "evidence_status": "no_scale"})
+            rows.append(
+                {
+                    "r": r,
+                    "evidence_metric": "",
+                    "evidence_value": np.nan,
+                    "evidence_score": np.nan,
+                    "evidence_status": "no_scale",
+                }
+            )
             continue
         row = row.iloc[0]
         value = float(values.get((r, row["metric"]), np.nan))
         score = grade(value, row["better"], row[["s2", "s3", "s4", "s5"]].to_numpy(float))
-        rows.append({"r": r, "evidence_metric": row["metric"], "evidence_value": value, "evidence_score": score,
-                     "evidence_status": "graded" if np.isfinite(score) else "not_measured"})
+        rows.append(
+            {
+                "r": r,
+                "evidence_metric": row["metric"],
+                "evidence_value": value,
+                "evidence_score": score,
+                "evidence_status": "graded" if np.isfinite(score) else "not_measured",
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -30,8 +30,14 @@ MONTHS: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug
 def _orders(tx: pd.DataFrame) -> pd.DataFrame:
     """One row per order: customer, order time (first line), revenue."""
     sales = sales_only(tx)
-    frame = pd.DataFrame({"o": order_key(sales), "c": sales["customer_id"].astype(str),
-                          "t": pd.to_datetime(sales["order_date"]), "amount": sales["amount"].astype(float)})
+    frame = pd.DataFrame(
+        {
+            "o": order_key(sales),
+            "c": sales["customer_id"].astype(str),
+            "t": pd.to_datetime(sales["order_date"]),
+            "amount": sales["amount"].astype(float),
+        }
+    )
     return frame.groupby("o").agg(c=("c", "first"), t=("t", "min"), amount=("amount", "sum")).reset_index()
 
 
@@ -51,8 +57,10 @@ def hour_weekday(tx: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(tx, ["customer_id", "order_date", "amount"], "Orders by hour and weekday")
     if not has_times(tx["order_date"]):
-        raise DataError("Orders by hour need the time of day in 'order_date', but every date is at midnight.",
-                        column="order_date")
+        raise DataError(
+            "Orders by hour need the time of day in 'order_date', but every date is at midnight.",
+            column="order_date",
+        )
     orders = _orders(tx)
     orders["weekday"] = orders["t"].dt.day_of_week
     orders["hour"] = orders["t"].dt.hour
@@ -77,7 +85,9 @@ def monthly(tx: pd.DataFrame) -> pd.DataFrame:
     if orders.empty:
         raise DataError("Monthly revenue: the data has no sales lines.")
     orders["month"] = orders["t"].dt.to_period("M")
-    out = orders.groupby("month").agg(revenue=("amount", "sum"), orders=("o", "size"), customers=("c", "nunique"))
+    out = orders.groupby("month").agg(
+        revenue=("amount", "sum"), orders=("o", "size"), customers=("c", "nunique")
+    )
     first, last = orders["t"].min().normalize(), orders["t"].max().normalize()
     starts = out.index.to_timestamp()
     ends = (out.index + 1).to_timestamp() - pd.Timedelta(days=1)
@@ -103,8 +113,9 @@ def inter_purchase_days(tx: pd.DataFrame) -> pd.Series:
     """
     require_columns(tx, ["customer_id", "order_date"], "Time between purchases")
     sales = sales_only(tx)
-    days = pd.DataFrame({"c": sales["customer_id"].astype(str),
-                         "d": pd.to_datetime(sales["order_date"]).dt.normalize()}).drop_duplicates()
+    days = pd.DataFrame(
+        {"c": sales["customer_id"].astype(str), "d": pd.to_datetime(sales["order_date"]).dt.normalize()}
+    ).drop_duplicates()
     days = days.sort_values(["c", "d"])
     gaps = days.groupby("c")["d"].diff().dropna() / pd.Timedelta(days=1)
     return gaps.rename("gap_days").reset_index(drop=True)
@@ -122,14 +133,21 @@ def gap_summary(gaps: pd.Series, within: tuple[int, ...] = (30, 60, 90)) -> dict
     g = pd.Series(gaps, dtype=float).dropna()
     if g.empty:
         raise DataError("Time between purchases: no customer bought on two different days.")
-    out = {"gaps": int(g.size), "median": float(g.median()), "p25": float(g.quantile(0.25)),
-           "p75": float(g.quantile(0.75)), "mean": float(g.mean())}
+    out = {
+        "gaps": int(g.size),
+        "median": float(g.median()),
+        "p25": float(g.quantile(0.25)),
+        "p75": float(g.quantile(0.75)),
+        "mean": float(g.mean()),
+    }
     for d in within:
         out[f"share_within_{int(d)}"] = float((g <= d).mean())
     return out
 
 
-def repurchase_within(tx: pd.DataFrame, days: int = 90, as_of: pd.Timestamp | str | None = None) -> dict[str, float]:
+def repurchase_within(
+    tx: pd.DataFrame, days: int = 90, as_of: pd.Timestamp | str | None = None
+) -> dict[str, float]:
     """Share of new customers who bought again within ``days`` of their first purchase.
 
     Parameters
@@ -151,8 +169,9 @@ def repurchase_within(tx: pd.DataFrame, days: int = 90, as_of: pd.Timestamp | st
     days = check_positive_int("days", days)
     require_columns(tx, ["customer_id", "order_date"], "Repurchase within a window")
     sales = sales_only(tx)
-    frame = pd.DataFrame({"c": sales["customer_id"].astype(str),
-                          "d": pd.to_datetime(sales["order_date"]).dt.normalize()}).drop_duplicates()
+    frame = pd.DataFrame(
+        {"c": sales["customer_id"].astype(str), "d": pd.to_datetime(sales["order_date"]).dt.normalize()}
+    ).drop_duplicates()
     if frame.empty:
         raise DataError("Repurchase within a window: the data has no sales lines.")
     as_of = pd.Timestamp(as_of) if as_of not in (None, "") else frame["d"].max() + pd.Timedelta(days=1)
@@ -163,5 +182,10 @@ def repurchase_within(tx: pd.DataFrame, days: int = 90, as_of: pd.Timestamp | st
     gap = (second.reindex(eligible.index) - eligible) / pd.Timedelta(days=1)
     repurchased = int((gap <= days).sum())
     n = int(eligible.size)
-    return {"days": days, "customers": n, "repurchased": repurchased,
-            "rate": repurchased / n if n else float("nan"), "too_recent": int(first.size - n)}
+    return {
+        "days": days,
+        "customers": n,
+        "repurchased": repurchased,
+        "rate": repurchased / n if n else float("nan"),
+        "too_recent": int(first.size - n),
+    }

@@ -79,23 +79,45 @@ def _k(r: str, part: str, case: str) -> str:
 def people_verdict(top_share: float, repeat_share: float, gini: float) -> Verdict:
     """Concentration of revenue: very concentrated (>= 80% from the top 20%), concentrated (>= 60%) or broad."""
     case = "very" if top_share >= VERY_CONCENTRATED else "conc" if top_share >= CONCENTRATED else "broad"
-    return Verdict("people", _k("people", "figure", "all"), _k("people", "judgement", case),
-                   _k("people", "action", case), {"top": top_share, "repeat": repeat_share, "gini": gini})
+    return Verdict(
+        "people",
+        _k("people", "figure", "all"),
+        _k("people", "judgement", case),
+        _k("people", "action", case),
+        {"top": top_share, "repeat": repeat_share, "gini": gini},
+    )
 
 
 def needs_verdict(rules: pd.DataFrame, orders: int, repeat_a: float) -> Verdict:
     """Strong co-purchases when the best rule's lift reaches :data:`STRONG_LIFT`."""
     if rules.empty:
-        return Verdict("needs", _k("needs", "figure", "none"), _k("needs", "judgement", "weak"),
-                       _k("needs", "action", "weak"), {"orders": orders, "repeat": repeat_a})
+        return Verdict(
+            "needs",
+            _k("needs", "figure", "none"),
+            _k("needs", "judgement", "weak"),
+            _k("needs", "action", "weak"),
+            {"orders": orders, "repeat": repeat_a},
+        )
     best = rules.iloc[0]
     name = lambda side: str(best.get(f"{side}_name") or best[side])  # noqa: E731
     strong = best["lift"] >= STRONG_LIFT
     case = "strong" if strong else "weak"
-    fmt = {"rules": int(len(rules)), "lift": float(best["lift"]), "a": name("antecedent"),
-           "b": name("consequent"), "conf": float(best["confidence"]), "orders": orders, "repeat": repeat_a}
-    return Verdict("needs", _k("needs", "figure", "rules"), _k("needs", "judgement", case),
-                   _k("needs", "action", case), fmt)
+    fmt = {
+        "rules": int(len(rules)),
+        "lift": float(best["lift"]),
+        "a": name("antecedent"),
+        "b": name("consequent"),
+        "conf": float(best["confidence"]),
+        "orders": orders,
+        "repeat": repeat_a,
+    }
+    return Verdict(
+        "needs",
+        _k("needs", "figure", "rules"),
+        _k("needs", "judgement", case),
+        _k("needs", "action", case),
+        fmt,
+    )
 
 
 def product_verdict(a_share: float, return_rate: float | None) -> Verdict:
@@ -104,8 +126,13 @@ def product_verdict(a_share: float, return_rate: float | None) -> Verdict:
     high = known and return_rate > HIGH_RETURNS
     fig = "returns" if known else "noreturns"
     case = "high_returns" if high else "ok"
-    return Verdict("product", _k("product", "figure", fig), _k("product", "judgement", case),
-                   _k("product", "action", case), {"a_share": a_share, "returns": return_rate if known else 0.0})
+    return Verdict(
+        "product",
+        _k("product", "figure", fig),
+        _k("product", "judgement", case),
+        _k("product", "action", case),
+        {"a_share": a_share, "returns": return_rate if known else 0.0},
+    )
 
 
 def price_verdict(elasticity: float, ci_low: float, ci_high: float) -> Verdict:
@@ -116,45 +143,82 @@ def price_verdict(elasticity: float, ci_low: float, ci_high: float) -> Verdict:
         case = "elastic"
     else:
         case = "inelastic"
-    return Verdict("price", _k("price", "figure", "all"), _k("price", "judgement", case),
-                   _k("price", "action", case), {"e": elasticity, "lo": ci_low, "hi": ci_high})
+    return Verdict(
+        "price",
+        _k("price", "figure", "all"),
+        _k("price", "judgement", case),
+        _k("price", "action", case),
+        {"e": elasticity, "lo": ci_low, "hi": ci_high},
+    )
 
 
 def information_verdict(lift_a: float, lift_b: float, groups_a: int, groups_either: int) -> Verdict:
     """Message A (men's) versus B (women's): lifts over the control and how many groups each wins."""
     case = "a" if lift_a > lift_b else "b"
-    return Verdict("information", _k("information", "figure", "all"), _k("information", "judgement", case),
-                   _k("information", "action", "all"),
-                   {"lift_a": lift_a, "lift_b": lift_b, "groups_a": groups_a, "groups_either": groups_either},
-                   source="hillstrom")
+    return Verdict(
+        "information",
+        _k("information", "figure", "all"),
+        _k("information", "judgement", case),
+        _k("information", "action", "all"),
+        {"lift_a": lift_a, "lift_b": lift_b, "groups_a": groups_a, "groups_either": groups_either},
+        source="hillstrom",
+    )
 
 
-def way_verdict(best_method: str, best_rate: float, other_rate: float, first_rate: float, cap: int,
-                kept: float) -> Verdict:
+def way_verdict(
+    best_method: str, best_rate: float, other_rate: float, first_rate: float, cap: int, kept: float
+) -> Verdict:
     """Contact method gap and the call cap from the break-even rate.
 
     ``best_method`` is shown as given, so pass it already translated.
     """
-    return Verdict("way", _k("way", "figure", "all"), _k("way", "judgement", "all"), _k("way", "action", "all"),
-                   {"method": best_method, "best": best_rate, "other": other_rate, "first": first_rate,
-                    "cap": cap, "next": cap + 1, "kept": kept}, source="bank_marketing")
+    return Verdict(
+        "way",
+        _k("way", "figure", "all"),
+        _k("way", "judgement", "all"),
+        _k("way", "action", "all"),
+        {
+            "method": best_method,
+            "best": best_rate,
+            "other": other_rate,
+            "first": first_rate,
+            "cap": cap,
+            "next": cap + 1,
+            "kept": kept,
+        },
+        source="bank_marketing",
+    )
 
 
 def time_verdict(median_gap: float, repurchase: float, peak_month: str, peak_share: float) -> Verdict:
     """Purchase cycle (median gap) and the busiest month."""
-    return Verdict("time", _k("time", "figure", "all"), _k("time", "judgement", "all"),
-                   _k("time", "action", "all"),
-                   {"median": median_gap, "repurchase": repurchase, "month": peak_month, "peak": peak_share})
+    return Verdict(
+        "time",
+        _k("time", "figure", "all"),
+        _k("time", "judgement", "all"),
+        _k("time", "action", "all"),
+        {"median": median_gap, "repurchase": repurchase, "month": peak_month, "peak": peak_share},
+    )
 
 
-def place_verdict(top_region: str, top_share: float, fast_region: str, fast_growth: float,
-                  regions: int) -> Verdict:
+def place_verdict(
+    top_region: str, top_share: float, fast_region: str, fast_growth: float, regions: int
+) -> Verdict:
     """Dependence on the largest region (share above :data:`HOME_MARKET`) and the fastest-growing one."""
     case = "home" if top_share > HOME_MARKET else "spread"
-    return Verdict("place", _k("place", "figure", "all"), _k("place", "judgement", case),
-                   _k("place", "action", case),
-                   {"region": top_region, "share": top_share, "fast": fast_region, "growth": fast_growth,
-                    "regions": regions})
+    return Verdict(
+        "place",
+        _k("place", "figure", "all"),
+        _k("place", "judgement", case),
+        _k("place", "action", case),
+        {
+            "region": top_region,
+            "share": top_share,
+            "fast": fast_region,
+            "growth": fast_growth,
+            "regions": regions,
+        },
+    )
 
 
 def not_assessed(r: str, reason: str, **fmt: str) -> Verdict:
@@ -170,8 +234,14 @@ def not_assessed(r: str, reason: str, **fmt: str) -> Verdict:
     """
     if r not in RS:
         raise ParameterError(f"The value for `r` must be one of {list(RS)}, but {r!r} was passed.")
-    return Verdict(r, f"eight_r.reason.{reason}", "eight_r.verdict.not_assessed", f"eight_r.fix.{reason}",
-                   dict(fmt), assessed=False)
+    return Verdict(
+        r,
+        f"eight_r.reason.{reason}",
+        "eight_r.verdict.not_assessed",
+        f"eight_r.fix.{reason}",
+        dict(fmt),
+        assessed=False,
+    )
 
 
 def verdict_table(verdicts: Sequence[Verdict], lang: str) -> pd.DataFrame:
@@ -187,9 +257,16 @@ def verdict_table(verdicts: Sequence[Verdict], lang: str) -> pd.DataFrame:
     order = {r: i for i, r in enumerate(RS)}
     rows = []
     for v in sorted(verdicts, key=lambda v: order[v.r]):
-        rows.append({"r": t(f"eight_r.r.{v.r}", lang), "question": t(f"eight_r.question.{v.r}", lang),
-                     "figure": v.text("figure", lang), "judgement": v.text("judgement", lang),
-                     "action": v.text("action", lang), "source": t(f"eight_r.source.{v.source}", lang)})
+        rows.append(
+            {
+                "r": t(f"eight_r.r.{v.r}", lang),
+                "question": t(f"eight_r.question.{v.r}", lang),
+                "figure": v.text("figure", lang),
+                "judgement": v.text("judgement", lang),
+                "action": v.text("action", lang),
+                "source": t(f"eight_r.source.{v.source}", lang),
+            }
+        )
     return pd.DataFrame(rows, columns=["r", "question", "figure", "judgement", "action", "source"])
 
 
@@ -201,6 +278,7 @@ def coverage_table(cov: pd.DataFrame, lang: str) -> pd.DataFrame:
     DataFrame
         ``r``, ``analysis``, ``status`` and ``reason`` as readable text.
     """
+
     def reason(row: pd.Series) -> str:
         if not row["reason"]:
             return ""
@@ -208,12 +286,14 @@ def coverage_table(cov: pd.DataFrame, lang: str) -> pd.DataFrame:
             return t("eight_r.reason.case_data", lang) + " — " + t(f"eight_r.source.{row['dataset']}", lang)
         return t(f"eight_r.reason.{row['reason']}", lang, missing=row["missing"])
 
-    return pd.DataFrame({
-        "r": [t(f"eight_r.r.{r}", lang) for r in cov["r"]],
-        "analysis": [t(f"eight_r.analysis.{a}", lang) for a in cov["analysis"]],
-        "status": [t(f"eight_r.status.{s}", lang) for s in cov["status"]],
-        "reason": [reason(row) for _, row in cov.iterrows()],
-    })
+    return pd.DataFrame(
+        {
+            "r": [t(f"eight_r.r.{r}", lang) for r in cov["r"]],
+            "analysis": [t(f"eight_r.analysis.{a}", lang) for a in cov["analysis"]],
+            "status": [t(f"eight_r.status.{s}", lang) for s in cov["status"]],
+            "reason": [reason(row) for _, row in cov.iterrows()],
+        }
+    )
 
 
 def skip_text(cov: pd.DataFrame, analysis: str, lang: str) -> str | None:
@@ -228,15 +308,23 @@ def skip_text(cov: pd.DataFrame, analysis: str, lang: str) -> str | None:
     """
     row = cov.loc[cov["analysis"] == analysis]
     if row.empty:
-        raise ParameterError(f"The value for `analysis` must be one of {cov['analysis'].tolist()}, "
-                             f"but {analysis!r} was passed.")
+        raise ParameterError(
+            f"The value for `analysis` must be one of {cov['analysis'].tolist()}, "
+            f"but {analysis!r} was passed."
+        )
     row = row.iloc[0]
     if row["status"] != "not_assessed":
         return None
     colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
-    return (t(f"eight_r.analysis.{analysis}", lang) + " — " + t("eight_r.status.not_assessed", lang) + colon
-            + t(f"eight_r.reason.{row['reason']}", lang, missing=row["missing"]) + stop
-            + t(f"eight_r.fix.{row['reason']}", lang, missing=row["missing"]))
+    return (
+        t(f"eight_r.analysis.{analysis}", lang)
+        + " — "
+        + t("eight_r.status.not_assessed", lang)
+        + colon
+        + t(f"eight_r.reason.{row['reason']}", lang, missing=row["missing"])
+        + stop
+        + t(f"eight_r.fix.{row['reason']}", lang, missing=row["missing"])
+    )
 
 
 def headers(columns: Sequence[str], lang: str) -> dict[str, str]:
@@ -268,6 +356,9 @@ def label_codes(values: Sequence[str] | pd.Series, prefix: str, lang: str, sep: 
     out = []
     for value in values:
         codes = [c for c in str(value if value is not None else "").split(sep) if c and c != "nan"]
-        out.append(("、" if lang == "zh" else ", ").join(t(f"{prefix}.{c}", lang) if has(f"{prefix}.{c}") else c
-                                                        for c in codes))
+        out.append(
+            ("、" if lang == "zh" else ", ").join(
+                t(f"{prefix}.{c}", lang) if has(f"{prefix}.{c}") else c for c in codes
+            )
+        )
     return out

@@ -21,14 +21,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit.eight_r._checks import check_fraction, check_positive, check_positive_int, require_columns, require_numeric
+from toolkit.eight_r._checks import (
+    check_fraction,
+    check_positive,
+    check_positive_int,
+    require_columns,
+    require_numeric,
+)
 from toolkit.errors import DataError
 
 __all__ = ["funnel", "success_rates", "contact_curve", "contact_cap", "wilson_interval"]
 
 
-def wilson_interval(successes: np.ndarray | pd.Series, trials: np.ndarray | pd.Series,
-                    confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    successes: np.ndarray | pd.Series, trials: np.ndarray | pd.Series, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for proportions (stays within 0-1 for small counts)."""
     confidence = check_fraction("confidence", confidence)
     k = np.asarray(successes, dtype=float)
@@ -41,8 +48,15 @@ def wilson_interval(successes: np.ndarray | pd.Series, trials: np.ndarray | pd.S
     return centre - half, centre + half
 
 
-def funnel(df: pd.DataFrame, by: str = "channel", *, arm: str | None = "segment",
-           control: str | None = "No E-Mail", visit: str = "visit", conversion: str = "conversion") -> pd.DataFrame:
+def funnel(
+    df: pd.DataFrame,
+    by: str = "channel",
+    *,
+    arm: str | None = "segment",
+    control: str | None = "No E-Mail",
+    visit: str = "visit",
+    conversion: str = "conversion",
+) -> pd.DataFrame:
     """Contact -> visit -> purchase, per group of contacted customers.
 
     Parameters
@@ -75,11 +89,17 @@ def funnel(df: pd.DataFrame, by: str = "channel", *, arm: str | None = "segment"
         df = df.loc[~is_control]
     bad = df[conversion].astype(int) > df[visit].astype(int)
     if bad.any():
-        raise DataError(f"Funnel: {int(bad.sum()):,} rows have a conversion without a visit "
-                        f"(first rows {[int(i) + 1 for i in df.index[bad][:5]]}); the funnel assumes "
-                        "every purchase follows a visit.", column=conversion)
-    out = df.groupby(by, observed=True).agg(contacts=(visit, "size"), visits=(visit, "sum"),
-                                             conversions=(conversion, "sum")).reset_index()
+        raise DataError(
+            f"Funnel: {int(bad.sum()):,} rows have a conversion without a visit "
+            f"(first rows {[int(i) + 1 for i in df.index[bad][:5]]}); the funnel assumes "
+            "every purchase follows a visit.",
+            column=conversion,
+        )
+    out = (
+        df.groupby(by, observed=True)
+        .agg(contacts=(visit, "size"), visits=(visit, "sum"), conversions=(conversion, "sum"))
+        .reset_index()
+    )
     out = out.rename(columns={by: "group"})
     out["visit_rate"] = out["visits"] / out["contacts"]
     out["visit_to_purchase"] = out["conversions"] / out["visits"].where(out["visits"] > 0)
@@ -95,8 +115,15 @@ def _success(df: pd.DataFrame, outcome: str, success: str) -> pd.Series:
     return values.astype(str) == success
 
 
-def success_rates(df: pd.DataFrame, by: str = "contact", *, outcome: str = "y", success: str = "yes",
-                  order: list | None = None, confidence: float = 0.95) -> pd.DataFrame:
+def success_rates(
+    df: pd.DataFrame,
+    by: str = "contact",
+    *,
+    outcome: str = "y",
+    success: str = "yes",
+    order: list | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Calls, successes and success rate with a Wilson interval, per group.
 
     Parameters
@@ -119,7 +146,11 @@ def success_rates(df: pd.DataFrame, by: str = "contact", *, outcome: str = "y", 
     """
     require_columns(df, [by, outcome], "Success rates")
     hit = _success(df, outcome, success)
-    out = pd.DataFrame({"group": df[by], "hit": hit}).groupby("group", observed=True)["hit"].agg(["size", "sum"])
+    out = (
+        pd.DataFrame({"group": df[by], "hit": hit})
+        .groupby("group", observed=True)["hit"]
+        .agg(["size", "sum"])
+    )
     out = out.rename(columns={"size": "calls", "sum": "successes"}).reset_index()
     out["successes"] = out["successes"].astype(int)
     out["success_rate"] = out["successes"] / out["calls"]
@@ -131,8 +162,15 @@ def success_rates(df: pd.DataFrame, by: str = "contact", *, outcome: str = "y", 
     return out.reset_index(drop=True)
 
 
-def contact_curve(df: pd.DataFrame, *, contacts: str = "campaign", outcome: str = "y", success: str = "yes",
-                  max_contacts: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+def contact_curve(
+    df: pd.DataFrame,
+    *,
+    contacts: str = "campaign",
+    outcome: str = "y",
+    success: str = "yes",
+    max_contacts: int = 10,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Success rate of the k-th contact and the cumulative share of successes.
 
     Parameters
@@ -159,24 +197,42 @@ def contact_curve(df: pd.DataFrame, *, contacts: str = "campaign", outcome: str 
     n = df[contacts].astype(int)
     if (n < 1).any():
         bad = df.index[n < 1]
-        raise DataError(f"Contact curve: column '{contacts}' must be >= 1 (number of contacts); "
-                        f"{len(bad):,} rows are not (first rows {[int(i) + 1 for i in bad[:5]]}).",
-                        column=contacts)
+        raise DataError(
+            f"Contact curve: column '{contacts}' must be >= 1 (number of contacts); "
+            f"{len(bad):,} rows are not (first rows {[int(i) + 1 for i in bad[:5]]}).",
+            column=contacts,
+        )
     hit = _success(df, outcome, success)
     total = int(hit.sum())
     rows = []
     for k in range(1, max_contacts + 1):
         reached = int((n >= k).sum())
         succ = int((hit & (n == k)).sum())
-        rows.append({"contact": k, "reached": reached, "successes": succ,
-                     "later_successes": int((hit & (n > k)).sum())})
+        rows.append(
+            {
+                "contact": k,
+                "reached": reached,
+                "successes": succ,
+                "later_successes": int((hit & (n > k)).sum()),
+            }
+        )
     out = pd.DataFrame(rows)
     out = out[out["reached"] > 0].copy()
     out["success_rate"] = out["successes"] / out["reached"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["successes"], out["reached"], confidence)
     out["cum_success_share"] = out["successes"].cumsum() / total if total else np.nan
-    return out[["contact", "reached", "successes", "success_rate", "ci_low", "ci_high",
-                "cum_success_share", "later_successes"]].reset_index(drop=True)
+    return out[
+        [
+            "contact",
+            "reached",
+            "successes",
+            "success_rate",
+            "ci_low",
+            "ci_high",
+            "cum_success_share",
+            "later_successes",
+        ]
+    ].reset_index(drop=True)
 
 
 def contact_cap(curve: pd.DataFrame, cost_per_contact: float, value_per_success: float) -> dict[str, float]:

@@ -32,7 +32,10 @@ _SVG_FORBIDDEN = (
     (re.compile(rb"javascript\s*:", re.I), "a javascript: URL"),
     (re.compile(rb"<\s*foreignObject", re.I), "a <foreignObject> element"),
     (re.compile(rb"<!ENTITY", re.I), "an XML entity declaration"),
-    (re.compile(rb"(?:href|src)\s*=\s*[\"']\s*(?!#|data:image/(?:png|jpeg);)", re.I), "a link to another file or site"),
+    (
+        re.compile(rb"(?:href|src)\s*=\s*[\"']\s*(?!#|data:image/(?:png|jpeg);)", re.I),
+        "a link to another file or site",
+    ),
     (re.compile(rb"url\s*\(\s*[\"']?\s*(?!#)", re.I), "a url(...) reference"),
     (re.compile(rb"@import", re.I), "a style @import"),
 )
@@ -76,7 +79,9 @@ def load_brand(path: str | Path | None) -> Brand:
         raise ParameterError(f"{path.name}: unknown field(s) {unknown}; allowed: {list(_FIELDS)}")
     accent = str(spec.get("accent") or DEFAULT_ACCENT)
     if not _HEX.match(accent):
-        raise ParameterError(f"{path.name}: The value for `accent` must be a colour like '#1f5f8b'. Got {accent!r} instead.")
+        raise ParameterError(
+            f"{path.name}: The value for `accent` must be a colour like '#1f5f8b'. Got {accent!r} instead."
+        )
     logo_uri = read_logo(path.parent / str(spec["logo"]), path.name) if spec.get("logo") else ""
     return Brand(
         company=str(spec.get("company", "")),
@@ -95,7 +100,7 @@ def _image_type(head: bytes) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if (text.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in head):
+    if text.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in head:
         return "image/svg+xml"
     return None
 
@@ -137,23 +142,31 @@ def read_logo(logo: str | Path, brand_file: str = "branding file") -> str:
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise ParameterError(f"{brand_file}: the logo {path} is {what}; give a PNG, JPEG or SVG file.")
     if info.st_size > MAX_LOGO_BYTES:
-        raise ParameterError(f"{brand_file}: the logo {path.name} is {info.st_size / 1024 / 1024:.1f} MB; "
-                             f"a logo may be at most {MAX_LOGO_BYTES // (1024 * 1024)} MB. Save a smaller image.")
+        raise ParameterError(
+            f"{brand_file}: the logo {path.name} is {info.st_size / 1024 / 1024:.1f} MB; "
+            f"a logo may be at most {MAX_LOGO_BYTES // (1024 * 1024)} MB. Save a smaller image."
+        )
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_LOGO_BYTES + 1)
     except OSError as exc:
         raise ParameterError(f"{brand_file}: cannot read the logo {path} ({exc.strerror}).") from None
-    if len(data) > MAX_LOGO_BYTES:   # the file grew after stat
-        raise ParameterError(f"{brand_file}: the logo {path.name} is larger than "
-                             f"{MAX_LOGO_BYTES // (1024 * 1024)} MB; save a smaller image.")
+    if len(data) > MAX_LOGO_BYTES:  # the file grew after stat
+        raise ParameterError(
+            f"{brand_file}: the logo {path.name} is larger than "
+            f"{MAX_LOGO_BYTES // (1024 * 1024)} MB; save a smaller image."
+        )
     mime = _image_type(data[:1024])
     if mime is None:
-        raise ParameterError(f"{brand_file}: the logo {path.name} is not a PNG, JPEG or SVG image "
-                             "(judged by its content, not its name).")
+        raise ParameterError(
+            f"{brand_file}: the logo {path.name} is not a PNG, JPEG or SVG image "
+            "(judged by its content, not its name)."
+        )
     if mime == "image/svg+xml":
         for pattern, what in _SVG_FORBIDDEN:
             if pattern.search(data):
-                raise ParameterError(f"{brand_file}: the SVG logo {path.name} contains {what}; a logo in a report "
-                                     "may hold no scripts or outside references. Export a plain SVG, or use PNG.")
+                raise ParameterError(
+                    f"{brand_file}: the SVG logo {path.name} contains {what}; a logo in a report "
+                    "may hold no scripts or outside references. Export a plain SVG, or use PNG."
+                )
     return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")

@@ -84,15 +84,21 @@ def build_reports(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     items: list[BuildItem] = []
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool, \
-            tqdm(total=len(tasks), disable=not progress, unit="report", file=sys.stderr) as bar:
-        futures = {pool.submit(_run_one, name, lang, str(out), brand, timeout): (name, lang) for name, lang in tasks}
+    with (
+        ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool,
+        tqdm(total=len(tasks), disable=not progress, unit="report", file=sys.stderr) as bar,
+    ):
+        futures = {
+            pool.submit(_run_one, name, lang, str(out), brand, timeout): (name, lang) for name, lang in tasks
+        }
         for future in as_completed(futures):
             item = future.result()
             items.append(item)
             status = "ok" if item.ok else "FAILED"
-            bar.write(f"{status:>6}  {item.name:<20} {item.lang}  {item.seconds:6.1f} s"
-                      + (f"  ({item.warnings} warning output(s))" if item.warnings else ""))
+            bar.write(
+                f"{status:>6}  {item.name:<20} {item.lang}  {item.seconds:6.1f} s"
+                + (f"  ({item.warnings} warning output(s))" if item.warnings else "")
+            )
             if not item.ok:
                 bar.write("        " + item.message.replace("\n", "\n        "))
             bar.update(1)
@@ -113,30 +119,33 @@ def write_index(out: Path, specs: list[NotebookSpec], langs: list[str], items: l
             item = by_key.get((spec.name, lang))
             label = t(f"lang.{lang}", lang)
             if item and item.ok:
-                links.append(f'<a href="{lang}/{esc(spec.name)}.html" lang="{lang}">{esc(label)}</a>'
-                             f' <span class="time">{item.seconds:.0f} s</span>')
+                links.append(
+                    f'<a href="{lang}/{esc(spec.name)}.html" lang="{lang}">{esc(label)}</a>'
+                    f' <span class="time">{item.seconds:.0f} s</span>'
+                )
             elif item:
                 links.append(f'<span class="failed" title="{esc(item.message)}">{esc(label)}: failed</span>')
         rows.append(
-            f"<tr><td><strong>{esc(spec.title_in('en'))}</strong><br><span lang=\"zh-CN\">{esc(spec.title_in('zh'))}</span></td>"
-            f"<td>{esc(spec.description_in('en'))}<br><span lang=\"zh-CN\">{esc(spec.description_in('zh'))}</span></td>"
-            f"<td class=\"links\">{'<br>'.join(links)}</td></tr>"
+            f'<tr><td><strong>{esc(spec.title_in("en"))}</strong><br><span lang="zh-CN">{esc(spec.title_in("zh"))}</span></td>'
+            f'<td>{esc(spec.description_in("en"))}<br><span lang="zh-CN">{esc(spec.description_in("zh"))}</span></td>'
+            f'<td class="links">{"<br>".join(links)}</td></tr>'
         )
     css = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(t('report.index_title', 'en'))} · {esc(t('report.index_title', 'zh'))}</title>
+<title>{esc(t("report.index_title", "en"))} · {esc(t("report.index_title", "zh"))}</title>
 <style>{css}
 .index td {{ vertical-align: top; padding: 10px; border-bottom: 1px solid var(--rule); }}
 .index .links {{ white-space: nowrap; }} .index .time {{ color: var(--muted); font-size: .8rem; }}
 .index .failed {{ color: #b00020; }}</style></head>
-<body><header class="pmkt-header"><h1>{esc(t('report.index_title', 'en'))}<br><span lang="zh-CN">{esc(t('report.index_title', 'zh'))}</span></h1>
-<p class="lede">{esc(t('report.index_intro', 'en'))}<br><span lang="zh-CN">{esc(t('report.index_intro', 'zh'))}</span></p></header>
-<main><table class="index">{''.join(rows)}</table></main></body></html>
+<body><header class="pmkt-header"><h1>{esc(t("report.index_title", "en"))}<br><span lang="zh-CN">{esc(t("report.index_title", "zh"))}</span></h1>
+<p class="lede">{esc(t("report.index_intro", "en"))}<br><span lang="zh-CN">{esc(t("report.index_intro", "zh"))}</span></p></header>
+<main><table class="index">{"".join(rows)}</table></main></body></html>
 """
     out.mkdir(parents=True, exist_ok=True)
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
-    (out / "build.json").write_text(json.dumps([i.__dict__ for i in items], ensure_ascii=False, indent=2),
-                                    encoding="utf-8")
+    (out / "build.json").write_text(
+        json.dumps([i.__dict__ for i in items], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     return path

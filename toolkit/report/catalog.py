@@ -6,7 +6,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +68,14 @@ def _parameters(path: Path, constraints: dict[str, Any]) -> dict[str, ParamSpec]
 
     inspected = pm.inspect_notebook(str(path))
     return {
-        name: parameter_spec(name, info.get("default"), (info.get("help") or "").strip(), constraints.get(name))
+        name: parameter_spec(
+            name, info.get("default"), (info.get("help") or "").strip(), constraints.get(name)
+        )
         for name, info in inspected.items()
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spec(path: Path, mtime: float) -> NotebookSpec:
     nb = json.loads(path.read_text(encoding="utf-8"))
     meta = nb.get("metadata", {}).get("pmkt", {})

@@ -25,7 +25,17 @@ from toolkit.i18n import t
 from toolkit.report.branding import Brand
 from toolkit.report.notebook import EXEC_END, EXEC_START
 
-__all__ = ["COURSE_TAGS", "READING_FLAGS", "READING_KEYS", "options_as_flags", "prepare_notebook", "reading_rows", "render_html", "export_report", "library_versions"]
+__all__ = [
+    "COURSE_TAGS",
+    "READING_FLAGS",
+    "READING_KEYS",
+    "options_as_flags",
+    "prepare_notebook",
+    "reading_rows",
+    "render_html",
+    "export_report",
+    "library_versions",
+]
 
 COURSE_TAGS = {"exercise", "solution", "exercise-check", "trainer-note"}
 REMOVED_TAGS = {"injected-parameters", "parameters", "remove", "report-hide"} | COURSE_TAGS
@@ -34,8 +44,17 @@ _CSS_PATH = Path(__file__).with_name("report.css")
 
 def library_versions() -> dict[str, str]:
     """Versions of the toolkit and the libraries behind a report."""
-    names = ["jingzhun-pmkt", "pandas", "numpy", "statsmodels", "seaborn", "matplotlib", "duckdb",
-             "papermill", "nbconvert"]
+    names = [
+        "jingzhun-pmkt",
+        "pandas",
+        "numpy",
+        "statsmodels",
+        "seaborn",
+        "matplotlib",
+        "duckdb",
+        "papermill",
+        "nbconvert",
+    ]
     versions = {}
     for name in names:
         try:
@@ -97,15 +116,17 @@ def _extract_summary(body: str) -> tuple[str, str]:
     start, end = body.find(EXEC_START), body.find(EXEC_END)
     if start == -1 or end == -1:
         return body, ""
-    summary = body[start + len(EXEC_START):end]
-    return body[:start] + body[end + len(EXEC_END):], summary
+    summary = body[start + len(EXEC_START) : end]
+    return body[:start] + body[end + len(EXEC_END) :], summary
 
 
 def _toc(body: str) -> str:
     items = []
     for level, anchor, text in re.findall(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', body, flags=re.S):
         label = re.sub(r"<[^>]+>", "", text).strip()
-        items.append(f'<li class="toc-h{level}"><a href="#{html.escape(anchor, quote=True)}">{label}</a></li>')
+        items.append(
+            f'<li class="toc-h{level}"><a href="#{html.escape(anchor, quote=True)}">{label}</a></li>'
+        )
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
@@ -114,14 +135,20 @@ def _kv_table(rows: Mapping[str, Any], lang: str) -> str:
         f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))}</td></tr>"
         for k, v in rows.items()
     )
-    return (f'<table class="pmkt-table pmkt-kv"><thead><tr><th>{html.escape(t("report.item", lang))}</th>'
-            f'<th>{html.escape(t("report.value", lang))}</th></tr></thead><tbody>{cells}</tbody></table>')
+    return (
+        f'<table class="pmkt-table pmkt-kv"><thead><tr><th>{html.escape(t("report.item", lang))}</th>'
+        f"<th>{html.escape(t('report.value', lang))}</th></tr></thead><tbody>{cells}</tbody></table>"
+    )
 
 
 READING_KEYS = ("encoding", "delimiter", "formats", "options")
 #: The command-line option of each reading option (they travel in the column mapping)
-READING_FLAGS = {"decimal": "--decimal", "date_format": "--date-format", "dayfirst": "--dayfirst",
-                 "non_merchandise": "--non-merchandise"}
+READING_FLAGS = {
+    "decimal": "--decimal",
+    "date_format": "--date-format",
+    "dayfirst": "--dayfirst",
+    "non_merchandise": "--non-merchandise",
+}
 
 
 def options_as_flags(options: Mapping[str, Any]) -> str:
@@ -159,11 +186,14 @@ def reading_rows(provenance: Mapping[str, Any], lang: str) -> dict[str, Any]:
         rows[t("report.reading.encoding", lang)] = str(provenance["encoding"])
     delimiter = provenance.get("delimiter")
     if delimiter:
-        rows[t("report.reading.delimiter", lang)] = t("report.reading.tab", lang) if delimiter == "\t" else repr(delimiter)
+        rows[t("report.reading.delimiter", lang)] = (
+            t("report.reading.tab", lang) if delimiter == "\t" else repr(delimiter)
+        )
     for column, decision in dict(provenance.get("formats") or {}).items():
         rows[t("report.reading.format", lang, column=column)] = str(decision)
-    rows[t("report.reading.options", lang)] = (options_as_flags(dict(provenance.get("options") or {}))
-                                               or t("report.reading.no_options", lang))
+    rows[t("report.reading.options", lang)] = options_as_flags(dict(provenance.get("options") or {})) or t(
+        "report.reading.no_options", lang
+    )
     return rows
 
 
@@ -194,16 +224,20 @@ def render_html(
         meta.append(t("report.prepared_for", lang, client=brand.client))
     if brand.author:
         meta.append(t("report.prepared_by", lang, author=brand.author))
-    confidentiality = f'<div class="confidential">{esc(brand.confidentiality)}</div>' if brand.confidentiality else ""
+    confidentiality = (
+        f'<div class="confidential">{esc(brand.confidentiality)}</div>' if brand.confidentiality else ""
+    )
     reading = reading_rows(provenance, lang)
-    reading_html = (f'<h3>{esc(t("report.reading", lang))}</h3>\n{_kv_table(reading, lang)}' if reading else "")
-    provenance_rows = {**{k: v for k, v in provenance.items() if k not in READING_KEYS},
-                       t("report.versions", lang): library_versions()}
+    reading_html = f"<h3>{esc(t('report.reading', lang))}</h3>\n{_kv_table(reading, lang)}" if reading else ""
+    provenance_rows = {
+        **{k: v for k, v in provenance.items() if k not in READING_KEYS},
+        t("report.versions", lang): library_versions(),
+    }
     if run_seconds is not None:
         provenance_rows[t("report.run_time", lang)] = t("report.seconds", lang, seconds=run_seconds)
     toc = _toc(body)
     return f"""<!DOCTYPE html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -212,10 +246,10 @@ def render_html(
 </head>
 <body>
 <header class="pmkt-header">
-  <div class="brand">{''.join(header_bits)}</div>
+  <div class="brand">{"".join(header_bits)}</div>
   <h1>{esc(title)}</h1>
   <p class="lede">{esc(description)}</p>
-  <p class="meta">{' · '.join(esc(m) for m in meta)}</p>
+  <p class="meta">{" · ".join(esc(m) for m in meta)}</p>
   {confidentiality}
 </header>
 <main>
@@ -253,7 +287,15 @@ def export_report(
 ) -> list[str]:
     """Write the HTML report for an executed notebook; return its stderr text."""
     nb, stderr = prepare_notebook(executed, lang)
-    page = render_html(_body_html(nb), lang=lang, title=title, description=description, brand=brand,
-                       parameters=parameters, provenance=provenance, run_seconds=run_seconds)
+    page = render_html(
+        _body_html(nb),
+        lang=lang,
+        title=title,
+        description=description,
+        brand=brand,
+        parameters=parameters,
+        provenance=provenance,
+        run_seconds=run_seconds,
+    )
     target.write_text(page, encoding="utf-8")
     return stderr

@@ -113,8 +113,9 @@ class Report:
         _display(HTML(markup))
 
     # ----------------------------------------------------------------- data
-    def load_transactions(self, data: str = "", columns: Any = None, as_of: str = "",
-                          rules: Mapping[str, str] | None = None) -> TransactionData:
+    def load_transactions(
+        self, data: str = "", columns: Any = None, as_of: str = "", rules: Mapping[str, str] | None = None
+    ) -> TransactionData:
         """Load transactions (see :func:`toolkit.data.load_transactions`) and record provenance."""
         self.data = load_transactions(data, columns=columns, as_of=as_of, rules=rules)
         self.record_source(self.data.provenance())
@@ -131,8 +132,13 @@ class Report:
         if quality is None:
             raise ValueError("no data loaded: call rpt.load_transactions(...) first")
         table = quality.table(self.lang)
-        self.table(table, "data_quality", caption=self.t("report.data_quality"), percent=["share_removed"],
-                   decimals={"share_removed": 2})
+        self.table(
+            table,
+            "data_quality",
+            caption=self.t("report.data_quality"),
+            percent=["share_removed"],
+            decimals={"share_removed": 2},
+        )
         return table
 
     # --------------------------------------------------------------- output
@@ -167,8 +173,19 @@ class Report:
             note = self.t("report.table_cut", shown=min(max_rows, len(frame)), total=len(frame))
             if name and self.output_dir:
                 note += " " + self.t("report.all_rows_in", file=f"{name}.csv")
-            self._html(table_html(frame, self.lang, caption=caption, percent=percent, decimals=decimals,
-                                  headers=headers, max_rows=max_rows, index=index, total_note=note))
+            self._html(
+                table_html(
+                    frame,
+                    self.lang,
+                    caption=caption,
+                    percent=percent,
+                    decimals=decimals,
+                    headers=headers,
+                    max_rows=max_rows,
+                    index=index,
+                    total_note=note,
+                )
+            )
 
     def figure(self, fig: Any, name: str | None = None) -> None:
         """Show a matplotlib figure as an embedded PNG (and save ``name.png``)."""
@@ -211,12 +228,17 @@ class Report:
 
     def finish(self) -> dict[str, Any]:
         """Show the executive summary and write summary.json."""
-        items = "".join(f"<li>{html.escape(f)}</li>" for f in self.findings) or \
-            f"<li>{html.escape(self.t('report.no_findings'))}</li>"
-        self._html(f'{EXEC_START}<section class="pmkt-exec-summary"><h2>{html.escape(self.t("report.executive_summary"))}'
-                   f"</h2><ul>{items}</ul></section>{EXEC_END}")
+        items = (
+            "".join(f"<li>{html.escape(f)}</li>" for f in self.findings)
+            or f"<li>{html.escape(self.t('report.no_findings'))}</li>"
+        )
+        self._html(
+            f'{EXEC_START}<section class="pmkt-exec-summary"><h2>{html.escape(self.t("report.executive_summary"))}'
+            f"</h2><ul>{items}</ul></section>{EXEC_END}"
+        )
         summary = self.summary()
         if self.output_dir:
             (self.output_dir / "summary.json").write_text(
-                json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+                json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
         return summary

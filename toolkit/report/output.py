@@ -38,13 +38,19 @@ def prepare_out(out: str | Path) -> Path:
     """
     path = Path(out).expanduser().resolve()
     if path.exists() and not path.is_dir():
-        raise ParameterError(f"--out {path} is a file; give a folder for the reports (it is created if missing).")
+        raise ParameterError(
+            f"--out {path} is a file; give a folder for the reports (it is created if missing)."
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ParameterError(f"cannot create the output folder {path} ({exc.strerror}); choose another --out.") from None
+        raise ParameterError(
+            f"cannot create the output folder {path} ({exc.strerror}); choose another --out."
+        ) from None
     if not os.access(path, os.W_OK | os.X_OK):
-        raise ParameterError(f"the output folder {path} is not writable; choose another --out or fix its permissions.")
+        raise ParameterError(
+            f"the output folder {path} is not writable; choose another --out or fix its permissions."
+        )
     return path
 
 
@@ -53,7 +59,7 @@ def _alive(pid: int) -> bool:
     try:
         import psutil
     except ImportError:
-        if sys.platform == "win32":   # os.kill would end the process there
+        if sys.platform == "win32":  # os.kill would end the process there
             return True
         try:
             os.kill(pid, 0)
@@ -107,11 +113,12 @@ class OutputSlot:
                         f"another pmkt run (process {pid}) is writing {self.final_results}; wait for it to finish "
                         f"or choose another --out (if no run is going on, delete {self.lock})."
                     ) from None
-                self.lock.unlink(missing_ok=True)   # left by a run that died: take it over
+                self.lock.unlink(missing_ok=True)  # left by a run that died: take it over
                 continue
             except OSError as exc:
-                raise ParameterError(f"cannot write in the output folder {self.out} ({exc.strerror}); "
-                                     "choose another --out.") from None
+                raise ParameterError(
+                    f"cannot write in the output folder {self.out} ({exc.strerror}); choose another --out."
+                ) from None
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(str(os.getpid()))
             self._locked = True
@@ -125,8 +132,9 @@ class OutputSlot:
             self.results_dir.mkdir(parents=True)
         except OSError as exc:
             self._release()
-            raise ParameterError(f"cannot write in the output folder {self.out} ({exc.strerror}); "
-                                 "choose another --out.") from None
+            raise ParameterError(
+                f"cannot write in the output folder {self.out} ({exc.strerror}); choose another --out."
+            ) from None
         return self
 
     def _release(self) -> None:
@@ -134,8 +142,9 @@ class OutputSlot:
             self.lock.unlink(missing_ok=True)
             self._locked = False
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
         self._release()
 

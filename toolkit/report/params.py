@@ -113,7 +113,7 @@ def declared_type(source: str | None) -> tuple[str, Any]:
         value = ast.literal_eval(source) if isinstance(source, str) else source
     except (ValueError, SyntaxError):
         return "any", source
-    for kind in (bool, int, float, str, list, dict):   # bool before int: True is an int
+    for kind in (bool, int, float, str, list, dict):  # bool before int: True is an int
         if isinstance(value, kind):
             return kind.__name__, value
     if isinstance(value, tuple):
@@ -131,8 +131,9 @@ def _item_type(default: Any) -> str | None:
     return None
 
 
-def parameter_spec(name: str, source: str | None, help_text: str = "",
-                   constraints: Mapping[str, Any] | None = None) -> ParamSpec:
+def parameter_spec(
+    name: str, source: str | None, help_text: str = "", constraints: Mapping[str, Any] | None = None
+) -> ParamSpec:
     """Build a :class:`ParamSpec` from the declared default and the notebook's constraints.
 
     Raises
@@ -143,14 +144,22 @@ def parameter_spec(name: str, source: str | None, help_text: str = "",
     constraints = dict(constraints or {})
     unknown = set(constraints) - {"choices", "min", "max", "kind", "unused"}
     if unknown:
-        raise ParameterError(f"parameter {name!r}: unknown constraint(s) {sorted(unknown)} in the notebook metadata; "
-                             "use choices, min, max, kind or unused.")
+        raise ParameterError(
+            f"parameter {name!r}: unknown constraint(s) {sorted(unknown)} in the notebook metadata; "
+            "use choices, min, max, kind or unused."
+        )
     type_name, default = declared_type(source)
     choices = constraints.get("choices")
     return ParamSpec(
-        name=name, type=type_name, default=default, help=help_text, item_type=_item_type(default),
+        name=name,
+        type=type_name,
+        default=default,
+        help=help_text,
+        item_type=_item_type(default),
         choices=tuple(choices) if choices is not None else None,
-        minimum=constraints.get("min"), maximum=constraints.get("max"), kind=constraints.get("kind"),
+        minimum=constraints.get("min"),
+        maximum=constraints.get("max"),
+        kind=constraints.get("kind"),
         unused=bool(constraints.get("unused")) or help_text.strip().lower().startswith("not used"),
     )
 
@@ -236,14 +245,18 @@ def load_yaml_file(path: str | Path, what: str, *, text_scalars: bool = False) -
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise ParameterError(
             f"{path.name}: the {what} is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}, line {line}); "
             "save it as UTF-8."
         ) from None
-    tab_lines = [i for i, line in enumerate(text.splitlines(), 1) if line[:len(line) - len(line.lstrip())].count("\t")]
+    tab_lines = [
+        i for i, line in enumerate(text.splitlines(), 1) if line[: len(line) - len(line.lstrip())].count("\t")
+    ]
     if tab_lines:
-        raise ParameterError(f"{path.name}: line(s) {tab_lines[:5]} are indented with tabs; YAML needs spaces.")
+        raise ParameterError(
+            f"{path.name}: line(s) {tab_lines[:5]} are indented with tabs; YAML needs spaces."
+        )
     try:
         loaded = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a safe loader without implicit types
     except yaml.YAMLError as exc:
@@ -323,7 +336,9 @@ def _container(spec: ParamSpec, value: Any, kind: type) -> Any:
     if kind is list and spec.item_type == "number":
         items = _yaml12(value)
         try:
-            return [v if isinstance(v, int) and not isinstance(v, bool) else _to_float(spec, v) for v in items]
+            return [
+                v if isinstance(v, int) and not isinstance(v, bool) else _to_float(spec, v) for v in items
+            ]
         except ParameterError:
             raise _fail(spec, "a list of numbers", items) from None
     return _yaml12(value)
@@ -381,7 +396,9 @@ def convert_value(spec: ParamSpec, value: Any) -> Any:
     return result
 
 
-def check_parameters(notebook: str, specs: Mapping[str, ParamSpec], values: Mapping[str, Any]) -> dict[str, Any]:
+def check_parameters(
+    notebook: str, specs: Mapping[str, ParamSpec], values: Mapping[str, Any]
+) -> dict[str, Any]:
     """Convert and check every given value before the kernel starts.
 
     Parameters

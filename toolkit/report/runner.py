@@ -78,7 +78,9 @@ def _source_cell_number(executed_path: Path, cell_index: int) -> int:
         cells = nbformat.read(executed_path, as_version=4).cells
     except (OSError, ValueError):
         return cell_index + 1
-    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    injected = [
+        i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+    ]
     return cell_index if injected and injected[0] < cell_index else cell_index + 1
 
 
@@ -87,7 +89,9 @@ def _refuse_unusable(spec: NotebookSpec, data: str, columns: Mapping[str, Any], 
     given = {"data": ("--data", data), "columns": ("--map", columns), "as_of": ("--as-of", as_of)}
     for name, (option, value) in given.items():
         if value and not spec.accepts(name):
-            why = f"does not use its `{name}` parameter" if name in spec.specs else f"has no `{name}` parameter"
+            why = (
+                f"does not use its `{name}` parameter" if name in spec.specs else f"has no `{name}` parameter"
+            )
             usable = [p for p in spec.specs if spec.accepts(p) and p != "output_dir"]
             raise ParameterError(
                 f"The notebook {spec.name!r} {why}, so {option} cannot be used with it; leave {option} out "
@@ -102,9 +106,17 @@ def _refuse_unusable(spec: NotebookSpec, data: str, columns: Mapping[str, Any], 
         )
 
 
-def build_parameters(spec: NotebookSpec, *, data: str = "", columns: Mapping[str, str] | None = None,
-                     as_of: str = "", lang: str = "en", brand: str = "", output_dir: Path,
-                     params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def build_parameters(
+    spec: NotebookSpec,
+    *,
+    data: str = "",
+    columns: Mapping[str, str] | None = None,
+    as_of: str = "",
+    lang: str = "en",
+    brand: str = "",
+    output_dir: Path,
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The parameters papermill injects: shared ones the notebook declares, plus ``params``.
 
     Every value is converted to the type of the parameter's declared default
@@ -124,8 +136,14 @@ def build_parameters(spec: NotebookSpec, *, data: str = "", columns: Mapping[str
     values = check_parameters(spec.name, spec.specs, dict(params or {}))
     if isinstance(values.get("as_of"), str):
         parse_as_of(values["as_of"])
-    shared = {"data": _absolute(data), "columns": dict(columns or {}), "as_of": as_of or "", "lang": lang,
-              "brand": _absolute(brand), "output_dir": str(output_dir)}
+    shared = {
+        "data": _absolute(data),
+        "columns": dict(columns or {}),
+        "as_of": as_of or "",
+        "lang": lang,
+        "brand": _absolute(brand),
+        "output_dir": str(output_dir),
+    }
     merged = {k: v for k, v in shared.items() if k in spec.parameters}
     for key, value in values.items():
         if isinstance(value, str) and (key in ("data", "brand") or _is_local_file(value)):
@@ -181,8 +199,16 @@ def run_notebook(
     spec = find_notebook(name)
     brand_obj = load_brand(_absolute(brand))
     # every value is checked before a kernel starts; output_dir is set once the slot exists
-    parameters = build_parameters(spec, data=data, columns=columns, as_of=as_of, lang=lang, brand=brand,
-                                  output_dir=Path(), params=params)
+    parameters = build_parameters(
+        spec,
+        data=data,
+        columns=columns,
+        as_of=as_of,
+        lang=lang,
+        brand=brand,
+        output_dir=Path(),
+        params=params,
+    )
     out = prepare_out(out)
     # one BLAS thread per kernel: builds run one report per core, and threaded
     # BLAS on a busy machine makes the logistic fits many times slower
@@ -192,13 +218,22 @@ def run_notebook(
         if "output_dir" in parameters:
             parameters["output_dir"] = str(slot.results_dir)
         try:
-            return _execute(spec, slot, lang=lang, brand_obj=brand_obj, timeout=timeout, parameters=parameters)
+            return _execute(
+                spec, slot, lang=lang, brand_obj=brand_obj, timeout=timeout, parameters=parameters
+            )
         except KeyboardInterrupt:
             raise Interrupted(f"interrupted: {slot.unchanged_message()}") from None
 
 
-def _execute(spec: NotebookSpec, slot: OutputSlot, *, lang: str, brand_obj: Any, timeout: int,
-             parameters: dict[str, Any]) -> RunResult:
+def _execute(
+    spec: NotebookSpec,
+    slot: OutputSlot,
+    *,
+    lang: str,
+    brand_obj: Any,
+    timeout: int,
+    parameters: dict[str, Any],
+) -> RunResult:
     """Run the notebook into the slot's temporary folder, export the page, move both into place."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -207,12 +242,19 @@ def _execute(spec: NotebookSpec, slot: OutputSlot, *, lang: str, brand_obj: Any,
     started = time.perf_counter()
     try:
         executed = pm.execute_notebook(
-            str(spec.path), str(slot.running), parameters=parameters, kernel_name="python3",
-            progress_bar=False, log_output=False, request_save_on_cell_execute=True,
-            execution_timeout=timeout, cwd=None, extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            str(spec.path),
+            str(slot.running),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=True,
+            execution_timeout=timeout,
+            cwd=None,
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
-        if exc.ename == "KeyboardInterrupt":   # Ctrl-C reaches the kernel too
+        if exc.ename == "KeyboardInterrupt":  # Ctrl-C reaches the kernel too
             raise KeyboardInterrupt from None
         slot.keep_failed(failed_path)
         cell = _first_line(exc.source)
@@ -221,7 +263,10 @@ def _execute(spec: NotebookSpec, slot: OutputSlot, *, lang: str, brand_obj: Any,
             spec.name,
             f"{spec.name} ({lang}): cell {number} (`{cell}`) failed: {exc.ename}: {exc.evalue}\n"
             f"  executed notebook kept at {failed_path}",
-            cell_index=exc.cell_index, cell_title=cell, error_name=exc.ename, error_value=exc.evalue,
+            cell_index=exc.cell_index,
+            cell_title=cell,
+            error_name=exc.ename,
+            error_value=exc.evalue,
             executed_path=str(failed_path),
         ) from None
     except KeyboardInterrupt:
@@ -234,17 +279,28 @@ def _execute(spec: NotebookSpec, slot: OutputSlot, *, lang: str, brand_obj: Any,
         raise RunError(
             spec.name,
             f"{spec.name} ({lang}): the run {what} ({kind}: {first})\n  executed notebook kept at {failed_path}",
-            error_name=kind, error_value=str(exc), executed_path=str(failed_path),
+            error_name=kind,
+            error_value=str(exc),
+            executed_path=str(failed_path),
         ) from None
     seconds = time.perf_counter() - started
     summary = _final_summary(slot)
     # the appendix lists every parameter with the value in force, defaults included
-    shown_params = {k: _mask_secrets(parameters.get(k, info["default"]))
-                    for k, info in spec.parameters.items() if k != "output_dir"}
+    shown_params = {
+        k: _mask_secrets(parameters.get(k, info["default"]))
+        for k, info in spec.parameters.items()
+        if k != "output_dir"
+    }
     warnings = export_report(
-        nbformat.from_dict(executed), slot.html, lang=lang, title=spec.title_in(lang),
-        description=spec.description_in(lang), brand=brand_obj, parameters=shown_params,
-        provenance=summary.get("provenance", {}), run_seconds=seconds,
+        nbformat.from_dict(executed),
+        slot.html,
+        lang=lang,
+        title=spec.title_in(lang),
+        description=spec.description_in(lang),
+        brand=brand_obj,
+        parameters=shown_params,
+        provenance=summary.get("provenance", {}),
+        run_seconds=seconds,
     )
     slot.running.unlink(missing_ok=True)
     slot.commit()

@@ -51,8 +51,11 @@ def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
-        if column.dtype == object or isinstance(column.dtype, pd.StringDtype) or \
-                isinstance(column.dtype, pd.CategoricalDtype):
+        if (
+            column.dtype == object
+            or isinstance(column.dtype, pd.StringDtype)
+            or isinstance(column.dtype, pd.CategoricalDtype)
+        ):
             out.isetitem(position, column.astype(object).map(safe_text))
     out.columns = _safe_labels(out.columns)
     out.index = _safe_labels(out.index)

@@ -17,11 +17,14 @@ from toolkit.i18n import translate_columns
 
 __all__ = ["format_value", "is_percent_column", "table_html"]
 
+
 def is_percent_column(name: str) -> bool:
     """Whether a column holds a share/rate in [0, 1] to show as a percentage."""
     name = str(name).lower()
-    return name.startswith("share") or name.endswith(("_rate", "rate", "_share", "_pct")) or any(
-        hint in name for hint in ("share_of", "probability", "_ratio")
+    return (
+        name.startswith("share")
+        or name.endswith(("_rate", "rate", "_share", "_pct"))
+        or any(hint in name for hint in ("share_of", "probability", "_ratio"))
     )
 
 
@@ -36,7 +39,11 @@ def format_value(value: object, *, percent: bool = False, decimals: int | None =
     if isinstance(value, pd.Period):
         return str(value)
     if isinstance(value, (int, np.integer)):
-        return f"{int(value) * 100:,.{decimals if decimals is not None else 1}f}%" if percent else f"{int(value):,}"
+        return (
+            f"{int(value) * 100:,.{decimals if decimals is not None else 1}f}%"
+            if percent
+            else f"{int(value):,}"
+        )
     if isinstance(value, (float, np.floating)):
         if percent:
             return f"{float(value) * 100:,.{1 if decimals is None else decimals}f}%"
@@ -88,13 +95,21 @@ def table_html(
     decimals = dict(decimals or {})
     names = translate_columns(list(data.columns), lang)
     names = [headers.get(c, n) if headers else n for c, n in zip(data.columns, names)]
-    numeric = [pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c]) for c in data.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])
+        for c in data.columns
+    ]
     parts = ['<table class="pmkt-table">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
-    parts.append("<thead><tr>" + "".join(
-        f'<th class="{"num" if num else "txt"}">{html.escape(str(n))}</th>' for n, num in zip(names, numeric)
-    ) + "</tr></thead><tbody>")
+    parts.append(
+        "<thead><tr>"
+        + "".join(
+            f'<th class="{"num" if num else "txt"}">{html.escape(str(n))}</th>'
+            for n, num in zip(names, numeric)
+        )
+        + "</tr></thead><tbody>"
+    )
     for row in shown.itertuples(index=False, name=None):
         cells = []
         for col, value, num in zip(data.columns, row, numeric):

@@ -27,8 +27,8 @@ from toolkit.rfm.response import (
     wilson_interval,
 )
 from toolkit.rfm.scoring import (
-    Scores,
     MIN_CUSTOMERS_PER_BIN,
+    Scores,
     SmallSampleWarning,
     TiedBinsWarning,
     WeightedScores,

@@ -22,13 +22,53 @@ __all__ = ["LEVEL_COLUMNS", "LEVEL_ALIASES", "RECENCY_UNITS", "customers_from_ta
 LEVEL_COLUMNS: tuple[str, ...] = ("customer_id", "recency", "frequency", "monetary")
 RECENCY_UNITS: tuple[str, ...] = ("days", "months")
 LEVEL_ALIASES: dict[str, tuple[str, ...]] = {
-    "customer_id": ("customerid", "customer", "custid", "clientid", "memberid", "userid",
-                    "客户编号", "客户id", "客户号", "顾客编号", "会员id", "会员编号", "用户id"),
-    "recency": ("months_since_last_purchase", "days_since_last_purchase", "recency_days", "recency_months",
-                "最近购买", "距上次购买月数", "距上次购买天数", "最近一次购买", "近度"),
-    "frequency": ("purchases", "orders", "order_count", "frequency", "购买次数", "购买频率", "订单数", "频次"),
-    "monetary": ("total_spend", "spend", "monetary_value", "revenue", "购买金额", "消费金额", "购买币值",
-                 "总消费", "累计消费"),
+    "customer_id": (
+        "customerid",
+        "customer",
+        "custid",
+        "clientid",
+        "memberid",
+        "userid",
+        "客户编号",
+        "客户id",
+        "客户号",
+        "顾客编号",
+        "会员id",
+        "会员编号",
+        "用户id",
+    ),
+    "recency": (
+        "months_since_last_purchase",
+        "days_since_last_purchase",
+        "recency_days",
+        "recency_months",
+        "最近购买",
+        "距上次购买月数",
+        "距上次购买天数",
+        "最近一次购买",
+        "近度",
+    ),
+    "frequency": (
+        "purchases",
+        "orders",
+        "order_count",
+        "frequency",
+        "购买次数",
+        "购买频率",
+        "订单数",
+        "频次",
+    ),
+    "monetary": (
+        "total_spend",
+        "spend",
+        "monetary_value",
+        "revenue",
+        "购买金额",
+        "消费金额",
+        "购买币值",
+        "总消费",
+        "累计消费",
+    ),
 }
 
 
@@ -36,7 +76,9 @@ def _resolve(available: list[str], mapping: Mapping[str, str] | list[str] | str 
     used = parse_mapping(mapping, strict=False)
     unknown = [k for k in used if k not in LEVEL_COLUMNS]
     if unknown:
-        raise ParameterError(f"Unknown column(s) {unknown} in the mapping; customer-level data uses {list(LEVEL_COLUMNS)}.")
+        raise ParameterError(
+            f"Unknown column(s) {unknown} in the mapping; customer-level data uses {list(LEVEL_COLUMNS)}."
+        )
     return resolve_mapping(available, used, LEVEL_ALIASES)
 
 
@@ -91,26 +133,36 @@ def customers_from_table(
             raise DataError(
                 f"no column for {canonical}; available: {available}. Map it with "
                 f"columns={{'{canonical}': '<your column>'}}.",
-                source=source, column=canonical,
+                source=source,
+                column=canonical,
             )
     out = pd.DataFrame({"customer_id": frame[used["customer_id"]].astype("string").str.strip()})
     blank = out["customer_id"].isna() | (out["customer_id"] == "")
     if blank.any():
         rows = [int(i) + row_offset for i in np.flatnonzero(blank.to_numpy())[:5]]
-        raise DataError(f"column {used['customer_id']!r} is empty on {int(blank.sum())} row(s): rows {rows}.",
-                        source=source, column=used["customer_id"], rows=rows)
+        raise DataError(
+            f"column {used['customer_id']!r} is empty on {int(blank.sum())} row(s): rows {rows}.",
+            source=source,
+            column=used["customer_id"],
+            rows=rows,
+        )
     dup = out["customer_id"].duplicated(keep=False)
     if dup.any():
         raise DataError(
             f"customer-level data needs one row per customer; {int(dup.sum())} rows repeat an id "
             f"(e.g. {format_examples(out.loc[dup, 'customer_id'].unique()[:5].tolist())}).",
-            source=source, column=used["customer_id"],
+            source=source,
+            column=used["customer_id"],
         )
     for canonical in ("recency", "frequency", "monetary"):
         column = used[canonical]
         raw = frame[column]
-        values = pd.to_numeric(raw.astype("string").str.replace(r"[,\s¥￥$€£元]", "", regex=True)
-                               if not pd.api.types.is_numeric_dtype(raw) else raw, errors="coerce")
+        values = pd.to_numeric(
+            raw.astype("string").str.replace(r"[,\s¥￥$€£元]", "", regex=True)
+            if not pd.api.types.is_numeric_dtype(raw)
+            else raw,
+            errors="coerce",
+        )
         bad = values.isna()
         if canonical != "monetary":
             bad |= values < 0
@@ -120,7 +172,9 @@ def customers_from_table(
             raise DataError(
                 f"column {column!r} (mapped to {canonical}) has {int(bad.sum())} value(s) that are not {expected}: "
                 f"rows {rows} hold {format_examples(raw[bad].head(5).tolist())}.",
-                source=source, column=column, rows=rows,
+                source=source,
+                column=column,
+                rows=rows,
             )
         out[canonical] = values.astype("float64").to_numpy()
     if recency_unit == "days":
@@ -130,5 +184,10 @@ def customers_from_table(
     with np.errstate(divide="ignore", invalid="ignore"):
         out["mean_order_value"] = np.where(out["frequency"] > 0, out["monetary"] / out["frequency"], np.nan)
     out = out[["customer_id", "recency", "recency_months", "frequency", "monetary", "mean_order_value"]]
-    counts = {"customers": int(len(out)), "customers_non_positive_monetary": int((out["monetary"] <= 0).sum())}
-    return CustomerTable(out.reset_index(drop=True), None, "as given", "as given", counts, recency_unit=recency_unit)
+    counts = {
+        "customers": int(len(out)),
+        "customers_non_positive_monetary": int((out["monetary"] <= 0).sum()),
+    }
+    return CustomerTable(
+        out.reset_index(drop=True), None, "as given", "as given", counts, recency_unit=recency_unit
+    )

@@ -129,7 +129,9 @@ def resolve_as_of(order_dates: pd.Series, as_of: str | pd.Timestamp | None) -> p
     try:
         return pd.Timestamp(as_of)
     except (TypeError, ValueError):
-        raise ParameterError(f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead.") from None
+        raise ParameterError(
+            f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead."
+        ) from None
 
 
 def _check_transactions(tx: pd.DataFrame) -> None:
@@ -143,7 +145,9 @@ def _check_transactions(tx: pd.DataFrame) -> None:
             column=missing[0],
         )
     if not pd.api.types.is_datetime64_any_dtype(tx["order_date"]):
-        raise DataError(f"column 'order_date' must hold dates; it has type {tx['order_date'].dtype}.", column="order_date")
+        raise DataError(
+            f"column 'order_date' must hold dates; it has type {tx['order_date'].dtype}.", column="order_date"
+        )
     for column in ("customer_id", "order_date", "amount"):
         bad = tx[column].isna()
         if bad.any():
@@ -194,8 +198,12 @@ def customer_table(
     _check_transactions(transactions)
     tx = transactions
     as_of_ts = resolve_as_of(tx["order_date"], as_of)
-    is_return = tx["is_return"].astype(bool).to_numpy() if "is_return" in tx else (tx["amount"] < 0).to_numpy()
-    purchases = tx.loc[~is_return, ["customer_id", "order_date", "amount"] + (["order_id"] if "order_id" in tx else [])]
+    is_return = (
+        tx["is_return"].astype(bool).to_numpy() if "is_return" in tx else (tx["amount"] < 0).to_numpy()
+    )
+    purchases = tx.loc[
+        ~is_return, ["customer_id", "order_date", "amount"] + (["order_id"] if "order_id" in tx else [])
+    ]
     late = purchases["order_date"] > as_of_ts
     if late.any():
         raise DataError(
@@ -218,10 +226,12 @@ def customer_table(
 
     ids = purchases["customer_id"].astype("string")
     grouped = purchases.groupby(ids, sort=True)
-    table = pd.DataFrame({
-        "first_purchase": grouped["order_date"].min(),
-        "last_purchase": grouped["order_date"].max(),
-    })
+    table = pd.DataFrame(
+        {
+            "first_purchase": grouped["order_date"].min(),
+            "last_purchase": grouped["order_date"].max(),
+        }
+    )
     table["frequency"] = order_key.groupby(ids, sort=True).nunique().astype("int64")
     gross = grouped["amount"].sum()
     return_lines = tx.loc[is_return, ["customer_id", "amount"]]

@@ -25,8 +25,14 @@ import pyarrow as pa
 from toolkit.data import cleaning
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
 from toolkit.data.encoding import bad_byte_error
-from toolkit.data.formats import (OUT_OF_RANGE, YEAR_RANGE, bad_values_error, decide_dates, decide_file_numbers,
-                                  parse_date_text)
+from toolkit.data.formats import (
+    OUT_OF_RANGE,
+    YEAR_RANGE,
+    bad_values_error,
+    decide_dates,
+    decide_file_numbers,
+    parse_date_text,
+)
 from toolkit.data.mapping import CANONICAL_COLUMNS, parse_mapping
 from toolkit.data.options import ReadOptions, split_options
 from toolkit.data.readers import text_layout
@@ -35,8 +41,25 @@ from toolkit.data.validation import NUMERIC_COLUMNS, _number_text, resolve_colum
 from toolkit.errors import DataError, ParameterError, check_choice
 from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
 from toolkit.rfm.sql_lines import (
-    BAD_PRICE, CANCELLED, FUTURE, LOOKUP_DATE, LOOKUP_FOUND, MISSING_DATE, NON_MERCHANDISE, TOO_EARLY, TOO_LATE,
-    classified_sql, date_expr, id_expr, iso_date_expr, is_numeric, line_sql, literal, number_expr, quote, text_values,
+    BAD_PRICE,
+    CANCELLED,
+    FUTURE,
+    LOOKUP_DATE,
+    LOOKUP_FOUND,
+    MISSING_DATE,
+    NON_MERCHANDISE,
+    TOO_EARLY,
+    TOO_LATE,
+    classified_sql,
+    date_expr,
+    id_expr,
+    is_numeric,
+    iso_date_expr,
+    line_sql,
+    literal,
+    number_expr,
+    quote,
+    text_values,
 )
 
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
@@ -55,12 +78,13 @@ _ALL_SLOTS = "CAST(18446744073709551615 AS UBIGINT)"
 _GROUP_COLUMNS = "bits, cust, order_key, is_return, stage, trimmed"
 
 
-
 def _utf8_copy(path: Path, encoding: str) -> Path:
     """Stream a text file into a UTF-8 temporary copy DuckDB can read."""
     target = Path(tempfile.mkdtemp(prefix="pmkt-rfm-")) / (path.stem + ".utf8" + path.suffix)
-    with path.open("r", encoding=encoding, errors="strict", newline="") as src, \
-            target.open("w", encoding="utf-8", newline="") as dst:
+    with (
+        path.open("r", encoding=encoding, errors="strict", newline="") as src,
+        target.open("w", encoding="utf-8", newline="") as dst,
+    ):
         try:
             for chunk in iter(lambda: src.read(1 << 22), ""):
                 dst.write(chunk)
@@ -88,22 +112,31 @@ def _source_sql(path: Path) -> _Layout:
     if encoding.lower().replace("_", "-") not in _UTF8:
         temp = _utf8_copy(path, encoding)
         source = temp
-    return _Layout(f"read_csv({literal(str(source))}, header=true, skip=0, all_varchar=true, "
-                   f"delim={literal(delimiter)})", temp, encoding, delimiter)
+    return _Layout(
+        f"read_csv({literal(str(source))}, header=true, skip=0, all_varchar=true, "
+        f"delim={literal(delimiter)})",
+        temp,
+        encoding,
+        delimiter,
+    )
 
 
 def _distinct_text(con, expr: str, where: str = "true") -> pd.DataFrame:
     """Distinct non-NULL values of ``expr`` over ``raw``: ``value``, first ``row`` (0-based), ``n`` lines."""
-    return con.execute(f"SELECT v AS value, min(row__) AS row, count(*) AS n FROM "
-                       f"(SELECT {expr} AS v, row__ FROM raw WHERE {where}) WHERE v IS NOT NULL GROUP BY v").df()
+    return con.execute(
+        f"SELECT v AS value, min(row__) AS row, count(*) AS n FROM "
+        f"(SELECT {expr} AS v, row__ FROM raw WHERE {where}) WHERE v IS NOT NULL GROUP BY v"
+    ).df()
 
 
 def _series(frame: pd.DataFrame, column: str = "value") -> tuple[pd.Series, pd.Series]:
     """Distinct values and their counts, indexed by first row, as :mod:`toolkit.data.formats` takes them."""
     frame = frame.sort_values("row")
     index = pd.Index(frame["row"].to_numpy(dtype="int64"))
-    return (pd.Series(frame[column].to_numpy(), index=index),
-            pd.Series(frame["n"].to_numpy(dtype="int64"), index=index))
+    return (
+        pd.Series(frame[column].to_numpy(), index=index),
+        pd.Series(frame["n"].to_numpy(dtype="int64"), index=index),
+    )
 
 
 def _check_stored(con, column: str, test: str, shown: str, message: str, where: dict) -> None:
@@ -114,8 +147,9 @@ def _check_stored(con, column: str, test: str, shown: str, message: str, where: 
         raise bad_values_error(message, values, fix="blank them or fix them", column=column, **where)
 
 
-def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name: str, options: ReadOptions,
-                    row_offset: int) -> tuple[dict[str, str], bool, dict[str, str]]:
+def _decide_formats(
+    con, used: Mapping[str, str], types: Mapping[str, str], name: str, options: ReadOptions, row_offset: int
+) -> tuple[dict[str, str], bool, dict[str, str]]:
     """Decide how the date and numeric columns are read, from their distinct values, as the core does.
 
     Creates the view ``dated``: the lines of ``raw`` with ``ts__``, the order
@@ -141,8 +175,14 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
     lookup = None
     if base.startswith("TIMESTAMP") or base == "DATE":
         low, high = YEAR_RANGE
-        _check_stored(con, column, f"NOT (year({c}) BETWEEN {low} AND {high})", f"CAST({c} AS VARCHAR)",
-                      OUT_OF_RANGE, where | {"canonical": "order_date"})
+        _check_stored(
+            con,
+            column,
+            f"NOT (year({c}) BETWEEN {low} AND {high})",
+            f"CAST({c} AS VARCHAR)",
+            OUT_OF_RANGE,
+            where | {"canonical": "order_date"},
+        )
         has = con.execute(f"SELECT count({c}) FROM raw").fetchall()[0][0]
         formats["order_date"] = "stored as dates" if has else "no dates"
     else:
@@ -160,29 +200,51 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
             frame = con.execute(
                 f"SELECT arg_min(v, row__) AS value, min(row__) AS row, count(*) AS n FROM "
                 f"(SELECT {text_expr} AS v, row__, {iso} AS iso FROM raw) WHERE v IS NOT NULL "
-                f"GROUP BY CASE WHEN iso THEN NULL ELSE v END").df()
+                f"GROUP BY CASE WHEN iso THEN NULL ELSE v END"
+            ).df()
             text, counts = _series(frame)
             keys, key_type, key_expr = text, pa.string(), text_expr
-        decision = decide_dates(text.astype("string"), date_format=options.date_format, dayfirst=options.dayfirst,
-                                column=column, canonical="order_date", counts=counts, **where)
+        decision = decide_dates(
+            text.astype("string"),
+            date_format=options.date_format,
+            dayfirst=options.dayfirst,
+            column=column,
+            canonical="order_date",
+            counts=counts,
+            **where,
+        )
         formats["order_date"] = decision.description if len(text) else "no dates"
         stamps = parse_date_text(text.astype("string"), decision)
-        lookup = pa.table({"k__": pa.array(keys.tolist(), type=key_type),
-                           LOOKUP_DATE: pa.array(stamps.astype("datetime64[us]"), type=pa.timestamp("us"))})
+        lookup = pa.table(
+            {
+                "k__": pa.array(keys.tolist(), type=key_type),
+                LOOKUP_DATE: pa.array(stamps.astype("datetime64[us]"), type=pa.timestamp("us")),
+            }
+        )
     if lookup is not None and lookup.num_rows:
         con.register("dates__", lookup)
-        con.execute(f"CREATE TEMP VIEW dated AS SELECT raw.*, d__.{LOOKUP_DATE}, d__.k__ IS NOT NULL AS {LOOKUP_FOUND} "
-                    f"FROM raw LEFT JOIN dates__ AS d__ ON {key_expr} = d__.k__")
+        con.execute(
+            f"CREATE TEMP VIEW dated AS SELECT raw.*, d__.{LOOKUP_DATE}, d__.k__ IS NOT NULL AS {LOOKUP_FOUND} "
+            f"FROM raw LEFT JOIN dates__ AS d__ ON {key_expr} = d__.k__"
+        )
     else:
-        con.execute(f"CREATE TEMP VIEW dated AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE}, "
-                    f"false AS {LOOKUP_FOUND} FROM raw")
+        con.execute(
+            f"CREATE TEMP VIEW dated AS SELECT *, CAST(NULL AS TIMESTAMP) AS {LOOKUP_DATE}, "
+            f"false AS {LOOKUP_FOUND} FROM raw"
+        )
     texts, counts = {}, {}
     for canonical in (c for c in NUMERIC_COLUMNS if c in used):
         column = used[canonical]
         q = quote(column)
         if is_numeric(types[column]):
-            _check_stored(con, column, f"isinf(CAST({q} AS DOUBLE))", f"CAST({q} AS VARCHAR)",
-                          "are not finite numbers", where | {"canonical": canonical})
+            _check_stored(
+                con,
+                column,
+                f"isinf(CAST({q} AS DOUBLE))",
+                f"CAST({q} AS VARCHAR)",
+                "are not finite numbers",
+                where | {"canonical": canonical},
+            )
             has = con.execute(f"SELECT count({q}) FROM raw").fetchall()[0][0]
             formats[canonical] = "stored as numbers" if has else "no numbers"
             continue
@@ -191,8 +253,9 @@ def _decide_formats(con, used: Mapping[str, str], types: Mapping[str, str], name
             texts[canonical], counts[canonical] = text.astype("string"), n
         else:
             formats[canonical] = "no numbers"
-    decisions = decide_file_numbers(texts, source=name, columns=used, given=options.decimal, row_offset=row_offset,
-                                    counts=counts)
+    decisions = decide_file_numbers(
+        texts, source=name, columns=used, given=options.decimal, row_offset=row_offset, counts=counts
+    )
     formats |= {canonical: d.description for canonical, d in decisions.items()}
     return {canonical: d.decimal for canonical, d in decisions.items()}, fast_dates, formats
 
@@ -307,8 +370,10 @@ def customer_table_from_file(
         try:
             if parquet:
                 numbered = layout.sql[:-1] + ", file_row_number = true)"
-                con.execute(f"CREATE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), "
-                            f"file_row_number AS row__ FROM {numbered}")
+                con.execute(
+                    f"CREATE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), "
+                    f"file_row_number AS row__ FROM {numbered}"
+                )
             else:
                 con.execute("SET preserve_insertion_order = true")
                 con.execute("CREATE TEMP TABLE raw_lines AS SELECT * FROM source")
@@ -319,13 +384,30 @@ def customer_table_from_file(
             raise DataError(f"cannot be read: {exc}", source=name) from None
         con.execute("SET preserve_insertion_order = false")
         decimals, fast_dates, formats = _decide_formats(con, used, types, name, options, 1 if parquet else 2)
-        table, period = _aggregate(con, used, types, name, as_of, actions, returns, cancellation_prefix, decimals,
-                                   fast_dates, options, pd.Timestamp(today) if today is not None else pd.Timestamp.today(),
-                                   1 if parquet else 2)
+        table, period = _aggregate(
+            con,
+            used,
+            types,
+            name,
+            as_of,
+            actions,
+            returns,
+            cancellation_prefix,
+            decimals,
+            fast_dates,
+            options,
+            pd.Timestamp(today) if today is not None else pd.Timestamp.today(),
+            1 if parquet else 2,
+        )
         if record is not None:
-            record.update(encoding=layout.encoding, delimiter=layout.delimiter, formats=formats,
-                          options=options.as_dict(), mapping={k: used[k] for k in CANONICAL_COLUMNS if k in used},
-                          period=period)
+            record.update(
+                encoding=layout.encoding,
+                delimiter=layout.delimiter,
+                formats=formats,
+                options=options.as_dict(),
+                mapping={k: used[k] for k in CANONICAL_COLUMNS if k in used},
+                period=period,
+            )
         return table
     finally:
         con.close()
@@ -366,27 +448,44 @@ def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, 
     base = line_sql(used, types, None, decimals, fast_dates)
     if "implausible_dates" in RULES:
         # the core's median is the lower middle value, as quantile_disc gives it
-        median = con.execute(f"SELECT quantile_disc(order_date, 0.5) FROM "
-                             f"({base('SELECT *, 0 AS h0__ FROM dated')})").fetchall()[0][0]
+        median = con.execute(
+            f"SELECT quantile_disc(order_date, 0.5) FROM ({base('SELECT *, 0 AS h0__ FROM dated')})"
+        ).fetchall()[0][0]
         low, high = cleaning.plausible_range(pd.Series([median], dtype="datetime64[ns]"), today)
         flags[TOO_EARLY] = f"order_date < TIMESTAMP {literal(f'{low:%Y-%m-%d %H:%M:%S.%f}')}"
         flags[TOO_LATE] = f"order_date >= TIMESTAMP {literal(f'{high:%Y-%m-%d %H:%M:%S.%f}')}"
     if "non_merchandise" in RULES and "product_id" in used:
-        codes = {str(code).strip().upper() for code in (*cleaning.NON_MERCHANDISE_CODES, *options.non_merchandise)
-                 if str(code).strip()}
+        codes = {
+            str(code).strip().upper()
+            for code in (*cleaning.NON_MERCHANDISE_CODES, *options.non_merchandise)
+            if str(code).strip()
+        }
         columns.append(f"upper({id_expr(used['product_id'], types[used['product_id']])}) AS np__")
         flags[NON_MERCHANDISE] = f"np__ IN ({', '.join(literal(c) for c in sorted(codes))})"
     matched = None
     if "cancelled_orders" in RULES and {"product_id", "quantity"} <= used.keys():
         # as in the core, only the lines the rules before cancelled_orders leave are paired
-        plausible = (f"NOT ({flags[TOO_EARLY]}) AND NOT ({flags[TOO_LATE]})"
-                     if TOO_EARLY in flags and actions["implausible_dates"] == "drop" else "true")
-        matched = _matched_cancellations(con, used, types, prefix, decimals, fast_dates, plausible,
-                                         drop_copies=actions["duplicates"] == "drop")
+        plausible = (
+            f"NOT ({flags[TOO_EARLY]}) AND NOT ({flags[TOO_LATE]})"
+            if TOO_EARLY in flags and actions["implausible_dates"] == "drop"
+            else "true"
+        )
+        matched = _matched_cancellations(
+            con,
+            used,
+            types,
+            prefix,
+            decimals,
+            fast_dates,
+            plausible,
+            drop_copies=actions["duplicates"] == "drop",
+        )
     if matched is not None and len(matched):
         con.register("matched__", pa.table({"m__": pa.array(np.asarray(matched, dtype="int64"))}))
-        con.execute("CREATE TEMP VIEW src AS SELECT dated.*, m.m__ IS NOT NULL AS cancelled__ FROM dated "
-                    "LEFT JOIN matched__ AS m ON dated.row__ = m.m__")
+        con.execute(
+            "CREATE TEMP VIEW src AS SELECT dated.*, m.m__ IS NOT NULL AS cancelled__ FROM dated "
+            "LEFT JOIN matched__ AS m ON dated.row__ = m.m__"
+        )
         columns.append("cancelled__")
         flags[CANCELLED] = "cancelled__"
     else:
@@ -394,8 +493,9 @@ def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, 
     return columns, flags
 
 
-def _matched_cancellations(con, used, types, prefix, decimals, fast_dates, plausible: str = "true",
-                           drop_copies: bool = True):
+def _matched_cancellations(
+    con, used, types, prefix, decimals, fast_dates, plausible: str = "true", drop_copies: bool = True
+):
     """File rows (0-based) of the cancellations matched to a sale, and of those sales.
 
     Only the candidate lines are fetched: cancellations and sales whose
@@ -416,27 +516,43 @@ def _matched_cancellations(con, used, types, prefix, decimals, fast_dates, plaus
         cancel += f" OR coalesce(starts_with({id_expr(used['order_id'], types[used['order_id']])}, {literal(prefix)}), false)"
     # the values duplicates are judged on (as in _duplicate_copies): ids, date, numbers, texts
     same = [id_expr(used["order_id"], types[used["order_id"]])] if "order_id" in used else []
-    same += [number_expr(used[c], types[used[c]], decimals.get(c, ".")) for c in NUMERIC_COLUMNS
-             if c in used and c != "quantity"]
+    same += [
+        number_expr(used[c], types[used[c]], decimals.get(c, "."))
+        for c in NUMERIC_COLUMNS
+        if c in used and c != "quantity"
+    ]
     same += text_values(used, types)
     copies = "".join(f", {expr} AS same{i}__" for i, expr in enumerate(same))
-    lines = (f"SELECT row__, {cust} AS customer_id, {product} AS product_id, {quantity} AS quantity, "
-             f"{date} AS order_date, coalesce({cancel}, false) AS is_cancellation{copies} FROM dated")
-    con.execute(f"CREATE TEMP TABLE cancel_keys AS SELECT DISTINCT customer_id, product_id, abs(quantity) AS q "
-                f"FROM ({lines}) WHERE is_cancellation AND customer_id IS NOT NULL AND product_id IS NOT NULL")
+    lines = (
+        f"SELECT row__, {cust} AS customer_id, {product} AS product_id, {quantity} AS quantity, "
+        f"{date} AS order_date, coalesce({cancel}, false) AS is_cancellation{copies} FROM dated"
+    )
+    con.execute(
+        f"CREATE TEMP TABLE cancel_keys AS SELECT DISTINCT customer_id, product_id, abs(quantity) AS q "
+        f"FROM ({lines}) WHERE is_cancellation AND customer_id IS NOT NULL AND product_id IS NOT NULL"
+    )
     if not con.execute("SELECT count(*) FROM cancel_keys").fetchall()[0][0]:
         return None
-    frame = con.execute(f"SELECT l.* EXCLUDE (row__), l.row__ AS row FROM ({lines}) AS l JOIN cancel_keys AS k "
-                        f"ON l.customer_id = k.customer_id AND l.product_id = k.product_id AND abs(l.quantity) = k.q "
-                        f"WHERE {plausible.replace('order_date', 'l.order_date')} ORDER BY l.row__").df()
+    frame = con.execute(
+        f"SELECT l.* EXCLUDE (row__), l.row__ AS row FROM ({lines}) AS l JOIN cancel_keys AS k "
+        f"ON l.customer_id = k.customer_id AND l.product_id = k.product_id AND abs(l.quantity) = k.q "
+        f"WHERE {plausible.replace('order_date', 'l.order_date')} ORDER BY l.row__"
+    ).df()
     if drop_copies:
-        judged = ["customer_id", "product_id", "quantity", "order_date", *(f"same{i}__" for i in range(len(same)))]
+        judged = [
+            "customer_id",
+            "product_id",
+            "quantity",
+            "order_date",
+            *(f"same{i}__" for i in range(len(same))),
+        ]
         frame = frame[~frame.duplicated(subset=judged, keep="first")]
     return match_cancellations(frame)
 
 
-def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates,
-               options, today, row_offset) -> CustomerTable:
+def _aggregate(
+    con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates, options, today, row_offset
+) -> CustomerTable:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     as_of_ts = parse_as_of(as_of, today)
     columns, flags = _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, actions)
@@ -449,9 +565,13 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
     _stack(con, dropped=actions["duplicates"] == "drop")
     tally = _read_tally(con)
     if as_of_ts is None:
-        last = max((g.last for g in tally if g.last is not None and not g.has(TOO_EARLY | TOO_LATE)), default=None)
+        last = max(
+            (g.last for g in tally if g.last is not None and not g.has(TOO_EARLY | TOO_LATE)), default=None
+        )
         if last is None:
-            raise ParameterError("There are no plausible order dates to take a default analysis date from; set as_of.")
+            raise ParameterError(
+                "There are no plausible order dates to take a default analysis date from; set as_of."
+            )
         as_of_ts = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
     examples = {}
     if TOO_EARLY in flags and any(g.has(TOO_EARLY | TOO_LATE) for g in tally):
@@ -466,7 +586,9 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
     # a matched cancellation's flag is given line by line, so a group can hold only the later copies of
     # lines whose first copy was cancelled: such a group is empty once its copies are taken out
     one_group_per_order = not trimmed and actions["non_positive_price"] == "drop" and CANCELLED not in flags
-    table, returns_only = _customer_rows(con, types[used["customer_id"]], as_of_ts, returns, one_group_per_order)
+    table, returns_only = _customer_rows(
+        con, types[used["customer_id"]], as_of_ts, returns, one_group_per_order
+    )
     stats = {
         "lines": _total(kept, "w"),
         "purchase_lines": _total(kept, "w", lambda g: not g.is_return),
@@ -478,7 +600,9 @@ def _aggregate(con, used, types, name, as_of, actions, returns, prefix, decimals
     basis = "orders" if "order_id" in used else "purchase_dates"
     first = min((g.first for g in kept if g.first is not None), default=None)
     last = max((g.last for g in kept if g.last is not None), default=None)
-    period = [f"{pd.Timestamp(first):%Y-%m-%d %H:%M}", f"{pd.Timestamp(last):%Y-%m-%d %H:%M}"] if first else None
+    period = (
+        [f"{pd.Timestamp(first):%Y-%m-%d %H:%M}", f"{pd.Timestamp(last):%Y-%m-%d %H:%M}"] if first else None
+    )
     return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality), period
 
 
@@ -508,13 +632,17 @@ def _group_lines(con, used, types, lines, classified, loose_bits: int = 0) -> No
     """
     slot, twice = _SLOT.format("h__"), "(m_or & ~m_xor)"
     raw_key = "rc, ro" if "order_id" in used else "rc"
-    groups = (f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
-              f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
-              f"FROM ({lines(f'SELECT *, {_text_hash(used, types)} AS h0__ FROM src')}) GROUP BY rc, ro, bits")
+    groups = (
+        f"SELECT rc, ro, bits, count(*) AS n, min(order_date) AS first_d, max(order_date) AS last_d, "
+        f"sum(amount) AS amount, bit_or({slot}) AS m_or, bit_xor({slot}) AS m_xor "
+        f"FROM ({lines(f'SELECT *, {_text_hash(used, types)} AS h0__ FROM src')}) GROUP BY rc, ro, bits"
+    )
     if loose_bits:  # xor of the groups' xors is the xor of their lines, so the slot masks combine
-        groups = (f"SELECT * EXCLUDE (n, m_or, m_xor), n AS n__, sum(n) OVER w AS n, bit_or(m_or) OVER w AS m_or, "
-                  f"bit_xor(m_xor) OVER w AS m_xor FROM ({groups}) "
-                  f"WINDOW w AS (PARTITION BY rc, ro, bits & ~CAST({loose_bits} AS USMALLINT))")
+        groups = (
+            f"SELECT * EXCLUDE (n, m_or, m_xor), n AS n__, sum(n) OVER w AS n, bit_or(m_or) OVER w AS m_or, "
+            f"bit_xor(m_xor) OVER w AS m_xor FROM ({groups}) "
+            f"WINDOW w AS (PARTITION BY rc, ro, bits & ~CAST({loose_bits} AS USMALLINT))"
+        )
     count = "n__" if loose_bits else "n"
     con.execute(f"""
         CREATE TEMP TABLE o AS
@@ -541,18 +669,28 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     """
     texts = text_values(used, types)
     carry = "".join(f", t{i}__" for i in range(len(texts))) + ", row__"
-    numbered = ", ".join([f"{_text_hash(used, types)} AS h0__"] + [f"{t} AS t{i}__" for i, t in enumerate(texts)])
+    numbered = ", ".join(
+        [f"{_text_hash(used, types)} AS h0__"] + [f"{t} AS t{i}__" for i, t in enumerate(texts)]
+    )
     any_trimmed = con.execute("SELECT coalesce(bool_or(trimmed), false) FROM o").fetchall()[0][0]
     if "hash" in _DEDUP_STRATEGIES and not any_trimmed:
-        con.execute("CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
-                    "WHERE cand_key IS NOT NULL GROUP BY cand_key")
+        con.execute(
+            "CREATE TEMP TABLE cand AS SELECT cand_key AS k__, bit_or(cand_slots) AS s__ FROM o "
+            "WHERE cand_key IS NOT NULL GROUP BY cand_key"
+        )
         keys = ", ".join(quote(used[c]) for c in ("customer_id", "order_id") if c in used)
-        candidates = f"SELECT *, {numbered} FROM (SELECT *, hash({keys}) AS k__ FROM src) JOIN cand USING (k__)"
-        source = f"SELECT * FROM ({lines(candidates, carry + ', s__')}) WHERE s__ & {_SLOT.format('h__')} <> 0"
+        candidates = (
+            f"SELECT *, {numbered} FROM (SELECT *, hash({keys}) AS k__ FROM src) JOIN cand USING (k__)"
+        )
+        source = (
+            f"SELECT * FROM ({lines(candidates, carry + ', s__')}) WHERE s__ & {_SLOT.format('h__')} <> 0"
+        )
         if not con.execute("SELECT count(*) FROM cand").fetchall()[0][0]:
             # no group can hold a duplicate: nothing to read
-            con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, CAST(0 AS BIGINT) AS e FROM o "
-                        "WHERE false")
+            con.execute(
+                f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, CAST(0 AS BIGINT) AS e FROM o "
+                "WHERE false"
+            )
             return
     else:  # every line (tests compare both strategies)
         source = lines(f"SELECT *, {numbered} FROM src", carry)
@@ -561,9 +699,11 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     keys += [id_expr("ro", types[used["order_id"]])] if "order_id" in used else ["ro"]
     numbers = [f"v__{c}" for c in NUMERIC_COLUMNS if c in used]
     keys += ["order_date", *numbers] + [f"t{i}__" for i in range(len(texts))]
-    identical = (f"SELECT rc, ro, bits, sum(amount) AS amount, count(*) AS e FROM ("
-                 f"SELECT *, row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY row__) AS copy__ "
-                 f"FROM ({source})) WHERE copy__ > 1 GROUP BY rc, ro, bits")
+    identical = (
+        f"SELECT rc, ro, bits, sum(amount) AS amount, count(*) AS e FROM ("
+        f"SELECT *, row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY row__) AS copy__ "
+        f"FROM ({source})) WHERE copy__ > 1 GROUP BY rc, ro, bits"
+    )
     con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ({classified(identical)})")
 
 
@@ -585,23 +725,34 @@ def _stack(con, dropped: bool) -> None:
 
 def _read_tally(con) -> list[_Tally]:
     """``k`` summed by stage, return flag, line flags and missing ids: a few dozen rows."""
-    return [_Tally(*row) for row in con.execute(
-        "SELECT stage, is_return, bits, cust IS NULL, order_key IS NULL, trimmed, CAST(sum(raw) AS BIGINT), "
-        "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d), min(first_d) "
-        "FROM k GROUP BY ALL").fetchall()]
+    return [
+        _Tally(*row)
+        for row in con.execute(
+            "SELECT stage, is_return, bits, cust IS NULL, order_key IS NULL, trimmed, CAST(sum(raw) AS BIGINT), "
+            "CAST(sum(dl) AS BIGINT), CAST(sum(w) AS BIGINT), CAST(sum(extra) AS BIGINT), max(last_d), min(first_d) "
+            "FROM k GROUP BY ALL"
+        ).fetchall()
+    ]
 
 
 def _total(tally: list[_Tally], field: str, where: Callable[[_Tally], bool] = lambda g: True) -> int:
     return int(sum(getattr(g, field) for g in tally if where(g)))
 
 
-def _quality(tally: list[_Tally], actions: dict[str, str], used, future_bits: int = FUTURE,
-             examples: Mapping[str, tuple] | None = None) -> DataQuality:
+def _quality(
+    tally: list[_Tally],
+    actions: dict[str, str],
+    used,
+    future_bits: int = FUTURE,
+    examples: Mapping[str, tuple] | None = None,
+) -> DataQuality:
     """Rows matching each rule (on the raw lines) and rows removed by each rule in turn, as the core counts them."""
     matched_dropped = actions.get("cancelled_orders") == "drop"
     tests: dict[str, Callable[[_Tally], bool]] = {
-        "missing_customer": lambda g: g.no_customer, "missing_date": lambda g: g.has(MISSING_DATE),
-        "implausible_dates": lambda g: g.has(TOO_EARLY | TOO_LATE), "cancelled_orders": lambda g: g.has(CANCELLED),
+        "missing_customer": lambda g: g.no_customer,
+        "missing_date": lambda g: g.has(MISSING_DATE),
+        "implausible_dates": lambda g: g.has(TOO_EARLY | TOO_LATE),
+        "cancelled_orders": lambda g: g.has(CANCELLED),
         "non_merchandise": lambda g: g.has(NON_MERCHANDISE),
         # a matched cancellation is no return when the rule cancelled_orders removes it
         "returns": lambda g: g.is_return and not (matched_dropped and g.has(CANCELLED)),
@@ -611,44 +762,71 @@ def _quality(tally: list[_Tally], actions: dict[str, str], used, future_bits: in
     matching = [_total(tally, "extra")] + [_total(tally, "raw", tests[rule]) for rule in RULES[1:]]
     removed = [matching[0] if actions["duplicates"] == "drop" else 0]
     removed += [_total(tally, "w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
-    not_checked = {rule: tuple(c for c in columns if c not in used) for rule, columns in cleaning._NEEDS.items()}
-    return DataQuality(raw_rows=_total(tally, "raw"), results=[
-        RuleResult(rule, matching[i], removed[i], actions[rule], (examples or {}).get(rule, ()),
-                   not_checked.get(rule, ()))
-        for i, rule in enumerate(RULES)
-    ])
+    not_checked = {
+        rule: tuple(c for c in columns if c not in used) for rule, columns in cleaning._NEEDS.items()
+    }
+    return DataQuality(
+        raw_rows=_total(tally, "raw"),
+        results=[
+            RuleResult(
+                rule,
+                matching[i],
+                removed[i],
+                actions[rule],
+                (examples or {}).get(rule, ()),
+                not_checked.get(rule, ()),
+            )
+            for i, rule in enumerate(RULES)
+        ],
+    )
 
 
 def _implausible_examples(con, lines, row_offset: int) -> tuple[tuple[int, str], ...]:
     """The first five implausible lines in file order, as ``(row number, date)``, as the core shows them."""
-    rows = con.execute(f"SELECT row__, order_date FROM ({lines('SELECT *, 0 AS h0__ FROM src', ', row__')}) "
-                       f"WHERE bits & {TOO_EARLY | TOO_LATE} <> 0 ORDER BY row__ LIMIT 5").fetchall()
+    rows = con.execute(
+        f"SELECT row__, order_date FROM ({lines('SELECT *, 0 AS h0__ FROM src', ', row__')}) "
+        f"WHERE bits & {TOO_EARLY | TOO_LATE} <> 0 ORDER BY row__ LIMIT 5"
+    ).fetchall()
     return tuple((int(row) + row_offset, f"{pd.Timestamp(date):%Y-%m-%d %H:%M}") for row, date in rows)
 
 
-def _check_kept_lines(kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp, future_bits: int = FUTURE) -> None:
+def _check_kept_lines(
+    kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp, future_bits: int = FUTURE
+) -> None:
     """Errors for kept lines an RFM table cannot use (when a rule's action is "keep")."""
     no_customer = _total(kept, "dl", lambda g: g.no_customer)
     no_date = _total(kept, "dl", lambda g: g.has(MISSING_DATE))
     if no_customer or no_date:
         which = "customer_id" if no_customer else "order_date"
         rule = "missing_customer" if no_customer else "missing_date"
-        raise DataError(f"{max(no_customer, no_date):,} kept line(s) have no {which}; an RFM table needs both "
-                        f"(use the action 'drop' for the rule {rule}).", source=name, column=which)
+        raise DataError(
+            f"{max(no_customer, no_date):,} kept line(s) have no {which}; an RFM table needs both "
+            f"(use the action 'drop' for the rule {rule}).",
+            source=name,
+            column=which,
+        )
     future = _total(kept, "dl", lambda g: g.has(future_bits) and not g.is_return)
     if future:
-        raise DataError(f"{future:,} purchase line(s) are dated after the analysis date {as_of_ts:%Y-%m-%d}; "
-                        "choose a later as_of or use the action 'drop' for the rule future_dates.",
-                        source=name, column="order_date")
+        raise DataError(
+            f"{future:,} purchase line(s) are dated after the analysis date {as_of_ts:%Y-%m-%d}; "
+            "choose a later as_of or use the action 'drop' for the rule future_dates.",
+            source=name,
+            column="order_date",
+        )
     no_order = _total(kept, "dl", lambda g: g.no_order and not g.is_return)
     if "order_id" in used and no_order:
-        raise DataError(f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
-                        "frequency counts orders, so every purchase line needs one (or map no order_id to "
-                        "count purchase dates).", source=name, column=used["order_id"])
+        raise DataError(
+            f"column {used['order_id']!r} (order_id) is empty on {no_order:,} purchase line(s); "
+            "frequency counts orders, so every purchase line needs one (or map no order_id to "
+            "count purchase dates).",
+            source=name,
+            column=used["order_id"],
+        )
 
 
-def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
-                   one_group_per_order: bool) -> tuple[pd.DataFrame, int]:
+def _customer_rows(
+    con, cust_type: str, as_of_ts: pd.Timestamp, returns: str, one_group_per_order: bool
+) -> tuple[pd.DataFrame, int]:
     """The customer table from the kept groups of ``k``, and the number of customers with returns only.
 
     Frequency counts orders with a purchase line. When every order's kept
@@ -661,9 +839,11 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
         source, order = "(SELECT * FROM k WHERE stage IS NULL)", "NOT is_return AND raw > 0"
     else:
         # an order whose lines were all taken out as duplicates (w = 0) is no order
-        source = ("(SELECT cust, order_key, is_return, min(first_d) AS first_d, max(last_d) AS last_d, "
-                  "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return "
-                  "HAVING sum(w) > 0)")
+        source = (
+            "(SELECT cust, order_key, is_return, min(first_d) AS first_d, max(last_d) AS last_d, "
+            "sum(amount) AS amount FROM k WHERE stage IS NULL GROUP BY cust, order_key, is_return "
+            "HAVING sum(w) > 0)"
+        )
         order = "NOT is_return"
     # sorted by id in DuckDB: byte order of UTF-8 text, the same as Python's order of str
     as_of_day = literal(as_of_ts.strftime("%Y-%m-%d"))
@@ -689,15 +869,18 @@ def _customer_rows(con, cust_type: str, as_of_ts: pd.Timestamp, returns: str,
     gross, returned = result.column("gross").to_numpy(), result.column("returned").to_numpy()
     recency = result.column("recency").to_numpy().astype("int64")
     monetary = np.round(gross - returned if returns == "net" else gross, 6)
-    table = pd.DataFrame({
-        "customer_id": pd.array(result.column("customer_id"), dtype=pd.StringDtype()),
-        "first_purchase": result.column("first_purchase").to_numpy(),
-        "last_purchase": result.column("last_purchase").to_numpy(),
-        "recency": recency,
-        "recency_months": months_since(recency),
-        "frequency": frequency.astype("int64"),
-        "monetary": monetary,
-        "mean_order_value": monetary / frequency,
-        "returned": np.round(returned, 6),
-    }, copy=False)
+    table = pd.DataFrame(
+        {
+            "customer_id": pd.array(result.column("customer_id"), dtype=pd.StringDtype()),
+            "first_purchase": result.column("first_purchase").to_numpy(),
+            "last_purchase": result.column("last_purchase").to_numpy(),
+            "recency": recency,
+            "recency_months": months_since(recency),
+            "frequency": frequency.astype("int64"),
+            "monetary": monetary,
+            "mean_order_value": monetary / frequency,
+            "returned": np.round(returned, 6),
+        },
+        copy=False,
+    )
     return table, returns_only

@@ -23,7 +23,11 @@ def format_number(value: float) -> str:
 def _range(lower: float, upper: float, integer: bool) -> str:
     if np.isfinite(lower) and np.isfinite(upper) and lower >= upper:
         return "–"
-    if integer and (np.isinf(lower) or float(lower).is_integer()) and (np.isinf(upper) or float(upper).is_integer()):
+    if (
+        integer
+        and (np.isinf(lower) or float(lower).is_integer())
+        and (np.isinf(upper) or float(upper).is_integer())
+    ):
         if np.isinf(lower):
             return f"≤ {format_number(upper)}"
         if np.isinf(upper):
@@ -37,7 +41,9 @@ def _range(lower: float, upper: float, integer: bool) -> str:
     return f"> {format_number(lower)}, ≤ {format_number(upper)}"
 
 
-def describe_thresholds(scores: Scores, lang: str = "en", integer_dimensions: tuple[str, ...] = ("recency", "frequency")) -> pd.DataFrame:
+def describe_thresholds(
+    scores: Scores, lang: str = "en", integer_dimensions: tuple[str, ...] = ("recency", "frequency")
+) -> pd.DataFrame:
     """The cut-point table for a report.
 
     Returns
@@ -52,14 +58,28 @@ def describe_thresholds(scores: Scores, lang: str = "en", integer_dimensions: tu
     for rec in scores.thresholds.itertuples(index=False):
         integer = rec.dimension in integer_dimensions
         if scores.method == "nested":
-            text = "–" if rec.customers == 0 else (
-                format_number(rec.min_value) if rec.min_value == rec.max_value
-                else f"{format_number(rec.min_value)} – {format_number(rec.max_value)}")
+            text = (
+                "–"
+                if rec.customers == 0
+                else (
+                    format_number(rec.min_value)
+                    if rec.min_value == rec.max_value
+                    else f"{format_number(rec.min_value)} – {format_number(rec.max_value)}"
+                )
+            )
         else:
             text = _range(rec.lower, rec.upper, integer)
-        rows.append({"dimension": t(f"rfm.dimension.{rec.dimension}", lang), "score": rec.score, "range": text,
-                     "min_value": rec.min_value, "max_value": rec.max_value, "customers": rec.customers,
-                     "share": rec.share})
+        rows.append(
+            {
+                "dimension": t(f"rfm.dimension.{rec.dimension}", lang),
+                "score": rec.score,
+                "range": text,
+                "min_value": rec.min_value,
+                "max_value": rec.max_value,
+                "customers": rec.customers,
+                "share": rec.share,
+            }
+        )
     return pd.DataFrame(rows)
 
 

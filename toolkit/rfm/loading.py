@@ -21,8 +21,16 @@ from toolkit.rfm.customer_level import customers_from_table
 from toolkit.rfm.customers import CustomerTable, customer_table
 from toolkit.rfm.customers_sql import SQL_SUFFIXES, customer_table_from_file
 
-__all__ = ["LEVELS", "ENGINES", "RETURN_ACTIONS", "AUTO_DUCKDB_BYTES", "LoadedCustomers", "choose_engine",
-           "load_customers", "textbook_example_path"]
+__all__ = [
+    "LEVELS",
+    "ENGINES",
+    "RETURN_ACTIONS",
+    "AUTO_DUCKDB_BYTES",
+    "LoadedCustomers",
+    "choose_engine",
+    "load_customers",
+    "textbook_example_path",
+]
 
 LEVELS: tuple[str, ...] = ("transactions", "customers")
 ENGINES: tuple[str, ...] = ("auto", "pandas", "duckdb")
@@ -67,8 +75,10 @@ def choose_engine(data: str | Path | None, engine: str = "auto") -> str:
         if engine == "duckdb" and (not data or Path(str(data)).suffix.lower() not in SQL_SUFFIXES):
             if not data or not str(data).strip():
                 return "duckdb"  # the bundled Parquet file
-            raise DataError(f"the DuckDB engine reads {list(SQL_SUFFIXES)} files; use engine='pandas' for this one.",
-                            source=Path(str(data)).name)
+            raise DataError(
+                f"the DuckDB engine reads {list(SQL_SUFFIXES)} files; use engine='pandas' for this one.",
+                source=Path(str(data)).name,
+            )
         return engine
     if not data or not str(data).strip():
         return "pandas"
@@ -117,11 +127,19 @@ def load_customers(
     if level == "customers":
         path = Path(str(data)) if data and str(data).strip() else textbook_example_path()
         frame, info = read_table(path)
-        table = customers_from_table(frame, columns, recency_unit=recency_unit, source=info.name,
-                                     row_offset=info.row_offset)
-        provenance = {"input": str(data) if data else "bundled:textbook_example", "input_name": info.name,
-                      "format": info.format, "sha256": info.sha256, "encoding": info.encoding,
-                      "rows_read": info.rows, "level": "customers", "recency_unit": recency_unit}
+        table = customers_from_table(
+            frame, columns, recency_unit=recency_unit, source=info.name, row_offset=info.row_offset
+        )
+        provenance = {
+            "input": str(data) if data else "bundled:textbook_example",
+            "input_name": info.name,
+            "format": info.format,
+            "sha256": info.sha256,
+            "encoding": info.encoding,
+            "rows_read": info.rows,
+            "level": "customers",
+            "recency_unit": recency_unit,
+        }
         return LoadedCustomers(table, "customer-level", provenance)
     rules = {"returns": "keep" if returns == "net" else "drop"}
     chosen = choose_engine(data, engine)
@@ -138,12 +156,18 @@ def load_customers(
     provenance = {
         "input": str(data) if data else "bundled:online_retail",
         "input_name": path.name if data else DATASETS["online_retail"].title,
-        "format": path.suffix.lstrip(".").lower(), "sha256": file_sha256(path),
-        "encoding": record["encoding"], "delimiter": record["delimiter"],
-        "rows_read": table.quality.raw_rows, "rows_analysed": table.quality.clean_rows,
+        "format": path.suffix.lstrip(".").lower(),
+        "sha256": file_sha256(path),
+        "encoding": record["encoding"],
+        "delimiter": record["delimiter"],
+        "rows_read": table.quality.raw_rows,
+        "rows_analysed": table.quality.clean_rows,
         "as_of": f"{table.as_of:%Y-%m-%d}",
         "as_of_rule": "given" if as_of else "day after the last plausible transaction",
-        "mapping": record["mapping"], "formats": record["formats"], "options": record["options"],
-        "period": record["period"], "engine": "duckdb",
+        "mapping": record["mapping"],
+        "formats": record["formats"],
+        "options": record["options"],
+        "period": record["period"],
+        "engine": "duckdb",
     }
     return LoadedCustomers(table, "duckdb", provenance, table.quality, None)

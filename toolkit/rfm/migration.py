@@ -56,7 +56,9 @@ class Migration:
     cuts: dict
 
 
-def transition_matrix(before: pd.Series, after: pd.Series, order: Sequence[str] | None = None) -> pd.DataFrame:
+def transition_matrix(
+    before: pd.Series, after: pd.Series, order: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Count customers by segment before (rows) and after (columns).
 
     Parameters
@@ -77,8 +79,12 @@ def transition_matrix(before: pd.Series, after: pd.Series, order: Sequence[str] 
     a = after.reindex(ids).astype("object").fillna(GONE)
     counts = pd.crosstab(b.rename("before"), a.rename("after"))
     labels = list(order or [])
-    rows = [x for x in labels if x in counts.index] + sorted(x for x in counts.index if x not in labels and x != NEW)
-    cols = [x for x in labels if x in counts.columns] + sorted(x for x in counts.columns if x not in labels and x != GONE)
+    rows = [x for x in labels if x in counts.index] + sorted(
+        x for x in counts.index if x not in labels and x != NEW
+    )
+    cols = [x for x in labels if x in counts.columns] + sorted(
+        x for x in counts.columns if x not in labels and x != GONE
+    )
     rows += [NEW] if NEW in counts.index else []
     cols += [GONE] if GONE in counts.columns else []
     return counts.reindex(index=rows, columns=cols, fill_value=0).astype("int64")
@@ -121,7 +127,9 @@ def segment_migration(
     except (TypeError, ValueError):
         raise ParameterError(f"The 'dates' parameter must be two dates. Got {dates!r} instead.") from None
     if not first < second:
-        raise ParameterError(f"The first migration date must come before the second. Got {first:%Y-%m-%d} and {second:%Y-%m-%d}.")
+        raise ParameterError(
+            f"The first migration date must come before the second. Got {first:%Y-%m-%d} and {second:%Y-%m-%d}."
+        )
     snapshots = []
     for when in (first, second):
         upto = transactions[transactions["order_date"] <= when]
@@ -130,18 +138,32 @@ def segment_migration(
         else:
             has_purchase = (upto["amount"] >= 0).any()
         if not has_purchase:
-            raise DataError(f"there are no purchases on or before {when:%Y-%m-%d}; choose a later first date.",
-                            column="order_date")
+            raise DataError(
+                f"there are no purchases on or before {when:%Y-%m-%d}; choose a later first date.",
+                column="order_date",
+            )
         snapshots.append(customer_table(upto, when, returns=returns).customers)
     scored_first = quantile_scores(snapshots[0], bins, warn=False)
-    scored_second = (apply_thresholds(snapshots[1], scored_first.cuts, warn=False) if reuse_thresholds
-                     else quantile_scores(snapshots[1], bins, warn=False))
-    before = pd.DataFrame({"customer_id": snapshots[0]["customer_id"],
-                           "segment": assign_segments(scored_first.scores, segments, bins)})
-    after = pd.DataFrame({"customer_id": snapshots[1]["customer_id"],
-                          "segment": assign_segments(scored_second.scores, segments, bins)})
+    scored_second = (
+        apply_thresholds(snapshots[1], scored_first.cuts, warn=False)
+        if reuse_thresholds
+        else quantile_scores(snapshots[1], bins, warn=False)
+    )
+    before = pd.DataFrame(
+        {
+            "customer_id": snapshots[0]["customer_id"],
+            "segment": assign_segments(scored_first.scores, segments, bins),
+        }
+    )
+    after = pd.DataFrame(
+        {
+            "customer_id": snapshots[1]["customer_id"],
+            "segment": assign_segments(scored_second.scores, segments, bins),
+        }
+    )
     order = list(segments["segment"]) + [UNASSIGNED]
-    counts = transition_matrix(before.set_index("customer_id")["segment"],
-                               after.set_index("customer_id")["segment"], order)
+    counts = transition_matrix(
+        before.set_index("customer_id")["segment"], after.set_index("customer_id")["segment"], order
+    )
     shares = counts.div(counts.sum(axis=1).where(lambda s: s > 0), axis=0).fillna(0.0)
     return Migration(counts, shares, before, after, (first, second), scored_first.cuts)

@@ -53,10 +53,14 @@ def break_even_rate(cost_per_contact: float, profit_per_response: float) -> floa
     >>> round(break_even_rate(0.55, 40), 5)
     0.01375
     """
-    return _positive("cost_per_contact", cost_per_contact) / _positive("profit_per_response", profit_per_response)
+    return _positive("cost_per_contact", cost_per_contact) / _positive(
+        "profit_per_response", profit_per_response
+    )
 
 
-def break_even_index(response_rate: float | np.ndarray | pd.Series, break_even: float) -> float | np.ndarray | pd.Series:
+def break_even_index(
+    response_rate: float | np.ndarray | pd.Series, break_even: float
+) -> float | np.ndarray | pd.Series:
     """(rate - break-even rate) / break-even rate x 100; positive means the cell pays.
 
     >>> round(break_even_index(0.025, 0.01375), 2)
@@ -66,8 +70,9 @@ def break_even_index(response_rate: float | np.ndarray | pd.Series, break_even: 
     return (response_rate - be) / be * 100
 
 
-def wilson_interval(responses: np.ndarray | pd.Series | int, contacts: np.ndarray | pd.Series | int,
-                    confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    responses: np.ndarray | pd.Series | int, contacts: np.ndarray | pd.Series | int, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a response rate.
 
     Parameters
@@ -84,7 +89,9 @@ def wilson_interval(responses: np.ndarray | pd.Series | int, contacts: np.ndarra
         sensible for cells with 0 responses.
     """
     if not 0 < confidence < 1:
-        raise ParameterError(f"The 'confidence' parameter must be between 0 and 1. Got {confidence!r} instead.")
+        raise ParameterError(
+            f"The 'confidence' parameter must be between 0 and 1. Got {confidence!r} instead."
+        )
     x = np.asarray(responses, dtype="float64")
     n = np.asarray(contacts, dtype="float64")
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -128,13 +135,19 @@ class CellResponse:
 
 def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame:
-        raise DataError(f"the test results have no column {column!r}; available: {list(frame.columns)}.", column=column)
+        raise DataError(
+            f"the test results have no column {column!r}; available: {list(frame.columns)}.", column=column
+        )
     values = pd.to_numeric(frame[column].astype("object").replace({True: 1, False: 0}), errors="coerce")
     bad = ~values.isin([0, 1])
     if bad.any():
         rows = list(np.flatnonzero(bad.to_numpy())[:5] + 1)
-        raise DataError(f"column {column!r} must hold 0/1 (or True/False); {int(bad.sum()):,} value(s) do not, "
-                        f"e.g. rows {rows}.", column=column, rows=rows)
+        raise DataError(
+            f"column {column!r} must hold 0/1 (or True/False); {int(bad.sum()):,} value(s) do not, "
+            f"e.g. rows {rows}.",
+            column=column,
+            rows=rows,
+        )
     return values.to_numpy(dtype="int64")
 
 
@@ -187,17 +200,24 @@ def cell_response(
     """
     check_choice("decision", decision, DECISIONS)
     if cell not in tests:
-        raise DataError(f"the test results have no column {cell!r}; available: {list(tests.columns)}.", column=cell)
+        raise DataError(
+            f"the test results have no column {cell!r}; available: {list(tests.columns)}.", column=cell
+        )
     cost = _positive("cost_per_contact", cost_per_contact)
     was_contacted = _flag(tests, contacted) if contacted in tests else np.ones(len(tests), dtype="int64")
     did_respond = _flag(tests, responded)
     odd = (did_respond == 1) & (was_contacted == 0)
     if odd.any():
         rows = list(np.flatnonzero(odd)[:5] + 1)
-        raise DataError(f"{int(odd.sum()):,} row(s) responded without being contacted (rows {rows}); "
-                        "check the contacted and responded columns.", column=responded, rows=rows)
-    frame = pd.DataFrame({"cell": tests[cell].astype(str).to_numpy(), "contacts": was_contacted,
-                          "responses": did_respond})
+        raise DataError(
+            f"{int(odd.sum()):,} row(s) responded without being contacted (rows {rows}); "
+            "check the contacted and responded columns.",
+            column=responded,
+            rows=rows,
+        )
+    frame = pd.DataFrame(
+        {"cell": tests[cell].astype(str).to_numpy(), "contacts": was_contacted, "responses": did_respond}
+    )
     if revenue is not None:
         if revenue not in tests:
             raise DataError(f"the test results have no column {revenue!r}.", column=revenue)
@@ -206,7 +226,9 @@ def cell_response(
     if frame.empty:
         raise DataError("no row of the test results was contacted.", column=contacted)
     if (profit_per_response is None) == (margin is None):
-        raise ParameterError("Give exactly one of 'profit_per_response' and 'margin' (with a revenue column).")
+        raise ParameterError(
+            "Give exactly one of 'profit_per_response' and 'margin' (with a revenue column)."
+        )
     if profit_per_response is not None:
         profit, basis = _positive("profit_per_response", profit_per_response), "given"
     else:
@@ -214,10 +236,14 @@ def cell_response(
             raise ParameterError("The 'margin' parameter needs the revenue column of the test results.")
         m = _positive("margin", margin)
         if m > 1:
-            raise ParameterError(f"The 'margin' parameter is a share of revenue between 0 and 1. Got {margin!r} instead.")
+            raise ParameterError(
+                f"The 'margin' parameter is a share of revenue between 0 and 1. Got {margin!r} instead."
+            )
         total_responses = frame["responses"].sum()
         if total_responses == 0:
-            raise DataError("the test has no responses, so the revenue per response is unknown; give profit_per_response.")
+            raise DataError(
+                "the test has no responses, so the revenue per response is unknown; give profit_per_response."
+            )
         profit, basis = m * frame["revenue"].sum() / total_responses, "margin x revenue per response"
     be = break_even_rate(cost, profit)
     cells = frame.groupby("cell", sort=True).sum()
@@ -227,25 +253,34 @@ def cell_response(
     cells["test_profit"] = cells["responses"] * profit - cells["contacts"] * cost
     basis_col = "response_rate" if decision == "rate" else "ci_low"
     cells["roll_out"] = cells[basis_col] > be
-    order = ["contacts", "responses", "response_rate", "ci_low", "ci_high"] + \
-        (["revenue"] if "revenue" in cells else []) + ["break_even_index", "test_profit", "roll_out"]
+    order = (
+        ["contacts", "responses", "response_rate", "ci_low", "ci_high"]
+        + (["revenue"] if "revenue" in cells else [])
+        + ["break_even_index", "test_profit", "roll_out"]
+    )
     if control is not None:
         if cell not in control:
             raise DataError(f"the control group has no column {cell!r}.", column=cell)
-        ctrl = pd.DataFrame({"cell": control[cell].astype(str).to_numpy(), "responses": _flag(control, responded)})
+        ctrl = pd.DataFrame(
+            {"cell": control[cell].astype(str).to_numpy(), "responses": _flag(control, responded)}
+        )
         grouped = ctrl.groupby("cell")["responses"]
         cells["control_customers"] = grouped.size().reindex(cells.index).fillna(0).astype("int64")
         cells["control_rate"] = grouped.mean().reindex(cells.index)
         cells["incremental_rate"] = cells["response_rate"] - cells["control_rate"]
         order += ["control_customers", "control_rate", "incremental_rate"]
     cells = cells[order].reset_index()
-    counts = {"rows": int(len(tests)), "contacted": int(was_contacted.sum()),
-              "not_contacted": int(len(tests) - was_contacted.sum())}
+    counts = {
+        "rows": int(len(tests)),
+        "contacted": int(was_contacted.sum()),
+        "not_contacted": int(len(tests) - was_contacted.sum()),
+    }
     return CellResponse(cells, be, cost, profit, basis, confidence, decision, counts)
 
 
-def rollout_forecast(result: CellResponse, universe: Mapping[str, int] | pd.Series, *,
-                     only_roll_out: bool = True) -> pd.DataFrame:
+def rollout_forecast(
+    result: CellResponse, universe: Mapping[str, int] | pd.Series, *, only_roll_out: bool = True
+) -> pd.DataFrame:
     """Expected responses and profit of contacting the rest of the file.
 
     Parameters
@@ -279,26 +314,35 @@ def rollout_forecast(result: CellResponse, universe: Mapping[str, int] | pd.Seri
     n_out = uni.reindex(cells.index).to_numpy()
     p, n_test = cells["response_rate"].to_numpy(), cells["contacts"].to_numpy()
     cost, profit = result.cost_per_contact, result.profit_per_response
-    out = pd.DataFrame({
-        "cell": cells.index,
-        "contacts": n_out.astype("int64"),
-        "response_rate": p,
-        "expected_responses": n_out * p,
-        "responses_low": n_out * cells["ci_low"].to_numpy(),
-        "responses_high": n_out * cells["ci_high"].to_numpy(),
-    })
-    for col, src in (("expected_profit", "expected_responses"), ("profit_low", "responses_low"),
-                     ("profit_high", "responses_high")):
+    out = pd.DataFrame(
+        {
+            "cell": cells.index,
+            "contacts": n_out.astype("int64"),
+            "response_rate": p,
+            "expected_responses": n_out * p,
+            "responses_low": n_out * cells["ci_low"].to_numpy(),
+            "responses_high": n_out * cells["ci_high"].to_numpy(),
+        }
+    )
+    for col, src in (
+        ("expected_profit", "expected_responses"),
+        ("profit_low", "responses_low"),
+        ("profit_high", "responses_high"),
+    ):
         out[col] = out[src] * profit - out["contacts"] * cost
     z = stats.norm.ppf(0.5 + result.confidence / 2)
     total_n, total_resp = n_out.sum(), (n_out * p).sum()
-    sd = float(np.sqrt(np.sum(n_out ** 2 * p * (1 - p) / n_test))) if len(n_out) else 0.0
+    sd = float(np.sqrt(np.sum(n_out**2 * p * (1 - p) / n_test))) if len(n_out) else 0.0
     low, high = max(total_resp - z * sd, 0.0), total_resp + z * sd
     total = {
-        "cell": "total", "contacts": int(total_n),
+        "cell": "total",
+        "contacts": int(total_n),
         "response_rate": total_resp / total_n if total_n else np.nan,
-        "expected_responses": total_resp, "responses_low": low, "responses_high": high,
+        "expected_responses": total_resp,
+        "responses_low": low,
+        "responses_high": high,
         "expected_profit": total_resp * profit - total_n * cost,
-        "profit_low": low * profit - total_n * cost, "profit_high": high * profit - total_n * cost,
+        "profit_low": low * profit - total_n * cost,
+        "profit_high": high * profit - total_n * cost,
     }
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)

@@ -165,7 +165,9 @@ def _check_bins(bins: int) -> int:
 
 def _check_customers(customers: pd.DataFrame, columns: Sequence[str]) -> None:
     if not isinstance(customers, pd.DataFrame):
-        raise ParameterError(f"The customers must be a pandas DataFrame. Got {type(customers).__name__} instead.")
+        raise ParameterError(
+            f"The customers must be a pandas DataFrame. Got {type(customers).__name__} instead."
+        )
     missing = [c for c in columns if c not in customers.columns]
     if missing:
         raise DataError(
@@ -198,7 +200,9 @@ def cell_code(r: pd.Series, f: pd.Series, m: pd.Series) -> pd.Series:
         codes = digits[0] * 100 + digits[1] * 10 + digits[2]
         text = pa.array([str(code) for code in range(1000)]).take(pa.array(codes))
         return pd.Series(pd.array(text, dtype=pd.StringDtype()), index=r.index)
-    return (r.astype("int64").astype(str) + f.astype("int64").astype(str) + m.astype("int64").astype(str)).astype("string")
+    return (
+        r.astype("int64").astype(str) + f.astype("int64").astype(str) + m.astype("int64").astype(str)
+    ).astype("string")
 
 
 def _score(values: np.ndarray, cuts: np.ndarray, lower_is_better: bool, bins: int) -> np.ndarray:
@@ -231,21 +235,30 @@ def _parse_thresholds(thresholds: Mapping[str, Sequence[float]]) -> tuple[dict[s
         except (TypeError, ValueError):
             raise ParameterError(f"The thresholds for {dim} must be numbers. Got {cuts!r} instead.") from None
         if arr.ndim != 1 or len(arr) < 1 or len(arr) > 8 or not np.all(np.isfinite(arr)):
-            raise ParameterError(f"The thresholds for {dim} must be 1 to 8 finite numbers. Got {cuts!r} instead.")
+            raise ParameterError(
+                f"The thresholds for {dim} must be 1 to 8 finite numbers. Got {cuts!r} instead."
+            )
         if np.any(np.diff(arr) <= 0):
-            raise ParameterError(f"The thresholds for {dim} must be strictly increasing. Got {list(arr)} instead.")
+            raise ParameterError(
+                f"The thresholds for {dim} must be strictly increasing. Got {list(arr)} instead."
+            )
         parsed[dim] = arr
     sizes = {len(v) for v in parsed.values()}
     if len(sizes) > 1:
         raise ParameterError(
             "Every dimension needs the same number of thresholds so that scores share one scale. Got "
-            + ", ".join(f"{d}: {len(v)}" for d, v in parsed.items()) + "."
+            + ", ".join(f"{d}: {len(v)}" for d, v in parsed.items())
+            + "."
         )
     return parsed, (sizes.pop() + 1 if sizes else 0)
 
 
-def _thresholds_table(values: dict[str, np.ndarray], scores: dict[str, np.ndarray],
-                      cuts: dict[str, np.ndarray] | None, bins: int) -> pd.DataFrame:
+def _thresholds_table(
+    values: dict[str, np.ndarray],
+    scores: dict[str, np.ndarray],
+    cuts: dict[str, np.ndarray] | None,
+    bins: int,
+) -> pd.DataFrame:
     rows = []
     for dim in DIMENSIONS:
         v, s = values[dim], scores[dim]
@@ -260,12 +273,18 @@ def _thresholds_table(values: dict[str, np.ndarray], scores: dict[str, np.ndarra
                 lower, upper = bounds[k], bounds[k + 1]
             else:
                 lower = upper = np.nan
-            rows.append({
-                "dimension": dim, "score": score, "lower": lower, "upper": upper,
-                "min_value": lowest[score] if counts[score] else np.nan,
-                "max_value": highest[score] if counts[score] else np.nan,
-                "customers": int(counts[score]), "share": float(counts[score] / len(s)),
-            })
+            rows.append(
+                {
+                    "dimension": dim,
+                    "score": score,
+                    "lower": lower,
+                    "upper": upper,
+                    "min_value": lowest[score] if counts[score] else np.nan,
+                    "max_value": highest[score] if counts[score] else np.nan,
+                    "customers": int(counts[score]),
+                    "share": float(counts[score] / len(s)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -281,14 +300,26 @@ def _notes(values: dict[str, np.ndarray], scores: dict[str, np.ndarray], bins: i
         top_value, top_share = float(uniq[top]), float(freq[top] / len(values[dim]))
         if dim == "frequency" and empty == [1] and (values[dim] > 1).all():
             reason = "no_single_order"
-            message = ("frequency: no customer has score 1, which is kept for customers with one order; "
-                       "every customer here has more than one.")
+            message = (
+                "frequency: no customer has score 1, which is kept for customers with one order; "
+                "every customer here has more than one."
+            )
         else:
             reason = "ties"
-            message = (f"{dim}: no customer has score {', '.join(map(str, empty))}; {top_share:.0%} of customers "
-                       f"share the value {top_value:g}, so cut points coincide. Use fewer bins or give thresholds.")
-        notes.append({"dimension": dim, "empty_scores": empty, "top_value": top_value, "top_share": top_share,
-                      "reason": reason, "message": message})
+            message = (
+                f"{dim}: no customer has score {', '.join(map(str, empty))}; {top_share:.0%} of customers "
+                f"share the value {top_value:g}, so cut points coincide. Use fewer bins or give thresholds."
+            )
+        notes.append(
+            {
+                "dimension": dim,
+                "empty_scores": empty,
+                "top_value": top_value,
+                "top_share": top_share,
+                "reason": reason,
+                "message": message,
+            }
+        )
     return notes
 
 
@@ -339,8 +370,16 @@ def quantile_scores(
         # F = 1 means at most one order: a quantile above 1 would put repeat buyers with the one-off buyers
         cuts["frequency"][0] = min(cuts["frequency"][0], 1.0)
     scores = {d: _score(values[d], cuts[d], _LOWER_IS_BETTER[d], bins) for d in DIMENSIONS}
-    return _result(customers, values, scores, cuts, bins, "thresholds" if given else "quantile", warn,
-                   from_data=len(given) < len(DIMENSIONS))
+    return _result(
+        customers,
+        values,
+        scores,
+        cuts,
+        bins,
+        "thresholds" if given else "quantile",
+        warn,
+        from_data=len(given) < len(DIMENSIONS),
+    )
 
 
 def score_values(
@@ -384,7 +423,9 @@ def score_values(
     return _score(arr, cut_arr, lower_is_better, bins).astype("int64"), [float(x) for x in cut_arr]
 
 
-def apply_thresholds(customers: pd.DataFrame, cuts: Mapping[str, Sequence[float]], *, warn: bool = True) -> Scores:
+def apply_thresholds(
+    customers: pd.DataFrame, cuts: Mapping[str, Sequence[float]], *, warn: bool = True
+) -> Scores:
     """Score customers with cut points from an earlier run (``Scores.cuts``).
 
     Cut points taken from quantiles may repeat (tied values); they are used
@@ -409,10 +450,16 @@ def _small_sample(customers: int, bins: int) -> dict | None:
     needed = MIN_CUSTOMERS_PER_BIN * bins
     if customers >= needed:
         return None
-    return {"customers": customers, "bins": bins, "needed": needed,
-            "message": (f"only {customers:,} customers for {bins} scores per dimension (fewer than "
-                        f"{MIN_CUSTOMERS_PER_BIN} per score, {needed} in all): the scores rank these customers "
-                        "against each other and say little about segments; use fewer bins or your own thresholds.")}
+    return {
+        "customers": customers,
+        "bins": bins,
+        "needed": needed,
+        "message": (
+            f"only {customers:,} customers for {bins} scores per dimension (fewer than "
+            f"{MIN_CUSTOMERS_PER_BIN} per score, {needed} in all): the scores rank these customers "
+            "against each other and say little about segments; use fewer bins or your own thresholds."
+        ),
+    }
 
 
 def _result(customers, values, scores, cuts, bins, method, warn, *, from_data: bool = False) -> Scores:
@@ -519,9 +566,13 @@ def weighted_scores(
     try:
         w = tuple(float(x) for x in weights)
     except (TypeError, ValueError):
-        raise ParameterError(f"The 'weights' parameter must be three numbers (R, F, M). Got {weights!r} instead.") from None
+        raise ParameterError(
+            f"The 'weights' parameter must be three numbers (R, F, M). Got {weights!r} instead."
+        ) from None
     if len(w) != 3 or any(x < 0 or not np.isfinite(x) for x in w):
-        raise ParameterError(f"The 'weights' parameter must be three non-negative numbers (R, F, M). Got {weights!r} instead.")
+        raise ParameterError(
+            f"The 'weights' parameter must be three non-negative numbers (R, F, M). Got {weights!r} instead."
+        )
     if not (isinstance(min_months, (int, float)) and min_months > 0):
         raise ParameterError(f"The 'min_months' parameter must be a number > 0. Got {min_months!r} instead.")
     _check_customers(customers, ("customer_id", "recency_months", "frequency", "monetary"))
@@ -529,8 +580,12 @@ def weighted_scores(
     negative = months < 0
     if negative.any():
         rows = list(np.flatnonzero(negative)[:5] + 1)
-        raise DataError(f"column 'recency_months' has {int(negative.sum())} negative value(s) (rows {format_examples(rows)}); "
-                        "months since the last purchase cannot be negative.", column="recency_months", rows=rows)
+        raise DataError(
+            f"column 'recency_months' has {int(negative.sum())} negative value(s) (rows {format_examples(rows)}); "
+            "months since the last purchase cannot be negative.",
+            column="recency_months",
+            rows=rows,
+        )
     raised = months < min_months
     used = np.where(raised, float(min_months), months)
     out = pd.DataFrame({"customer_id": customers["customer_id"].array}, index=customers.index)

@@ -85,7 +85,8 @@ def check_segment_table(table: pd.DataFrame, source: str = "segment table") -> p
         raise DataError(
             f"the segment table has no column {missing}; it needs segment, {', '.join(RANGE_COLUMNS)}. "
             f"Columns found: {list(table.columns)}.",
-            source=source, column=missing[0],
+            source=source,
+            column=missing[0],
         )
     out = table.copy()
     out["segment"] = out["segment"].astype(str).str.strip()
@@ -96,7 +97,9 @@ def check_segment_table(table: pd.DataFrame, source: str = "segment table") -> p
     if dup:
         raise DataError(f"segment name(s) {dup} appear more than once.", source=source, column="segment")
     if UNASSIGNED in set(out["segment"]):
-        raise DataError(f"the name {UNASSIGNED!r} is reserved for customers no segment matches.", source=source)
+        raise DataError(
+            f"the name {UNASSIGNED!r} is reserved for customers no segment matches.", source=source
+        )
     for column in RANGE_COLUMNS:
         values = pd.to_numeric(out[column], errors="coerce")
         bad = values.isna() | (values != np.floor(values)) | (values < 1)
@@ -105,7 +108,9 @@ def check_segment_table(table: pd.DataFrame, source: str = "segment table") -> p
             raise DataError(
                 f"row {i + 2} (segment {out['segment'].iloc[i]!r}) has {column} = {table[column].iloc[i]!r}; "
                 "score bounds must be whole numbers from 1 up.",
-                source=source, column=column, rows=[i + 2],
+                source=source,
+                column=column,
+                rows=[i + 2],
             )
         out[column] = values.astype("int64")
     for dim in "rfm":
@@ -115,7 +120,9 @@ def check_segment_table(table: pd.DataFrame, source: str = "segment table") -> p
             raise DataError(
                 f"row {i + 2} (segment {out['segment'].iloc[i]!r}) has {dim}_min > {dim}_max "
                 f"({out[f'{dim}_min'].iloc[i]} > {out[f'{dim}_max'].iloc[i]}).",
-                source=source, column=f"{dim}_min", rows=[i + 2],
+                source=source,
+                column=f"{dim}_min",
+                rows=[i + 2],
             )
     for column in out.columns:
         if column.split("_")[0] in _TEXT_COLUMNS and column not in RANGE_COLUMNS:
@@ -142,11 +149,25 @@ def segment_coverage(table: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     hi = {d: table[f"{d}_max"].to_numpy() for d in "rfm"}
     names = table["segment"].to_numpy()
     for r, f, m in itertools.product(range(1, bins + 1), repeat=3):
-        hit = ((lo["r"] <= r) & (r <= hi["r"]) & (lo["f"] <= f) & (f <= hi["f"])
-               & (lo["m"] <= m) & (m <= hi["m"]))
+        hit = (
+            (lo["r"] <= r)
+            & (r <= hi["r"])
+            & (lo["f"] <= f)
+            & (f <= hi["f"])
+            & (lo["m"] <= m)
+            & (m <= hi["m"])
+        )
         idx = np.flatnonzero(hit)
-        rows.append({"r_score": r, "f_score": f, "m_score": m, "rfm_cell": f"{r}{f}{m}",
-                     "segment": names[idx[0]] if len(idx) else UNASSIGNED, "matches": int(len(idx))})
+        rows.append(
+            {
+                "r_score": r,
+                "f_score": f,
+                "m_score": m,
+                "rfm_cell": f"{r}{f}{m}",
+                "segment": names[idx[0]] if len(idx) else UNASSIGNED,
+                "matches": int(len(idx)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -181,7 +202,7 @@ def assign_segments(scores: pd.DataFrame, table: pd.DataFrame, bins: int = 5) ->
         )
     cover = segment_coverage(table, bins)
     lookup = dict(zip(cover["rfm_cell"], cover["segment"]))
-    codes = (scores["r_score"].astype(str) + scores["f_score"].astype(str) + scores["m_score"].astype(str))
+    codes = scores["r_score"].astype(str) + scores["f_score"].astype(str) + scores["m_score"].astype(str)
     return codes.map(lookup).fillna(UNASSIGNED).astype("string").rename("segment")
 
 
@@ -221,13 +242,15 @@ def segment_summary(customers: pd.DataFrame, table: pd.DataFrame, lang: str = "e
     if (customers["segment"] == UNASSIGNED).any():
         order.append(UNASSIGNED)
     g = customers.groupby(customers["segment"].astype(str), sort=False)
-    stats = pd.DataFrame({
-        "customers": g.size(),
-        "revenue": g["monetary"].sum(),
-        "recency": g["recency"].mean(),
-        "frequency": g["frequency"].mean(),
-        "monetary": g["monetary"].mean(),
-    }).reindex(order)
+    stats = pd.DataFrame(
+        {
+            "customers": g.size(),
+            "revenue": g["monetary"].sum(),
+            "recency": g["recency"].mean(),
+            "frequency": g["frequency"].mean(),
+            "monetary": g["monetary"].mean(),
+        }
+    ).reindex(order)
     stats["customers"] = stats["customers"].fillna(0).astype("int64")
     stats["revenue"] = stats["revenue"].fillna(0.0)
     total_customers, total_revenue = stats["customers"].sum(), stats["revenue"].sum()
@@ -240,8 +263,19 @@ def segment_summary(customers: pd.DataFrame, table: pd.DataFrame, lang: str = "e
     stats.index.name = "segment"
     stats = stats.reset_index()
     stats.insert(1, "name", stats["segment"].map(names))
-    return stats[["segment", "name", "customers", "share_of_customers", "revenue", "share_of_revenue",
-                  "recency", "frequency", "monetary"]]
+    return stats[
+        [
+            "segment",
+            "name",
+            "customers",
+            "share_of_customers",
+            "revenue",
+            "share_of_revenue",
+            "recency",
+            "frequency",
+            "monetary",
+        ]
+    ]
 
 
 def playbook(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

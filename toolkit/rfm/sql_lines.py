@@ -30,8 +30,19 @@ def literal(text: str) -> str:
 def is_numeric(sql_type: str) -> bool:
     """True for DuckDB's integer, decimal and floating-point types."""
     return sql_type.upper().split("(")[0] in {
-        "DOUBLE", "FLOAT", "REAL", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-        "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+        "DOUBLE",
+        "FLOAT",
+        "REAL",
+        "DECIMAL",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
     }
 
 
@@ -53,8 +64,7 @@ def id_expr(column: str, sql_type: str) -> str:
 _PLAIN_NUMBER = {".": "-?[0-9]{1,15}(\\.[0-9]{1,15})?", ",": "-?[0-9]{1,15}"}
 # ISO dates with a valid time, years 1700-2199: a cast reads them as parse_date_text does (a value
 # the cast refuses, such as 2011-02-30, is left to the lookup table of parsed distinct values)
-ISO_DATE = ("(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}"
-            "( ([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?")
+ISO_DATE = "(1[7-9]|2[01])[0-9]{2}-[0-9]{2}-[0-9]{2}( ([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?"
 # the column of the lookup table joined to each line: the order date of a value that is not ISO
 LOOKUP_DATE = "ts__"
 # whether the lookup table holds the line's date text (else the text is ISO and cast)
@@ -68,8 +78,10 @@ def number_expr(column: str, sql_type: str, decimal: str = ".") -> str:
         return f"CAST({c} AS DOUBLE)"
     text = f"CAST({c} AS VARCHAR)"
     # CASE evaluates the ELSE branch only for the lines the plain test leaves
-    return (f"CASE WHEN regexp_full_match({text}, {literal(_PLAIN_NUMBER[decimal])}) THEN CAST({text} AS DOUBLE) "
-            f"ELSE {number_sql(text, decimal)} END")
+    return (
+        f"CASE WHEN regexp_full_match({text}, {literal(_PLAIN_NUMBER[decimal])}) THEN CAST({text} AS DOUBLE) "
+        f"ELSE {number_sql(text, decimal)} END"
+    )
 
 
 def iso_date_expr(text: str) -> str:
@@ -101,14 +113,24 @@ def text_values(used: Mapping[str, str], types: Mapping[str, str]) -> list[str]:
     Mapped text columns (product, channel ...) and unmapped columns alike
     are trimmed, an empty value missing (:func:`id_expr`).
     """
-    skip = {used[c] for c in ("customer_id", "order_id", "order_date", "amount", "quantity", "unit_price")
-            if c in used}
+    skip = {
+        used[c]
+        for c in ("customer_id", "order_id", "order_date", "amount", "quantity", "unit_price")
+        if c in used
+    }
     return [id_expr(c, t) for c, t in types.items() if c not in skip]
 
 
-def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Timestamp | None,
-             decimals: Mapping[str, str], fast_dates: bool = True, row_hash: str = "hash({})",
-             extra_columns: Sequence[str] = (), extra_flags: Mapping[int, str] | None = None) -> Callable[..., str]:
+def line_sql(
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    as_of_ts: pd.Timestamp | None,
+    decimals: Mapping[str, str],
+    fast_dates: bool = True,
+    row_hash: str = "hash({})",
+    extra_columns: Sequence[str] = (),
+    extra_flags: Mapping[int, str] | None = None,
+) -> Callable[..., str]:
     """SQL that parses each transaction line once.
 
     The values were checked before (:mod:`toolkit.data.formats` decided how
@@ -151,8 +173,10 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
         (:func:`classified_sql`).
     """
     numbers = [c for c in ("amount", "quantity", "unit_price") if c in used]
-    parsed = [f"{quote(used['customer_id'])} AS rc",
-              f"{date_expr(used['order_date'], types[used['order_date']], fast_dates)} AS order_date"]
+    parsed = [
+        f"{quote(used['customer_id'])} AS rc",
+        f"{date_expr(used['order_date'], types[used['order_date']], fast_dates)} AS order_date",
+    ]
     parsed += [f"{quote(used['order_id'])} AS ro"] if "order_id" in used else []
     parsed += [f"{number_expr(used[c], types[used[c]], decimals.get(c, '.'))} AS v__{c}" for c in numbers]
     parsed += list(extra_columns)
@@ -162,22 +186,32 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
     price_test = "v__unit_price <= 0" if "unit_price" in used else f"{amount} = 0"
     # A given analysis date is known before the pass; the default one (midnight after the last
     # order date) lies after every order date, so then no line is a future date.
-    future = (f"coalesce(order_date >= TIMESTAMP {literal(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}, false)"
-              if as_of_ts is not None else "false")
-    bits = [f"{MISSING_DATE} * CAST(order_date IS NULL AS INTEGER)",
-            f"{NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
-            f"{BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
-            f"{FUTURE} * CAST({future} AS INTEGER)"]
+    future = (
+        f"coalesce(order_date >= TIMESTAMP {literal(as_of_ts.strftime('%Y-%m-%d %H:%M:%S'))}, false)"
+        if as_of_ts is not None
+        else "false"
+    )
+    bits = [
+        f"{MISSING_DATE} * CAST(order_date IS NULL AS INTEGER)",
+        f"{NEGATIVE} * CAST(coalesce({negative} < 0, false) AS INTEGER)",
+        f"{BAD_PRICE} * CAST(coalesce({price_test}, false) AS INTEGER)",
+        f"{FUTURE} * CAST({future} AS INTEGER)",
+    ]
     bits += [f"{bit} * CAST(coalesce({test}, false) AS INTEGER)" for bit, test in extra_flags.items()]
     # Most lines raise no flag: one test that implies every flag is clear (an unknown in it means
     # "not sure") spares them the sum of flags, which CASE works out only for the other lines.
-    clear = " AND ".join([f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"]
-                         + [f"NOT ({test})" for test in extra_flags.values()])
+    clear = " AND ".join(
+        [f"{negative} >= 0", f"NOT ({price_test})", f"NOT ({future})", "order_date IS NOT NULL"]
+        + [f"NOT ({test})" for test in extra_flags.values()]
+    )
     flags = f"CASE WHEN coalesce({clear}, false) THEN 0 ELSE {' + '.join(bits)} END"
     order = "ro" if "order_id" in used else "CAST(order_date AS DATE)"
     hashed = row_hash.format(", ".join(["h0__", "order_date"] + [f"v__{c}" for c in numbers]))
-    outer = (f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({flags} AS USMALLINT) AS bits, "
-             + "".join(f"v__{c}, " for c in numbers) + f"{hashed} AS h__")
+    outer = (
+        f"rc, {order} AS ro, order_date, {amount} AS amount, CAST({flags} AS USMALLINT) AS bits, "
+        + "".join(f"v__{c}, " for c in numbers)
+        + f"{hashed} AS h__"
+    )
 
     def lines(source: str, carry: str = "") -> str:
         return f"SELECT {outer}{carry} FROM (SELECT {', '.join(parsed)}, h0__{carry} FROM ({source}))"
@@ -185,8 +219,13 @@ def line_sql(used: Mapping[str, str], types: Mapping[str, str], as_of_ts: pd.Tim
     return lines
 
 
-def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: Mapping[str, str],
-                   prefix: str, future_bits: int = FUTURE) -> Callable[[str], str]:
+def classified_sql(
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    actions: Mapping[str, str],
+    prefix: str,
+    future_bits: int = FUTURE,
+) -> Callable[[str], str]:
     """SQL that classifies groups of lines for the cleaning rules.
 
     Parameters
@@ -222,16 +261,26 @@ def classified_sql(used: Mapping[str, str], types: Mapping[str, str], actions: M
         trimmed += [] if is_numeric(order_type) else ["CAST(ro AS VARCHAR) IS DISTINCT FROM order_key"]
     else:
         order_key, prefix_test = "ro", "false"
-    flags = {"missing_customer": "cust IS NULL", "missing_date": f"bits & {MISSING_DATE} <> 0", "returns": "is_return",
-             "non_positive_price": f"bits & {BAD_PRICE} <> 0 AND NOT is_return", "future_dates": f"bits & {future_bits} <> 0",
-             "implausible_dates": f"bits & {TOO_EARLY | TOO_LATE} <> 0", "non_merchandise": f"bits & {NON_MERCHANDISE} <> 0",
-             "cancelled_orders": f"bits & {CANCELLED} <> 0"}
-    cases = " ".join(f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop")
+    flags = {
+        "missing_customer": "cust IS NULL",
+        "missing_date": f"bits & {MISSING_DATE} <> 0",
+        "returns": "is_return",
+        "non_positive_price": f"bits & {BAD_PRICE} <> 0 AND NOT is_return",
+        "future_dates": f"bits & {future_bits} <> 0",
+        "implausible_dates": f"bits & {TOO_EARLY | TOO_LATE} <> 0",
+        "non_merchandise": f"bits & {NON_MERCHANDISE} <> 0",
+        "cancelled_orders": f"bits & {CANCELLED} <> 0",
+    }
+    cases = " ".join(
+        f"WHEN {flags[rule]} THEN {i}" for i, rule in enumerate(RULES) if i and actions[rule] == "drop"
+    )
     stage = f"CAST(CASE {cases} ELSE NULL END AS UTINYINT)" if cases else "CAST(NULL AS UTINYINT)"
 
     def classified(groups: str) -> str:
-        return (f"SELECT *, {stage} AS stage, {' OR '.join(trimmed) or 'false'} AS trimmed FROM ("
-                f"SELECT *, ({prefix_test} OR bits & {NEGATIVE} <> 0) AS is_return FROM ("
-                f"SELECT *, {cust} AS cust, {order_key} AS order_key FROM ({groups})))")
+        return (
+            f"SELECT *, {stage} AS stage, {' OR '.join(trimmed) or 'false'} AS trimmed FROM ("
+            f"SELECT *, ({prefix_test} OR bits & {NEGATIVE} <> 0) AS is_return FROM ("
+            f"SELECT *, {cust} AS cust, {order_key} AS order_key FROM ({groups})))"
+        )
 
     return classified

@@ -17,7 +17,13 @@ from toolkit.value.clv import customer_lifetime_value, forecast_customers
 from toolkit.value.cohorts import cohort_table, customer_cohorts, retention_matrix
 from toolkit.value.gammagamma import expected_spend, fit_gamma_gamma, spend_frequency_correlation
 from toolkit.value.historic import gini, historic_value, lorenz_curve, top_share
-from toolkit.value.holdout import CalibrationFit, fit_calibration, frequency_fit, frequency_groups, holdout_check
+from toolkit.value.holdout import (
+    CalibrationFit,
+    fit_calibration,
+    frequency_fit,
+    frequency_groups,
+    holdout_check,
+)
 from toolkit.value.summary import (
     CalibrationSplit,
     calibration_holdout_split,

@@ -159,7 +159,9 @@ def optimise(
         raise DataError(f"the {model} fit failed ({res.message}); the data cannot support the model.")
     theta = np.exp(u)
     runaway = tuple(name for name, v in zip(names, u) if abs(v) > _RUNAWAY)
-    return RawFit(theta, _covariance(nll_and_grad, theta), -float(nll_and_grad(theta)[0]), int(res.nit), runaway)
+    return RawFit(
+        theta, _covariance(nll_and_grad, theta), -float(nll_and_grad(theta)[0]), int(res.nit), runaway
+    )
 
 
 def require_identified(model: str, names: Sequence[str], raw: RawFit) -> None:

@@ -114,7 +114,13 @@ def _loglik_parts(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarra
     ll = a1 + a2 + lse
     w3 = np.exp(a3 - lse)
     w4 = np.where(rep, np.exp(a4 - lse), 0.0)
-    d_r = special.digamma(rx) - special.digamma(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + tx)
+    d_r = (
+        special.digamma(rx)
+        - special.digamma(r)
+        + np.log(alpha)
+        - w3 * np.log(alpha + T)
+        - w4 * np.log(alpha + tx)
+    )
     d_alpha = r / alpha - w3 * rx / (alpha + T) - w4 * rx / (alpha + tx)
     d_a = special.digamma(a + b) - special.digamma(a + b + x) + w4 / a
     d_b = (
@@ -262,11 +268,13 @@ def _fit_no_dropout(
 
 
 def _log_odds_dead(theta, x, tx, T) -> np.ndarray:
-    """log of  delta(x>0) * a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x); -inf when x = 0."""
+    """Log of  delta(x>0) * a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x); -inf when x = 0."""
     r, alpha, a, b = theta
     rep = x > 0
     bx1 = np.where(rep, b + x - 1, 1.0)
-    return np.where(rep, np.log(a) - np.log(bx1) + (r + x) * (np.log(alpha + T) - np.log(alpha + tx)), -np.inf)
+    return np.where(
+        rep, np.log(a) - np.log(bx1) + (r + x) * (np.log(alpha + T) - np.log(alpha + tx)), -np.inf
+    )
 
 
 def probability_alive(params: FitResult | Mapping[str, float], summary: pd.DataFrame) -> pd.Series:
@@ -288,9 +296,7 @@ def probability_alive(params: FitResult | Mapping[str, float], summary: pd.DataF
     return pd.Series(value, index=summary.index, name="p_alive")
 
 
-def expected_purchases(
-    params: FitResult | Mapping[str, float], summary: pd.DataFrame, t: float
-) -> pd.Series:
+def expected_purchases(params: FitResult | Mapping[str, float], summary: pd.DataFrame, t: float) -> pd.Series:
     """Expected number of purchases of each customer in the next ``t`` time units.
 
     FHL 2005 equation 10. The Gaussian hypergeometric term is rewritten with
@@ -325,7 +331,9 @@ def expected_purchases(
     return pd.Series(value, index=summary.index, name="expected_purchases")
 
 
-def expected_purchases_new_customer(params: FitResult | Mapping[str, float], t: float | np.ndarray) -> np.ndarray:
+def expected_purchases_new_customer(
+    params: FitResult | Mapping[str, float], t: float | np.ndarray
+) -> np.ndarray:
     """Expected repeat purchases of a customer in the first ``t`` units after her first purchase.
 
     FHL 2005 equation 7: ``E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r
@@ -375,5 +383,7 @@ def _check_horizon(t: float) -> float:
     except (TypeError, ValueError):
         value = float("nan")
     if not np.isfinite(value) or value <= 0:
-        raise ParameterError(f"The horizon 't' must be a number > 0 (in the data's time unit). Got {t!r} instead.")
+        raise ParameterError(
+            f"The horizon 't' must be a number > 0 (in the data's time unit). Got {t!r} instead."
+        )
     return value

@@ -34,7 +34,15 @@ OBSERVATION_END = pd.Timestamp("1998-06-30")
 #: The published estimates, as printed: BG/NBD (Fader, Hardie and Lee 2005, "Counting your
 #: customers the easy way", alpha per week) and Gamma-Gamma (Fader, Hardie and Lee 2005,
 #: "RFM and CLV: using iso-value curves").
-PUBLISHED: dict[str, float] = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
+PUBLISHED: dict[str, float] = {
+    "r": 0.243,
+    "alpha": 4.414,
+    "a": 0.793,
+    "b": 2.426,
+    "p": 6.25,
+    "q": 3.74,
+    "gamma": 15.44,
+}
 #: The published BG/NBD log-likelihood.
 PUBLISHED_LOG_LIKELIHOOD = -9582.4
 
@@ -51,7 +59,9 @@ def load_cdnow_summary() -> pd.DataFrame:
         dollars, 0 without repeat purchases).
     """
     raw = pd.read_csv(data_dir() / "cdnow" / "cdnow_summary.csv", dtype={"ID": str})
-    out = raw.rename(columns={"ID": "customer_id", "x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
+    out = raw.rename(
+        columns={"ID": "customer_id", "x": "frequency", "t_x": "recency", "zbar": "monetary_value"}
+    )
     return out.set_index("customer_id")
 
 

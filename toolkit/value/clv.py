@@ -30,7 +30,9 @@ def monthly_rate(annual_rate: float) -> float:
     return (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
 
 
-def _check_number(name: str, value: object, low: float, high: float | None, *, integer: bool = False) -> float:
+def _check_number(
+    name: str, value: object, low: float, high: float | None, *, integer: bool = False
+) -> float:
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
     if ok and integer:
         ok = float(value).is_integer()
@@ -39,7 +41,9 @@ def _check_number(name: str, value: object, low: float, high: float | None, *, i
     if not ok:
         kind = "an int" if integer else "a number"
         rng = f"[{low:g}, {high:g}]" if high is not None else f"[{low:g}, inf)"
-        raise ParameterError(f"The '{name}' parameter must be {kind} in the range {rng}. Got {value!r} instead.")
+        raise ParameterError(
+            f"The '{name}' parameter must be {kind} in the range {rng}. Got {value!r} instead."
+        )
     return float(value)
 
 
@@ -86,8 +90,10 @@ def customer_lifetime_value(
     months = int(_check_number("months", months, 1, 1200, integer=True))
     rate = _check_number("annual_discount_rate", annual_discount_rate, 0, 10)
     margin = _check_number("margin", margin, 0, 1)
-    length = DAYS_PER_MONTH / TIME_UNITS[time_unit] if month_length is None else _check_number(
-        "month_length", month_length, 1e-9, None
+    length = (
+        DAYS_PER_MONTH / TIME_UNITS[time_unit]
+        if month_length is None
+        else _check_number("month_length", month_length, 1e-9, None)
     )
     d = monthly_rate(rate)
     value = gammagamma.expected_spend(spend, summary).to_numpy()

@@ -86,7 +86,12 @@ def cohort_table(
     cohort = month.groupby(frame[customer_col]).transform("min")
     since = (month.dt.year - cohort.dt.year) * 12 + (month.dt.month - cohort.dt.month)
     acts = pd.DataFrame(
-        {"cohort": cohort, "months_since": since.astype(int), "customer_id": frame[customer_col], "amount": frame[amount_col]}
+        {
+            "cohort": cohort,
+            "months_since": since.astype(int),
+            "customer_id": frame[customer_col],
+            "amount": frame[amount_col],
+        }
     )
     grouped = acts.groupby(["cohort", "months_since"])
     active = grouped["customer_id"].nunique()
@@ -134,7 +139,13 @@ def retention_matrix(table: pd.DataFrame, value: str = "retention") -> pd.DataFr
     check_choice(
         "value",
         value,
-        ["retention", "active_customers", "revenue", "revenue_per_customer", "cumulative_revenue_per_customer"],
+        [
+            "retention",
+            "active_customers",
+            "revenue",
+            "revenue_per_customer",
+            "cumulative_revenue_per_customer",
+        ],
     )
     matrix = table.pivot(index="cohort", columns="months_since", values=value)
     matrix.columns.name = "months_since"

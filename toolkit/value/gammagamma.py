@@ -47,7 +47,9 @@ def _params(params: FitResult | Mapping[str, float]) -> tuple[float, float, floa
         raise ParameterError(f"Gamma-Gamma parameters must include {list(PARAMS)}; missing {missing}.")
     out = tuple(float(values[k]) for k in PARAMS)
     if not all(np.isfinite(v) and v > 0 for v in out):
-        raise ParameterError(f"Gamma-Gamma parameters must be positive numbers. Got {dict(zip(PARAMS, out))} instead.")
+        raise ParameterError(
+            f"Gamma-Gamma parameters must be positive numbers. Got {dict(zip(PARAMS, out))} instead."
+        )
     return out  # type: ignore[return-value]
 
 
@@ -97,8 +99,13 @@ def _loglik_parts(theta: np.ndarray, x: np.ndarray, m: np.ndarray):
     px = p * x
     log_gxm = np.log(g + x * m)
     ll = (
-        special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
-        + q * np.log(g) + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_gxm
+        special.gammaln(px + q)
+        - special.gammaln(px)
+        - special.gammaln(q)
+        + q * np.log(g)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * log_gxm
     )
     d_p = x * (special.digamma(px + q) - special.digamma(px) + np.log(m) + np.log(x) - log_gxm)
     d_q = special.digamma(px + q) - special.digamma(q) + np.log(g) - log_gxm

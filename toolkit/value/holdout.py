@@ -90,8 +90,13 @@ class CalibrationFit:
         def one(fit: FitResult | None) -> dict[str, Any] | None:
             if fit is None:
                 return None
-            return {"params": dict(fit.params), "se": dict(fit.se), "log_likelihood": fit.log_likelihood,
-                    "customers": fit.n_customers, "boundary": list(fit.boundary)}
+            return {
+                "params": dict(fit.params),
+                "se": dict(fit.se),
+                "log_likelihood": fit.log_likelihood,
+                "customers": fit.n_customers,
+                "boundary": list(fit.boundary),
+            }
 
         return {
             "calibration_end": f"{self.split.calibration_end:%Y-%m-%d}",
@@ -147,7 +152,9 @@ def frequency_groups(frequency: pd.Series, max_group: int = 7) -> pd.Series:
     labels = [str(k) for k in range(max_group)] + [f"{max_group}+"]
     codes = np.minimum(frequency.to_numpy(dtype=int), max_group)
     return pd.Series(
-        pd.Categorical.from_codes(codes, categories=labels, ordered=True), index=frequency.index, name="frequency_group"
+        pd.Categorical.from_codes(codes, categories=labels, ordered=True),
+        index=frequency.index,
+        name="frequency_group",
     )
 
 
@@ -212,7 +219,9 @@ def holdout_check(
         }
     )
     table = frame.groupby("frequency_group", observed=False).agg(
-        customers=("actual", "size"), actual_purchases=("actual", "sum"), predicted_purchases=("predicted", "sum")
+        customers=("actual", "size"),
+        actual_purchases=("actual", "sum"),
+        predicted_purchases=("predicted", "sum"),
     )
     table = table.reset_index()
     table["frequency_group"] = table["frequency_group"].astype(str)

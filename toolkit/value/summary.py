@@ -149,7 +149,9 @@ def _summarise(periods: pd.DataFrame, end_period: pd.Timestamp, unit_days: int) 
     return out
 
 
-def _periods(frame: pd.DataFrame, time_unit: str, customer_col: str, date_col: str, amount_col: str) -> pd.DataFrame:
+def _periods(
+    frame: pd.DataFrame, time_unit: str, customer_col: str, date_col: str, amount_col: str
+) -> pd.DataFrame:
     """One row per customer and purchase period, spend summed."""
     periods = pd.DataFrame(
         {
@@ -331,7 +333,9 @@ def calibration_holdout_split(
     # weeks, the week holding calibration_end is cut in two, as in the lifetimes package).
     scale_days = TIME_UNITS[scale]
     holdout_length = (obs_period - cal_period) / pd.Timedelta(days=scale_days)
-    cal = _summarise(_periods(frame.loc[in_cal], time_unit, customer_col, date_col, amount_col), cal_period, scale_days)
+    cal = _summarise(
+        _periods(frame.loc[in_cal], time_unit, customer_col, date_col, amount_col), cal_period, scale_days
+    )
     hold = _periods(frame.loc[~in_cal], time_unit, customer_col, date_col, amount_col)
     hold_grouped = hold.groupby("customer_id")
     cal["frequency_holdout"] = hold_grouped.size().reindex(cal.index).fillna(0).astype(int)
@@ -366,7 +370,11 @@ def default_calibration_end(
     Timestamp
         The last day of the calibration period (a calendar day).
     """
-    if not isinstance(holdout_share, (int, float)) or isinstance(holdout_share, bool) or not 0 < holdout_share < 1:
+    if (
+        not isinstance(holdout_share, (int, float))
+        or isinstance(holdout_share, bool)
+        or not 0 < holdout_share < 1
+    ):
         raise ParameterError(
             f"The 'holdout_share' parameter must be a number in the range (0, 1). Got {holdout_share!r} instead."
         )

@@ -81,7 +81,11 @@ def value_tiers(realised: pd.Series, potential: pd.Series, *, high_quantile: flo
     ParameterError
         When ``high_quantile`` is not in (0, 1).
     """
-    if not isinstance(high_quantile, (int, float)) or isinstance(high_quantile, bool) or not 0 < high_quantile < 1:
+    if (
+        not isinstance(high_quantile, (int, float))
+        or isinstance(high_quantile, bool)
+        or not 0 < high_quantile < 1
+    ):
         raise ParameterError(
             f"The 'high_quantile' parameter must be a number in the range (0, 1). Got {high_quantile!r} instead."
         )
@@ -107,7 +111,9 @@ def value_tiers(realised: pd.Series, potential: pd.Series, *, high_quantile: flo
     r_high = frame["realised_value"] > r_cut
     p_high = frame["potential_value"] > p_cut
     code = np.select(
-        [r_high & p_high, ~r_high & p_high, r_high & ~p_high], ["keep", "invest", "win_back"], default="maintain"
+        [r_high & p_high, ~r_high & p_high, r_high & ~p_high],
+        ["keep", "invest", "win_back"],
+        default="maintain",
     )
     frame["tier"] = pd.Categorical(code, categories=list(TIERS), ordered=True)
     return ValueTiers(frame, r_cut, p_cut, float(high_quantile))
@@ -125,7 +131,9 @@ def tier_summary(tiers: ValueTiers) -> pd.DataFrame:
     """
     frame = tiers.customers
     out = frame.groupby("tier", observed=False).agg(
-        customers=("tier", "size"), realised_value=("realised_value", "sum"), potential_value=("potential_value", "sum")
+        customers=("tier", "size"),
+        realised_value=("realised_value", "sum"),
+        potential_value=("potential_value", "sum"),
     )
     out = out.reindex(list(TIERS)).fillna(0)
     out["customers"] = out["customers"].astype(int)
@@ -136,7 +144,9 @@ def tier_summary(tiers: ValueTiers) -> pd.DataFrame:
     return out.reset_index()
 
 
-def tier_segment_table(tiers: ValueTiers, segments: pd.Series, *, unmatched: str = "unmatched") -> pd.DataFrame:
+def tier_segment_table(
+    tiers: ValueTiers, segments: pd.Series, *, unmatched: str = "unmatched"
+) -> pd.DataFrame:
     """Count customers by value tier and segment.
 
     Parameters
@@ -174,7 +184,9 @@ def tier_segment_table(tiers: ValueTiers, segments: pd.Series, *, unmatched: str
     labels = seg.astype(object).where(seg.notna(), unmatched).astype(str)
     if (labels == unmatched).any() and unmatched not in order:
         order.append(unmatched)
-    table = pd.crosstab(labels, tiers.customers["tier"]).reindex(index=order, columns=list(TIERS), fill_value=0)
+    table = pd.crosstab(labels, tiers.customers["tier"]).reindex(
+        index=order, columns=list(TIERS), fill_value=0
+    )
     table = table.loc[table.sum(axis=1) > 0]
     table["total"] = table.sum(axis=1)
     table.index.name = "segment"
