@@ -8,7 +8,7 @@ import pytest
 from toolkit.errors import ParameterError
 from toolkit.i18n import catalogue, t, translate_columns
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_]+\.[a-z0-9_.]+)["']""")
 
 

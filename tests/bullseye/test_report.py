@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "bullseye" / "example_scorecard.yaml"
 GROUP_OF_PREFIX = {
     "T": "target_market",

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 import pytest
-from conftest import screenshot
 from PIL import Image
 
+from tests.conftest import screenshot
 from toolkit.report.catalog import list_notebooks
 
 NAMES = [s.name for s in list_notebooks()]

@@ -17,8 +17,8 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-from test_dbmarketing_etl import AS_OF, small_frame
 
+from tests.dbmarketing.test_etl import AS_OF, small_frame
 from toolkit.dbmarketing import etl, outcomes, queries, reactivation, targeting
 from toolkit.dbmarketing.connection import open_database
 

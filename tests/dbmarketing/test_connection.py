@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-from test_dbmarketing_etl import AS_OF, small_frame
 
+from tests.dbmarketing.test_etl import AS_OF, small_frame
 from toolkit.dbmarketing import etl, queries
 from toolkit.dbmarketing.connection import DEFAULT_FILE_NAME, MarketingDB, _mask_password, open_database
 from toolkit.errors import ParameterError
