@@ -2,6 +2,7 @@
 
     python3 tasks.py reports   # create .venv, install, build every report (en + zh)
     python3 tasks.py test      # create .venv, install, run the whole test suite
+    python3 tasks.py check     # lint (ruff), format check (ruff format) and types (mypy)
     python3 tasks.py bench     # run every benchmark (or: bench NAME [options])
 
 The Makefile's targets call this script, so `make reports` and `make test`
@@ -41,8 +42,8 @@ def ensure_env() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """Run one task (``reports``, ``test``, ``bench`` or ``env``) and return its exit code."""
-    if not argv or argv[0] not in {"reports", "test", "bench", "env"}:
+    """Run one task (``reports``, ``test``, ``check``, ``bench`` or ``env``) and return its exit code."""
+    if not argv or argv[0] not in {"reports", "test", "check", "bench", "env"}:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
@@ -52,6 +53,10 @@ def main(argv: list[str]) -> int:
             _run(str(python), "-m", "toolkit.cli", "build", "--lang", "en,zh", "--out", "reports", *rest)
         elif task == "test":
             _run(str(python), "-m", "pytest", *rest)
+        elif task == "check":
+            _run(str(python), "-m", "ruff", "check", ".")
+            _run(str(python), "-m", "ruff", "format", "--check", ".")
+            _run(str(python), "-m", "mypy", "toolkit")
         elif task == "bench":
             modules = sorted(p.stem for p in (ROOT / "benchmarks").glob("*.py") if not p.stem.startswith("_"))
             chosen = [rest.pop(0)] if rest and rest[0] in modules else modules
