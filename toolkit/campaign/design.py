@@ -127,7 +127,7 @@ def _independent_columns(matrix: np.ndarray, tol: float = 1e-9) -> np.ndarray:
             continue
         kept = np.flatnonzero(keep)
         if len(kept):
-            g = gram[np.ix_(kept, [j])]
+            g = gram[np.ix_(kept, np.array([j]))]
             explained = float((g.T @ np.linalg.solve(gram[np.ix_(kept, kept)], g))[0, 0])
             residual = norm - explained
         else:
@@ -169,10 +169,10 @@ def fit_design(
     numeric = tuple(f for f in features if _is_numeric(df[f]))
     levels: dict[str, tuple[str, ...]] = {}
     reference: dict[str, str] = {}
-    pooled: dict[str, tuple[str, ...]] = {}
+    pooled: dict[str, tuple[str, tuple[str, ...]]] = {}
     for col in (f for f in features if f not in numeric):
         counts = pd.Series(_text(df[col])).value_counts()
-        rare = tuple(sorted(counts.index[counts < min_level_count]))
+        rare = tuple(sorted(str(v) for v in counts.index[counts < min_level_count]))
         rare_rows = int(counts[counts < min_level_count].sum())
         counts = counts.drop(list(rare)).sort_values(ascending=False, kind="stable")
         if rare and (rare_rows >= min_level_count or counts.empty):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,7 +92,7 @@ class ResponseModel:
     """
 
     design: Design
-    result: object
+    result: Any
     notes: list[str] = field(default_factory=list)
 
 

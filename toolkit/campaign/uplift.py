@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -185,7 +186,7 @@ class UpliftModel:
     """
 
     design: Design
-    results: dict[str, object]
+    results: dict[str, Any]
     notes: list[str] = field(default_factory=list)
 
 

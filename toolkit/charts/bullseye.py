@@ -317,7 +317,7 @@ def comparison_chart(groups: pd.DataFrame, totals: pd.DataFrame, lang: str = "en
     fig, (heat, bars) = plt.subplots(
         1, 2, figsize=(9.2, 0.62 * n + 2.4), gridspec_kw={"width_ratios": [3.8, 1.1]}, sharey=True
     )
-    cmap = LinearSegmentedColormap.from_list("fit", [_mix(_accent(), 0.06), _accent()])
+    cmap = LinearSegmentedColormap.from_list("fit", [_mix(_accent(), 0.06), to_rgb(_accent())])
     heat.imshow(wide.to_numpy(dtype=float), cmap=cmap, vmin=0, vmax=1, aspect="auto")
     for i in range(n):
         for j in range(len(present)):

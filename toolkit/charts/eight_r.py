@@ -6,10 +6,13 @@ shared style (the first colour of the cycle is the brand accent).
 
 from __future__ import annotations
 
+from typing import cast
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from toolkit.charts.value import lorenz_chart as value_lorenz_chart
@@ -353,7 +356,7 @@ def gap_chart(gaps: pd.Series, summary: dict, lang: str = "en", clip: int = 180)
     g = np.minimum(np.asarray(gaps, dtype=float), clip)
     fig, ax = plt.subplots(figsize=(8.0, 3.8))
     c = _colors(2)
-    ax.hist(g, bins=np.arange(0, clip + 8, 7), color=c[0])
+    ax.hist(g, bins=list(range(0, int(clip) + 8, 7)), color=c[0])
     ax.axvline(
         summary["median"], color=c[1], lw=2, label=t("eight_r.chart.median_gap", lang, days=summary["median"])
     )
@@ -458,7 +461,8 @@ def radar_chart(prof: pd.DataFrame, lang: str = "en") -> Figure:
     n = len(p)
     angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
     closed = np.concatenate([angles, angles[:1]])
-    fig, ax = plt.subplots(figsize=(5.4, 5.2), subplot_kw={"projection": "polar"})
+    fig = plt.figure(figsize=(5.4, 5.2))
+    ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     c = _colors(3)

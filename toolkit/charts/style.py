@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
+from cycler import cycler
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter
 
@@ -88,7 +88,7 @@ def apply_style(accent: str | None = None) -> None:
             "grid.color": "#e6e6e6",
             "grid.linewidth": 0.8,
             "axes.axisbelow": True,
-            "axes.prop_cycle": matplotlib.cycler(color=palette(accent)),
+            "axes.prop_cycle": cycler(color=palette(accent)),
             "legend.frameon": False,
             "figure.constrained_layout.use": True,
         }

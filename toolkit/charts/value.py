@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
@@ -203,7 +204,14 @@ def lorenz_chart(
     return fig
 
 
-def _paired_bars(ax, labels, first, second, first_label, second_label) -> None:
+def _paired_bars(
+    ax: Axes,
+    labels: pd.Series,
+    first: pd.Series,
+    second: pd.Series,
+    first_label: str,
+    second_label: str,
+) -> None:
     x = np.arange(len(labels))
     ax.bar(x - 0.2, first, width=0.4, label=first_label, color=_colours()[0])
     ax.bar(x + 0.2, second, width=0.4, label=second_label, color=_colours()[1])

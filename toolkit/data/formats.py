@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -274,7 +275,7 @@ def decide_number_format(
     """
     values, weights = _distinct(text, counts)
     cleaned = _clean_numbers(values)
-    where = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
+    where: dict[str, Any] = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
     fits = {mark: _number_values(values, mark).notna() for mark in (".", ",")}
     hint = (
         "numbers are written like 1234.5, 1,234.50, 2,95 or 2.950,00, one style per column "
@@ -696,10 +697,10 @@ def parse_date_text(text: pd.Series, decision: DateDecision) -> pd.Series:
 
 def _describe_kinds(values: pd.Series, kinds: pd.Series, numeric: str | None) -> list[str]:
     """One phrase per kind of date in the column, in file order; ``numeric`` describes numeric dates."""
-    parts = []
+    parts: list[str] = []
     for kind in dict.fromkeys(kinds.dropna()):
         example = _first(values[kinds == kind])
-        parts.append(numeric if kind == "numeric" else f"{_KINDS[kind][1]} ({example})")
+        parts.append(str(numeric) if kind == "numeric" else f"{_KINDS[kind][1]} ({example})")
     return parts
 
 
@@ -807,7 +808,7 @@ def decide_dates(
         outside 1678-2261, mixed or undecidable day/month order.
     """
     values, weights = _distinct(text, counts)
-    where = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
+    where: dict[str, Any] = dict(source=source, column=column, canonical=canonical, row_offset=row_offset)
     if date_format:
         decision = DateDecision(f"{date_format}, given with --date-format", date_format=date_format)
         try:

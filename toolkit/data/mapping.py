@@ -136,7 +136,7 @@ def parse_mapping(
     elif isinstance(spec, Mapping):
         mapping = {str(k): _value(v) for k, v in spec.items()}
     else:
-        items = [spec] if isinstance(spec, str) else list(spec)
+        items = [str(spec)] if isinstance(spec, (str, Path)) else [str(item) for item in spec]
         mapping = {}
         for item in items:
             if "=" not in str(item):
@@ -181,16 +181,16 @@ def resolve_mapping(
     available = list(available)
     resolved = dict(mapping or {})
     taken = set(resolved.values())
-    by_norm = {}
+    by_norm: dict[str, str] = {}
     for column in available:
         by_norm.setdefault(_normalise(column), column)
     for canonical, names in (ALIASES if aliases is None else aliases).items():
         if canonical in resolved:
             continue
         for candidate in (canonical, *names):
-            column = by_norm.get(_normalise(candidate))
-            if column is not None and column not in taken:
-                resolved[canonical] = column
-                taken.add(column)
+            found = by_norm.get(_normalise(candidate))
+            if found is not None and found not in taken:
+                resolved[canonical] = found
+                taken.add(found)
                 break
     return resolved

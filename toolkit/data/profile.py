@@ -35,7 +35,8 @@ def overview_figures(transactions: pd.DataFrame) -> dict[str, object]:
         "customers": int(tx["customer_id"].nunique()),
         "revenue": float(tx["amount"].sum()),
     }
-    figures["days"] = int((figures["last_date"].normalize() - figures["first_date"].normalize()).days) + 1
+    first, last = pd.Timestamp(tx["order_date"].min()), pd.Timestamp(tx["order_date"].max())
+    figures["days"] = int((last.normalize() - first.normalize()).days) + 1
     if "order_id" in tx:
         figures["orders"] = int(tx["order_id"].nunique())
     else:

@@ -101,7 +101,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     except csv.Error:
         header = lines[0] if lines else ""
         counts = {d: header.count(d) for d in ",;\t|"}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 

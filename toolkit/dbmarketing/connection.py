@@ -76,8 +76,8 @@ class MarketingDB:
                 f"not starting with a digit). Got {schema!r} instead."
             )
         self.schema = schema
-        self._duck = None
-        self._engine = None
+        self._duck: Any = None
+        self._engine: Any = None
         if "://" in target and not target.startswith("duckdb://"):
             self._open_sqlalchemy(target)
         else:

@@ -19,6 +19,9 @@ carries caveats:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -234,7 +237,9 @@ def product_elasticities(
     return out[cols]
 
 
-def _price_lines(tx: pd.DataFrame, item: str, freq: str, exclude) -> tuple[pd.DataFrame, pd.Series | None]:
+def _price_lines(
+    tx: pd.DataFrame, item: str, freq: str, exclude: Sequence[str]
+) -> tuple[pd.DataFrame, pd.Series | None]:
     """Sales lines with positive quantity and price, tagged with their period."""
     sales = sales_only(tx)
     sales = sales[(sales["quantity"] > 0) & (sales["unit_price"] > 0)]
@@ -319,7 +324,7 @@ def pooled_elasticity(
         caveats.append("not_significant")
     if e > 0:
         caveats.append("positive")
-    return {
+    result: dict[str, Any] = {
         "elasticity": e,
         "ci_low": float(low),
         "ci_high": float(high),
@@ -330,6 +335,7 @@ def pooled_elasticity(
         "products_with_price_change": int(data.loc[varying, "item"].nunique()),
         "caveats": ";".join(caveats),
     }
+    return result
 
 
 def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) -> pd.DataFrame:

@@ -123,7 +123,7 @@ def needs_verdict(rules: pd.DataFrame, orders: int, repeat_a: float) -> Verdict:
 def product_verdict(a_share: float, return_rate: float | None) -> Verdict:
     """Share of products making up class A, and the return rate (when known)."""
     known = return_rate is not None and np.isfinite(return_rate)
-    high = known and return_rate > HIGH_RETURNS
+    high = return_rate is not None and known and return_rate > HIGH_RETURNS
     fig = "returns" if known else "noreturns"
     case = "high_returns" if high else "ok"
     return Verdict(

@@ -328,7 +328,7 @@ def _container(spec: ParamSpec, value: Any, kind: type) -> Any:
     if not isinstance(value, kind):
         example = "[a, b]" if kind is list else "{key: value}"
         raise _fail(spec, f"a {kind.__name__} like {example}", value)
-    if kind is list and spec.item_type == "str":
+    if isinstance(value, list) and spec.item_type == "str":
         bad = [v for v in value if isinstance(v, (list, dict))]
         if bad:
             raise _fail(spec, "a list of texts", value)

@@ -48,7 +48,7 @@ def format_value(value: object, *, percent: bool = False, decimals: int | None =
         if percent:
             return f"{float(value) * 100:,.{1 if decimals is None else decimals}f}%"
         if decimals is None:
-            decimals = 0 if abs(value) >= 1000 else 2
+            decimals = 0 if abs(float(value)) >= 1000 else 2
         return f"{float(value):,.{decimals}f}"
     return str(value)
 

@@ -234,7 +234,7 @@ def cell_response(
     else:
         if revenue is None:
             raise ParameterError("The 'margin' parameter needs the revenue column of the test results.")
-        m = _positive("margin", margin)
+        m = _positive("margin", float("nan") if margin is None else margin)
         if m > 1:
             raise ParameterError(
                 f"The 'margin' parameter is a share of revenue between 0 and 1. Got {margin!r} instead."

@@ -462,7 +462,17 @@ def _small_sample(customers: int, bins: int) -> dict | None:
     }
 
 
-def _result(customers, values, scores, cuts, bins, method, warn, *, from_data: bool = False) -> Scores:
+def _result(
+    customers: pd.DataFrame,
+    values: dict[str, np.ndarray],
+    scores: dict[str, np.ndarray],
+    cuts: dict[str, np.ndarray],
+    bins: int,
+    method: str,
+    warn: bool,
+    *,
+    from_data: bool = False,
+) -> Scores:
     out = pd.DataFrame({"customer_id": customers["customer_id"].array}, index=customers.index)
     for dim in DIMENSIONS:
         out[SCORE_COLUMNS[dim]] = scores[dim].astype("int64")

@@ -164,8 +164,13 @@ def optimise(
     )
 
 
-def require_identified(model: str, names: Sequence[str], raw: RawFit) -> None:
+def require_identified(model: str, names: Sequence[str], raw: RawFit) -> np.ndarray:
     """Raise a clear error when a fit did not settle on an interior optimum.
+
+    Returns
+    -------
+    ndarray
+        The fit's covariance matrix, known to exist.
 
     Raises
     ------
@@ -187,6 +192,7 @@ def require_identified(model: str, names: Sequence[str], raw: RawFit) -> None:
             f"positive definite at {shown}); the data cannot support the model. Use a longer "
             "history or more customers."
         )
+    return raw.covariance
 
 
 def _covariance(

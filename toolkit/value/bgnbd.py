@@ -24,7 +24,7 @@ Marketing Science 24(2):275-284 (equations 6, 10 and 13).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -100,7 +100,9 @@ def _arrays(summary: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, tx, T
 
 
-def _loglik_parts(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray):
+def _loglik_parts(
+    theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-customer log-likelihood and its gradient (rows: customers, columns: r, alpha, a, b)."""
     r, alpha, a, b = theta
     rx = r + x
@@ -133,7 +135,7 @@ def _loglik_parts(theta: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarra
     return ll, np.column_stack([d_r, d_alpha, d_a, d_b])
 
 
-def _nbd_loglik_parts(theta: np.ndarray, x: np.ndarray, T: np.ndarray):
+def _nbd_loglik_parts(theta: np.ndarray, x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The a -> 0 edge of the BG/NBD likelihood (the NBD model) and its gradient (r, alpha)."""
     r, alpha = theta
     rx = r + x
@@ -223,13 +225,13 @@ def fit_bgnbd(
     settled = raw.covariance is not None and not raw.runaway
     if not settled and a / (a + b) < NO_DROPOUT and not {"r", "alpha"} & set(raw.runaway):
         return _fit_no_dropout(x, T, n, n_repeat, time_unit, raw.theta[:2])
-    require_identified("BG/NBD", PARAMS, raw)
-    se = np.sqrt(np.diag(raw.covariance))
+    covariance = require_identified("BG/NBD", PARAMS, raw)
+    se = np.sqrt(np.diag(covariance))
     return FitResult(
         model="BG/NBD",
         params=dict(zip(PARAMS, map(float, raw.theta))),
         se=dict(zip(PARAMS, map(float, se))),
-        covariance=raw.covariance,
+        covariance=covariance,
         log_likelihood=raw.log_likelihood,
         n_customers=n,
         n_repeat_buyers=n_repeat,
@@ -249,10 +251,10 @@ def _fit_no_dropout(
         return -float(ll.sum()), -grad.sum(axis=0)
 
     raw = optimise("BG/NBD (no dropout)", ("r", "alpha"), nll_and_grad, start, n)
-    require_identified("BG/NBD (no dropout)", ("r", "alpha"), raw)
+    covariance = require_identified("BG/NBD (no dropout)", ("r", "alpha"), raw)
     cov = np.full((4, 4), np.nan)
-    cov[:2, :2] = raw.covariance
-    se = np.sqrt(np.diag(raw.covariance))
+    cov[:2, :2] = covariance
+    se = np.sqrt(np.diag(covariance))
     return FitResult(
         model="BG/NBD",
         params={"r": float(raw.theta[0]), "alpha": float(raw.theta[1]), "a": 0.0, "b": float("nan")},
@@ -267,7 +269,9 @@ def _fit_no_dropout(
     )
 
 
-def _log_odds_dead(theta, x, tx, T) -> np.ndarray:
+def _log_odds_dead(
+    theta: Sequence[float] | np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray
+) -> np.ndarray:
     """Log of  delta(x>0) * a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x); -inf when x = 0."""
     r, alpha, a, b = theta
     rep = x > 0

@@ -93,7 +93,7 @@ def _check_positive_spend(summary: pd.DataFrame, x: np.ndarray, m: np.ndarray) -
         )
 
 
-def _loglik_parts(theta: np.ndarray, x: np.ndarray, m: np.ndarray):
+def _loglik_parts(theta: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-customer log-likelihood and gradient (columns p, q, gamma); x > 0, m > 0."""
     p, q, g = theta
     px = p * x
@@ -191,13 +191,13 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, min_repeat_buyers: int = 20) -> Fi
 
     start = np.array([1.0, 1.0, max(float(m.mean()), 1e-6)])
     raw = optimise("Gamma-Gamma", PARAMS, nll_and_grad, start, n)
-    require_identified("Gamma-Gamma", PARAMS, raw)
-    se = np.sqrt(np.diag(raw.covariance))
+    covariance = require_identified("Gamma-Gamma", PARAMS, raw)
+    se = np.sqrt(np.diag(covariance))
     return FitResult(
         model="Gamma-Gamma",
         params=dict(zip(PARAMS, map(float, raw.theta))),
         se=dict(zip(PARAMS, map(float, se))),
-        covariance=raw.covariance,
+        covariance=covariance,
         log_likelihood=raw.log_likelihood,
         n_customers=n,
         n_repeat_buyers=n,
