@@ -109,11 +109,11 @@ def test_parameter_values_are_checked_before_the_kernel_starts(tmp_path, capsys)
     out = ["--out", str(tmp_path / "o")]
     assert (
         one_error_line(capsys, ["run", "rfm", "-p", "bins", "2.5", *out])
-        == "error: The parameter `bins` (int) must be a whole number; got '2.5'."
+        == "error: The 'bins' parameter must be a whole number. Got '2.5' instead."
     )
     assert (
         one_error_line(capsys, ["run", "rfm", "-p", "weights", "heavy", *out])
-        == "error: The parameter `weights` (list) must be a list like [a, b]; got 'heavy'."
+        == "error: The 'weights' parameter must be a list like [a, b]. Got 'heavy' instead."
     )
     assert "its parameters are ['data', 'columns', 'as_of'" in one_error_line(
         capsys, ["run", "rfm", "-p", "colour", "red", *out]
@@ -175,10 +175,10 @@ def test_rule_overrides_are_checked(tmp_path, capsys):
     assert "there is no cleaning rule 'refunds'; the rules are ['duplicates'" in one_error_line(
         capsys, ["check-data", "--data", "x.csv", "--rule", "refunds=keep"]
     )
-    assert "the action must be one of ['drop', 'keep']; got 'remove'" in one_error_line(
+    assert "The '--rule returns' parameter must be one of 'drop' or 'keep'. Got 'remove' instead." in one_error_line(
         capsys, ["check-data", "--data", "x.csv", "--rule", "returns=remove"]
     )
-    assert "The date format must name the day, month and year" in one_error_line(
+    assert "The 'date_format' parameter must be a format naming the day, month and year" in one_error_line(
         capsys, ["check-data", "--data", "x.csv", "--date-format", "%Y"]
     )
 

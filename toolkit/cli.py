@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ParameterError, PmktError, RunError
+from toolkit.errors import ParameterError, PmktError, RunError, parameter_error
 
 __all__ = ["main"]
 
@@ -73,9 +73,7 @@ def _rules(items: list[str] | None) -> dict[str, str]:
                 f"--rule {item!r}: there is no cleaning rule {name!r}; the rules are {list(RULES)}."
             )
         if action not in ACTIONS:
-            raise ParameterError(
-                f"--rule {item!r}: the action must be one of {list(ACTIONS)}; got {action!r}."
-            )
+            raise parameter_error(f"--rule {name}", "one of " + " or ".join(map(repr, ACTIONS)), action)
         rules[name] = action
     return rules
 

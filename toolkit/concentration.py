@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, check_number
 
 __all__ = [
     "Concentration",
@@ -119,21 +119,9 @@ def counted_values(values: pd.Series | np.ndarray) -> tuple[np.ndarray, int]:
     return positive, int(arr.size - positive.size)
 
 
-def _check_share(share: float) -> float:
-    if (
-        isinstance(share, bool)
-        or not isinstance(share, (int, float, np.integer, np.floating))
-        or not 0 < share <= 1
-    ):
-        raise ParameterError(
-            f"The 'share' parameter must be a number in the range (0, 1]. Got {share!r} instead."
-        )
-    return float(share)
-
-
 def top_count(customers: int, share: float = 0.2) -> int:
     """Customers in the top ``share``: ``ceil(share x customers)`` (868 of 4,338 for 20%)."""
-    share = _check_share(share)
+    share = check_number("share", share, low=0, high=1, closed="right")
     # the small tolerance keeps 0.2 x 10 = 2.0000000000000004 from becoming 3
     return max(1, math.ceil(share * customers - 1e-9))
 
@@ -182,7 +170,7 @@ def gini(values: pd.Series | np.ndarray) -> float:
 
 def top_share(values: pd.Series | np.ndarray, share: float = 0.2) -> float:
     """Share of the positive value held by the ``ceil(share x n)`` customers with the largest values."""
-    share = _check_share(share)
+    share = check_number("share", share, low=0, high=1, closed="right")
     return _top(counted_values(values)[0], share)[1]
 
 
@@ -200,7 +188,7 @@ def concentration(values: pd.Series | np.ndarray, top: float = 0.2) -> Concentra
     -------
     Concentration
     """
-    top = _check_share(top)
+    top = check_number("top", top, low=0, high=1, closed="right")
     x, excluded = counted_values(values)
     k, share = _top(x, top)
     return Concentration(

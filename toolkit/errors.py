@@ -6,6 +6,7 @@ command line can print its message on one line instead of a traceback.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,8 +15,12 @@ __all__ = [
     "DataError",
     "ParameterError",
     "RunError",
+    "check_bool",
     "check_choice",
+    "check_number",
+    "describe_value",
     "format_examples",
+    "parameter_error",
 ]
 
 
@@ -117,8 +122,166 @@ def format_examples(values: Iterable[Any], limit: int = 5) -> str:
     return f"{shown} and {rest} more" if rest > 0 else shown
 
 
-def check_choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
-    """Raise a uniform error when ``value`` is not one of ``choices``.
+def describe_value(value: Any, limit: int = 60) -> str:
+    """Show a value the way a user wrote it, for an error message.
+
+    Numpy scalars appear as the Python values they hold, so a message reads
+    ``Got 4.0`` rather than ``Got np.float64(4.0)``; long values are cut.
+
+    Parameters
+    ----------
+    value : object
+        The value received.
+    limit : int, default 60
+        Longest text shown before it is cut with "...".
+
+    Returns
+    -------
+    str
+        For example ``"4.0"``, ``"'kmeans'"`` or ``"[1, 2, 3]"``.
+    """
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        value = item()
+    if isinstance(value, (list, tuple)):
+        value = type(value)(_plain(v) for v in value)
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds; anything else unchanged."""
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return item()
+    return value
+
+
+def parameter_error(name: str, expected: str, value: Any, hint: str | None = None) -> ParameterError:
+    """The one sentence for an argument the toolkit cannot use.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the user wrote it.
+    expected : str
+        What it must be, e.g. ``"an integer in the range [2, 9]"``.
+    value : object
+        The value received.
+    hint : str, optional
+        How to fix it, when that is not obvious from ``expected``.
+
+    Returns
+    -------
+    ParameterError
+        To be raised by the caller, e.g. "The 'bins' parameter must be an
+        integer in the range [2, 9]. Got 12 instead."
+    """
+    message = f"The '{name}' parameter must be {expected}. Got {describe_value(value)} instead."
+    if hint:
+        message += " " + hint.strip()
+    return ParameterError(message)
+
+
+def _bound(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _range_text(low: float | None, high: float | None, closed: str) -> str:
+    left = "[" if closed in {"both", "left"} and low is not None else "("
+    right = "]" if closed in {"both", "right"} and high is not None else ")"
+    lo = "-inf" if low is None else _bound(low)
+    hi = "inf" if high is None else _bound(high)
+    return f"{left}{lo}, {hi}{right}"
+
+
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    closed: str = "both",
+    integer: bool = False,
+    hint: str | None = None,
+) -> Any:
+    """Check a numeric argument and return it as a plain Python number.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the user wrote it.
+    value : object
+        The value received: any real number type (``int``, ``float``,
+        numpy scalars); ``bool``, text, NaN and infinity are refused.
+    low, high : float, optional
+        Bounds of the allowed range; None means unbounded on that side.
+    closed : {"both", "left", "right", "neither"}, default "both"
+        Which bounds are allowed values themselves.
+    integer : bool, default False
+        Whether the value must be whole (``3.0`` passes as ``3``).
+    hint : str, optional
+        How to fix a bad value.
+
+    Returns
+    -------
+    int or float
+        ``value`` as an ``int`` when ``integer``, else as a ``float``.
+
+    Raises
+    ------
+    ParameterError
+        "The 'margin' parameter must be a number in the range (0, 1]. Got
+        1.5 instead."
+
+    Examples
+    --------
+    >>> check_number("bins", 5, low=2, high=9, integer=True)
+    5
+    >>> check_number("margin", 0.4, low=0, high=1, closed="right")
+    0.4
+    """
+    if closed not in {"both", "left", "right", "neither"}:
+        raise ValueError(f"closed must be 'both', 'left', 'right' or 'neither', not {closed!r}")
+    kind = "an integer" if integer else "a number"
+    bounded = low is not None or high is not None
+    expected = f"{kind} in the range {_range_text(low, high, closed)}" if bounded else kind
+    plain = _plain(value)
+    if isinstance(plain, bool) or not isinstance(plain, (int, float)):
+        raise parameter_error(name, expected, value, hint)
+    number = float(plain)
+    if not math.isfinite(number) or (integer and not number.is_integer()):
+        raise parameter_error(name, expected, value, hint)
+    low_ok = low is None or (number >= low if closed in {"both", "left"} else number > low)
+    high_ok = high is None or (number <= high if closed in {"both", "right"} else number < high)
+    if not (low_ok and high_ok):
+        raise parameter_error(name, expected, value, hint)
+    return int(number) if integer else number
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Check a yes/no argument: ``True`` or ``False`` (numpy booleans too).
+
+    Raises
+    ------
+    ParameterError
+        "The 'warn' parameter must be True or False. Got 'yes' instead."
+    """
+    plain = _plain(value)
+    if not isinstance(plain, bool):
+        raise parameter_error(name, "True or False", value)
+    return plain
+
+
+def _choices_text(choices: Sequence[Any]) -> str:
+    shown = [describe_value(c) for c in choices]
+    if len(shown) == 1:
+        return shown[0]
+    return "one of " + ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def check_choice(name: str, value: Any, choices: Sequence[Any], *, hint: str | None = None) -> Any:
+    """Raise the uniform error when ``value`` is not one of ``choices``.
 
     Parameters
     ----------
@@ -128,6 +291,8 @@ def check_choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
         The value received.
     choices : sequence
         The allowed values.
+    hint : str, optional
+        How to fix a bad value.
 
     Returns
     -------
@@ -137,11 +302,13 @@ def check_choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
     Raises
     ------
     ParameterError
-        "The value for `method` must be one of ['quantile', 'nested'], but
-        'kmeans' was passed."
+        "The 'method' parameter must be one of 'quantile' or 'nested'. Got
+        'kmeans' instead."
     """
-    if value not in choices:
-        raise ParameterError(
-            f"The value for `{name}` must be one of {list(choices)}, but {value!r} was passed."
-        )
+    try:
+        allowed = value in choices
+    except TypeError:  # unhashable value against a set of choices
+        allowed = False
+    if not allowed:
+        raise parameter_error(name, _choices_text(list(choices)), value, hint)
     return value

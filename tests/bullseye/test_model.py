@@ -224,7 +224,7 @@ def test_raters_are_averaged_and_disagreements_flagged():
 def test_disagreement_threshold_is_a_parameter():
     per = bx.score_criteria(_three_raters(), CRITERIA, disagreement=3).set_index("criterion")
     assert bool(per.loc["T2", "disagree"]) and per["disagree"].sum() == 2
-    with pytest.raises(ParameterError, match="'disagreement' parameter must be an int in the range"):
+    with pytest.raises(ParameterError, match="'disagreement' parameter must be an integer in the range"):
         bx.score_criteria(_three_raters(), CRITERIA, disagreement=0)
 
 
@@ -273,7 +273,7 @@ def test_what_if_to_ten_lists_every_criterion_below_ten():
 
 def test_what_if_rejects_a_bad_target():
     with pytest.raises(
-        ParameterError, match="The 'target' parameter must be an int in the range \\[1, 10\\]"
+        ParameterError, match="The 'target' parameter must be an integer in the range \\[1, 10\\]"
     ):
         bx.what_if(_hand_case(), target=11)
 

@@ -118,5 +118,5 @@ def test_template_parameters_are_checked(tmp_path):
         bx.template_frame([""])
     with pytest.raises(ParameterError, match="names someone twice"):
         bx.template_frame(["A"], raters=["X", "X"])
-    with pytest.raises(ParameterError, match="`lang`"):
+    with pytest.raises(ParameterError, match="The 'lang' parameter must be one of 'en' or 'zh'"):
         bx.template_frame(["A"], lang="fr")

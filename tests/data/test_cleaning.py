@@ -58,11 +58,11 @@ def test_keep_returns_keeps_negative_amounts_flagged():
 
 
 def test_unknown_rule_or_action():
-    with pytest.raises(ParameterError, match=r"The value for `cleaning rule` must be one of \['duplicates'"):
+    with pytest.raises(ParameterError, match=r"The 'rules' parameter must be one of 'duplicates', "):
         clean_transactions(toy(), pd.Timestamp("2024-02-01"), rules={"dupes": "drop"})
     with pytest.raises(
         ParameterError,
-        match=r"`action for rule 'returns'` must be one of \['drop', 'keep'\], but 'net' was passed",
+        match=r"The 'rules\['returns'\]' parameter must be one of 'drop' or 'keep'. Got 'net' instead.",
     ):
         clean_transactions(toy(), pd.Timestamp("2024-02-01"), rules={"returns": "net"})
 

@@ -93,7 +93,7 @@ def test_products_without_enough_data_are_listed_with_a_reason():
     assert out.loc["P3", "reason"] == "one_price" and not out.loc["P3", "estimated"]
     out = product_elasticities(df, top_n=3, min_obs=61).set_index("product_id")
     assert (out["reason"] == "too_few_periods").all()
-    with pytest.raises(ParameterError, match="`basis` must be one of"):
+    with pytest.raises(ParameterError, match="The 'basis' parameter must be one of 'list' or 'average'"):
         product_elasticities(df, basis="mean")
 
 

@@ -122,7 +122,7 @@ def test_metrics_frame_orders_by_r_and_rejects_bad_records():
         ]
     )
     assert m[["r", "metric"]].values.tolist() == [["people", "b"], ["people", "c"], ["place", "a"]]
-    with pytest.raises(ParameterError, match="r='nope'"):
+    with pytest.raises(ParameterError, match=r"The 'records\[0\].r' parameter must be one of 'people', .* Got 'nope' instead"):
         metrics_frame([{"r": "nope", "metric": "a", "value": 1}])
     with pytest.raises(ParameterError, match="recorded twice"):
         metrics_frame([{"r": "people", "metric": "a"}, {"r": "people", "metric": "a"}])
@@ -233,7 +233,7 @@ def test_skip_text_says_why_and_how_to_fix_in_both_languages():
     assert vd.skip_text(cov, "baskets", "zh").startswith(
         "购物篮关联规则 — 未评估：数据中缺少 order_id, product_id 列。"
     )
-    with pytest.raises(ParameterError, match="`analysis` must be one of"):
+    with pytest.raises(ParameterError, match="The 'analysis' parameter must be one of 'concentration', "):
         vd.skip_text(cov, "nope", "en")
     h = vd.headers(["spend", "revenue", "my_col"], "zh")
     assert h == {"spend": "投入", "revenue": "销售额"}

@@ -58,7 +58,7 @@ def test_cohort_matrix_by_hand(tx):
     assert list(matrix.index) == ["2011-01", "2011-02"] and list(matrix.columns) == [0, 1, 2, 3]
     assert np.isnan(matrix.loc["2011-02", 3])
     assert matrix.loc["2011-01"].tolist() == [1.0, 0.5, 0.0, 0.5]
-    with pytest.raises(ParameterError, match="`value` must be one of"):
+    with pytest.raises(ParameterError, match="The 'value' parameter must be one of 'retention', "):
         retention_matrix(table, value="churn")
     with pytest.raises(ParameterError, match="'as_of' parameter must be after the last transaction"):
         cohort_table(tx, as_of="2011-03-01")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from toolkit.bullseye.criteria import SCORE_MAX, SCORE_MIN, bands_of
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, check_number
 
 __all__ = [
     "DEFAULT_TARGET",
@@ -19,17 +19,6 @@ __all__ = [
 
 #: Default score a what-if raises a criterion to: the start of the "high" band.
 DEFAULT_TARGET: int = 8
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> None:
-    bad = isinstance(value, bool) or not isinstance(value, int)
-    if not bad:
-        bad = value < low or (high is not None and value > high)
-    if bad:
-        upper = "inf" if high is None else str(high)
-        raise ParameterError(
-            f"The '{name}' parameter must be an int in the range [{low}, {upper}]. Got {value!r} instead."
-        )
 
 
 def _ordered(criterion_scores: pd.DataFrame) -> pd.DataFrame:
@@ -56,7 +45,7 @@ def weakest_criteria(criterion_scores: pd.DataFrame, n: int = 5) -> pd.DataFrame
         ``headroom`` (10 - score: the most the total can gain from it),
         lowest score first; equal scores keep the criteria order.
     """
-    _check_int("n", n, 1)
+    check_number("n", n, low=1, integer=True)
     ranked = _ordered(criterion_scores).sort_values(["score", "_pos"], kind="stable")
     parts = [ranked[ranked["product"] == p].head(n) for p in dict.fromkeys(criterion_scores["product"])]
     out = pd.concat(parts, ignore_index=True)[["product", "criterion", "group", "score", "band"]]
@@ -94,7 +83,7 @@ def what_if(
         ``cumulative_total``, ``cumulative_rate``. Products with no
         criterion below ``target`` have no rows.
     """
-    _check_int("target", target, SCORE_MIN + 1, SCORE_MAX)
+    check_number("target", target, low=SCORE_MIN + 1, high=SCORE_MAX, integer=True)
     frames = []
     for product, part in _ordered(criterion_scores).groupby("product", sort=False):
         total = float(part["score"].sum())
@@ -165,7 +154,7 @@ def apply_changes(
     if product is not None and product not in products:
         raise DataError(f"unknown product {product!r}; the products are {products}.")
     for crit, value in changes.items():
-        _check_int(f"changes[{crit!r}]", value, SCORE_MIN, SCORE_MAX)
+        check_number(f"changes[{crit!r}]", value, low=SCORE_MIN, high=SCORE_MAX, integer=True)
     out = criterion_scores.copy()
     rows = out["criterion"].isin(list(changes))
     if product is not None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.errors import DataError
+from toolkit.errors import DataError, check_number
 
 __all__ = [
     "GROUPS",
@@ -234,13 +234,10 @@ def band_of(score: float) -> str:
 
     Raises
     ------
-    ValueError
+    ParameterError
         If ``score`` is missing or outside 0-10.
     """
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        raise ValueError("a missing score has no band")
-    if not SCORE_MIN <= score <= SCORE_MAX:
-        raise ValueError(f"score {score!r} is outside {SCORE_MIN}-{SCORE_MAX}")
+    check_number("score", score, low=SCORE_MIN, high=SCORE_MAX, hint="A missing score has no band.")
     whole = math.floor(score + 0.5)
     for band, (low, high) in BAND_RANGES.items():
         if low <= whole <= high:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from toolkit.bullseye.criteria import GROUPS, SCORE_MAX, bands_of, group_maxima
-from toolkit.errors import ParameterError
+from toolkit.errors import check_number
 
 __all__ = [
     "DEFAULT_DISAGREEMENT",
@@ -25,18 +25,6 @@ __all__ = [
 #: Raters disagree on a criterion when their highest and lowest scores are
 #: at least this many points apart (4 points is 40% of the scale, e.g. 4 against 8).
 DEFAULT_DISAGREEMENT: int = 4
-
-
-def _check_disagreement(disagreement: int) -> None:
-    if (
-        isinstance(disagreement, bool)
-        or not isinstance(disagreement, int)
-        or not 1 <= disagreement <= SCORE_MAX
-    ):
-        raise ParameterError(
-            f"The 'disagreement' parameter must be an int in the range [1, {SCORE_MAX}]. "
-            f"Got {disagreement!r} instead."
-        )
 
 
 def _join_evidence(part: pd.DataFrame) -> str:
@@ -75,7 +63,7 @@ def score_criteria(
         ``band`` (of the mean) and ``evidence`` (the notes, ``"rater:
         note"`` joined by ``" | "``).
     """
-    _check_disagreement(disagreement)
+    check_number("disagreement", disagreement, low=1, high=SCORE_MAX, integer=True)
     group_of = dict(zip(criteria["id"], criteria["group"]))
     rows = []
     for (product, criterion), part in scores.groupby(["product", "criterion"], sort=False):

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples
 
 __all__ = [
     "TestResult",
@@ -75,14 +75,6 @@ class TestResult:
     dof: float = float("inf")
 
 
-def _check_conf(conf: float) -> float:
-    if not isinstance(conf, (int, float)) or not 0 < conf < 1:
-        raise ParameterError(
-            f"The 'conf' parameter must be a number between 0 and 1 (e.g. 0.95). Got {conf!r} instead."
-        )
-    return float(conf)
-
-
 def wilson_interval(successes: int, n: int, conf: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a proportion.
 
@@ -100,9 +92,8 @@ def wilson_interval(successes: int, n: int, conf: float = 0.95) -> tuple[float, 
     (float, float)
         Lower and upper bound.
     """
-    conf = _check_conf(conf)
-    if n <= 0:
-        raise ParameterError(f"The 'n' parameter must be a positive count. Got {n!r} instead.")
+    conf = check_number("conf", conf, low=0, high=1, closed="neither", hint="For 95%, write 0.95.")
+    check_number("n", n, low=1, integer=True)
     z = stats.norm.ppf(0.5 + conf / 2)
     p = successes / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
@@ -130,7 +121,7 @@ def two_proportion_ztest(x_t: int, n_t: int, x_c: int, n_c: int, conf: float = 0
     -------
     TestResult
     """
-    conf = _check_conf(conf)
+    conf = check_number("conf", conf, low=0, high=1, closed="neither", hint="For 95%, write 0.95.")
     if min(n_t, n_c) <= 0:
         raise ParameterError(f"Both arms need customers; got n_t={n_t}, n_c={n_c}.")
     p_t, p_c = x_t / n_t, x_c / n_c
@@ -159,7 +150,7 @@ def welch_ttest(treated: np.ndarray, control: np.ndarray, conf: float = 0.95) ->
     TestResult
         With the Welch-Satterthwaite degrees of freedom.
     """
-    conf = _check_conf(conf)
+    conf = check_number("conf", conf, low=0, high=1, closed="neither", hint="For 95%, write 0.95.")
     a = np.asarray(treated, dtype=float)
     b = np.asarray(control, dtype=float)
     if min(len(a), len(b)) < 2:
@@ -228,9 +219,8 @@ def bootstrap_mean_difference(
     (float, float)
         Lower and upper bound.
     """
-    conf = _check_conf(conf)
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
-        raise ParameterError(f"The 'n_boot' parameter must be an int >= 100. Got {n_boot!r} instead.")
+    conf = check_number("conf", conf, low=0, high=1, closed="neither", hint="For 95%, write 0.95.")
+    n_boot = check_number("n_boot", n_boot, low=100, integer=True)
     rng = np.random.default_rng(seed)
     diffs = _bootstrap_means(np.asarray(treated, float), n_boot, rng) - _bootstrap_means(
         np.asarray(control, float), n_boot, rng
@@ -354,7 +344,7 @@ def arm_results(
         One row per arm and outcome: ``arm, metric, customers, total, mean,
         ci_low, ci_high, interval`` (``interval`` is "wilson" or "t").
     """
-    conf = _check_conf(conf)
+    conf = check_number("conf", conf, low=0, high=1, closed="neither", hint="For 95%, write 0.95.")
     check_test_data(df, arm_col, outcomes)
     rows = []
     for arm, group in df.groupby(arm_col, sort=True):
@@ -423,7 +413,7 @@ def compare_arms(
         minus control, ``rel_lift`` that difference over the control mean;
         the bootstrap interval is filled for non-binary outcomes only.
     """
-    conf = _check_conf(conf)
+    conf = check_number("conf", conf, low=0, high=1, closed="neither", hint="For 95%, write 0.95.")
     check_test_data(df, arm_col, outcomes, control)
     ctrl = df[df[arm_col] == control]
     rows = []
@@ -495,14 +485,8 @@ def campaign_economics(
         ``return_per_contact`` is net profit per e-mail sent; ``roi`` is net
         profit over cost (NaN when the cost is 0).
     """
-    if not isinstance(cost_per_contact, (int, float)) or cost_per_contact < 0:
-        raise ParameterError(
-            f"The 'cost_per_contact' parameter must be a number >= 0. Got {cost_per_contact!r} instead."
-        )
-    if not isinstance(margin, (int, float)) or not 0 < margin <= 1:
-        raise ParameterError(
-            f"The 'margin' parameter must be a share in (0, 1], e.g. 0.30 for 30%. Got {margin!r} instead."
-        )
+    check_number("cost_per_contact", cost_per_contact, low=0)
+    check_number("margin", margin, low=0, high=1, closed="right", hint="For 30%, write 0.30.")
     check_test_data(df, arm_col, [spend_col], control)
     ctrl = df.loc[df[arm_col] == control, spend_col].to_numpy(float)
     rows = []

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples
 
 __all__ = ["OTHER", "MISSING", "Design", "fit_design", "apply_design", "unseen_levels"]
 
@@ -160,10 +160,7 @@ def fit_design(
     -------
     Design
     """
-    if not isinstance(min_level_count, (int, np.integer)) or min_level_count < 1:
-        raise ParameterError(
-            f"The 'min_level_count' parameter must be an int >= 1. Got {min_level_count!r} instead."
-        )
+    min_level_count = check_number("min_level_count", min_level_count, low=1, integer=True)
     features = list(dict.fromkeys(features))
     _check_features(df, features, source)
     numeric = tuple(f for f in features if _is_numeric(df[f]))

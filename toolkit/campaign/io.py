@@ -17,7 +17,7 @@ import pandas as pd
 
 from toolkit.data.datasets import DATASETS, dataset_path
 from toolkit.data.readers import file_sha256, read_table
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, check_choice
 
 __all__ = ["CampaignTable", "load_campaign_table", "numeric_columns"]
 
@@ -95,10 +95,7 @@ def load_campaign_table(data: str, bundled: str, columns: Mapping[str, str] | No
     DataError
         The file cannot be read, or a mapped column is not in it.
     """
-    if bundled not in _LOADERS:
-        raise ParameterError(
-            f"The value for `bundled` must be one of {sorted(_LOADERS)}, but {bundled!r} was passed."
-        )
+    check_choice("bundled", bundled, sorted(_LOADERS))
     columns = dict(columns or {})
     if not str(data or "").strip():
         path = dataset_path(bundled)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples
 
 __all__ = [
     "calls_from_column",
@@ -27,18 +27,6 @@ __all__ = [
     "sample_curve",
     "strategy_table",
 ]
-
-
-def _check_money(name: str, value: float, positive: bool = False) -> float:
-    if (
-        not isinstance(value, (int, float))
-        or isinstance(value, bool)
-        or value < 0
-        or (positive and value == 0)
-    ):
-        bound = "> 0" if positive else ">= 0"
-        raise ParameterError(f"The '{name}' parameter must be a number {bound}. Got {value!r} instead.")
-    return float(value)
 
 
 def calls_from_column(
@@ -119,8 +107,8 @@ def profit_curve(
         cost, revenue, profit, score`` (``score`` is the lowest score called,
         NaN at k = 0).
     """
-    cost_per_call = _check_money("cost_per_call", cost_per_call)
-    profit_per_success = _check_money("profit_per_success", profit_per_success, positive=True)
+    cost_per_call = check_number("cost_per_call", cost_per_call, low=0)
+    profit_per_success = check_number("profit_per_success", profit_per_success, low=0, closed="neither")
     y = np.asarray(y, dtype=float)
     score = np.asarray(score, dtype=float)
     if y.shape != score.shape or len(y) == 0:
@@ -187,8 +175,7 @@ def sample_curve(curve: pd.DataFrame, points: int = 100) -> pd.DataFrame:
     DataFrame
         The selected rows, in depth order, with an ``optimal`` flag.
     """
-    if not isinstance(points, (int, np.integer)) or points < 2:
-        raise ParameterError(f"The 'points' parameter must be an int >= 2. Got {points!r} instead.")
+    points = check_number("points", points, low=2, integer=True)
     n = int(curve["customers"].max())
     picks = set(np.unique(np.round(np.linspace(0, n, points + 1)).astype(int)))
     best = int(optimal_depth(curve)["customers"])
@@ -230,10 +217,9 @@ def strategy_table(
         "optimal", "threshold"), ``customers, share, calls, successes, cost,
         revenue, profit, success_rate, profit_per_customer``.
     """
-    cost_per_call = _check_money("cost_per_call", cost_per_call)
-    profit_per_success = _check_money("profit_per_success", profit_per_success, positive=True)
-    if not isinstance(scale, (int, float)) or scale <= 0:
-        raise ParameterError(f"The 'scale' parameter must be a number > 0. Got {scale!r} instead.")
+    cost_per_call = check_number("cost_per_call", cost_per_call, low=0)
+    profit_per_success = check_number("profit_per_success", profit_per_success, low=0, closed="neither")
+    check_number("scale", scale, low=0, closed="neither")
     cols = ["customers", "calls", "successes", "cost", "revenue", "profit"]
     rows = []
     if as_run is not None:

@@ -31,7 +31,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from toolkit.campaign.design import Design, apply_design, fit_design, unseen_levels
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples
 
 __all__ = [
     "ResponseData",
@@ -204,10 +204,7 @@ def split_test(y: pd.Series, test_share: float = 0.3, seed: int = 0) -> np.ndarr
     ndarray of bool
         True for held-out customers.
     """
-    if not isinstance(test_share, (int, float)) or not 0.05 <= test_share <= 0.9:
-        raise ParameterError(
-            f"The 'test_share' parameter must be a share between 0.05 and 0.9. Got {test_share!r} instead."
-        )
+    check_number("test_share", test_share, low=0.05, high=0.9)
     rng = np.random.default_rng(seed)
     values = np.asarray(y)
     test = np.zeros(len(values), dtype=bool)
@@ -343,8 +340,7 @@ def _rank_groups(score: np.ndarray, groups: int) -> np.ndarray:
 
 
 def _check_groups(groups: int, n: int) -> None:
-    if not isinstance(groups, (int, np.integer)) or groups < 2:
-        raise ParameterError(f"The 'groups' parameter must be an int >= 2. Got {groups!r} instead.")
+    check_number("groups", groups, low=2, integer=True)
     if groups > n:
         raise ParameterError(f"Cannot cut {n} customers into {groups} groups; use fewer groups.")
 

@@ -34,7 +34,7 @@ from scipy import stats
 from toolkit.campaign.ab_test import check_test_data
 from toolkit.campaign.design import Design, apply_design, fit_design
 from toolkit.campaign.response_model import fit_logit
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_number
 
 __all__ = [
     "RECENCY_BANDS",
@@ -303,8 +303,7 @@ def qini_curve(y: object, treated: object, score: object, points: int = 100) -> 
         ranking (overall uplift x k). ``incremental`` is NaN while the top k
         hold no treated or no control customer.
     """
-    if not isinstance(points, (int, np.integer)) or isinstance(points, bool) or points < 2:
-        raise ParameterError(f"The 'points' parameter must be an int >= 2. Got {points!r} instead.")
+    points = check_number("points", points, low=2, integer=True)
     depth, sums = _ranked_totals(y, treated, score)
     n = int(depth[-1])
     ks = np.unique(np.round(np.linspace(0, n, points + 1)).astype(int))
@@ -399,10 +398,7 @@ def uplift_by_decile(y: object, treated: object, score: object, groups: int = 10
     y = np.asarray(y, float)
     t = np.asarray(treated, bool)
     s = np.asarray(score, float)
-    if not isinstance(groups, (int, np.integer)) or groups < 2 or groups > len(y):
-        raise ParameterError(
-            f"The 'groups' parameter must be an int between 2 and {len(y)}. Got {groups!r} instead."
-        )
+    groups = check_number("groups", groups, low=2, high=len(y), integer=True)
     # A block of tied scores stays together, in the group where its average rank falls,
     # so the table does not depend on the order of the input rows.
     ranks = stats.rankdata(-s, method="average")
@@ -463,8 +459,7 @@ def assign_best_arm(
         ("margin", margin),
         ("cost_per_contact", cost_per_contact),
     ):
-        if not isinstance(v, (int, float)) or v < 0:
-            raise ParameterError(f"The '{name}' parameter must be a number >= 0. Got {v!r} instead.")
+        check_number(name, v, low=0)
     out = pd.DataFrame(index=predictions.index)
     nets = {control: np.zeros(len(predictions))}
     for arm in (c for c in predictions.columns if c != control):

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch, Wedge
 
 from toolkit.bullseye.criteria import BANDS, GROUPS, SCORE_MAX
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_choice
 from toolkit.i18n import check_lang, t
 
 __all__ = [
@@ -68,9 +68,7 @@ def _pick_product(frame: pd.DataFrame, product: str | None) -> str:
             )
         return products[0]
     if product not in products:
-        raise ParameterError(
-            f"The value for `product` must be one of {products}, but {product!r} was passed."
-        )
+        check_choice("product", product, products)
     return product
 
 

@@ -261,8 +261,8 @@ def default_as_of(order_dates: pd.Series, today: pd.Timestamp | None = None) -> 
 def _actions(rules: Mapping[str, str] | None) -> dict[str, str]:
     actions = dict(DEFAULT_ACTIONS)
     for rule, action in (rules or {}).items():
-        check_choice("cleaning rule", rule, RULES)
-        actions[rule] = check_choice(f"action for rule '{rule}'", action, ACTIONS)
+        check_choice("rules", rule, RULES, hint="Each key of 'rules' names a cleaning rule.")
+        actions[rule] = check_choice(f"rules['{rule}']", action, ACTIONS)
     return actions
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.errors import ParameterError
+from toolkit.errors import parameter_error
 
 __all__ = ["OPTION_KEYS", "ReadOptions", "split_options"]
 
@@ -100,8 +100,8 @@ def split_options(mapping: Mapping[str, Any] | None) -> tuple[dict[str, str], Re
     if decimal is not None:
         decimal = str(decimal).strip()
         if decimal not in (".", ","):
-            raise ParameterError(
-                f"The decimal mark must be '.' or ','; got {decimal!r}. Write --decimal , for 2,95 or --decimal . for 2.95."
+            raise parameter_error(
+                "decimal", "'.' or ','", decimal, "Write --decimal , for 2,95 or --decimal . for 2.95."
             )
     date_format = raw.get("date_format")
     if date_format is not None:
@@ -109,14 +109,16 @@ def split_options(mapping: Mapping[str, Any] | None) -> tuple[dict[str, str], Re
         has_month = "%m" in date_format or "%b" in date_format
         has_year = "%Y" in date_format or "%y" in date_format
         if "%d" not in date_format or not has_month or not has_year:
-            raise ParameterError(
-                f"The date format must name the day, month and year, like %d/%m/%Y or %m/%d/%Y %H:%M; got {date_format!r}."
+            raise parameter_error(
+                "date_format",
+                "a format naming the day, month and year, like %d/%m/%Y or %m/%d/%Y %H:%M",
+                date_format,
             )
     dayfirst = raw.get("dayfirst")
     if dayfirst is not None and not isinstance(dayfirst, bool):
         text = str(dayfirst).strip().lower()
         if text not in _TRUE | _FALSE:
-            raise ParameterError(f"dayfirst must be yes or no; got {dayfirst!r}.")
+            raise parameter_error("dayfirst", "yes or no", dayfirst)
         dayfirst = text in _TRUE
     codes = _codes(raw["non_merchandise"]) if raw.get("non_merchandise") not in (None, "") else ()
     return columns, ReadOptions(decimal, date_format, dayfirst, codes)

@@ -39,7 +39,7 @@ from toolkit.data.readers import SourceInfo
 from toolkit.data.transactions import parse_as_of, read_canonical
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.schema import TABLES, create_tables, table_counts
-from toolkit.errors import DataError, ParameterError, check_choice, format_examples
+from toolkit.errors import DataError, check_choice, format_examples, parameter_error
 
 __all__ = [
     "STAGING_COLUMNS",
@@ -257,13 +257,6 @@ def _actions(rules: Mapping[str, str] | None) -> dict[str, str]:
         check_choice("cleaning rule", rule, list(RULES))
         actions[rule] = check_choice(f"action for rule '{rule}'", action, ["drop", "keep"])
     return actions
-
-
-def _check_prefix(cancellation_prefix: str) -> None:
-    if not isinstance(cancellation_prefix, str) or not cancellation_prefix or "%" in cancellation_prefix:
-        raise ParameterError(
-            f"The 'cancellation_prefix' parameter must be non-empty text without '%'. Got {cancellation_prefix!r} instead."
-        )
 
 
 def _has(db: MarketingDB, column: str) -> bool:
@@ -485,7 +478,8 @@ def clean_in_sql(
         lines), rows_removed (by this rule after the rules before it), action.
     """
     actions = _actions(rules)
-    _check_prefix(cancellation_prefix)
+    if not isinstance(cancellation_prefix, str) or not cancellation_prefix or "%" in cancellation_prefix:
+        raise parameter_error("cancellation_prefix", "non-empty text without '%'", cancellation_prefix)
     window = plausible_dates(db, today)
     reverses = _reverses(db)
     bad_price = "r.unit_price <= 0" if _has(db, "unit_price") else "r.amount = 0"

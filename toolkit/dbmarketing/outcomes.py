@@ -25,7 +25,7 @@ import pandas as pd
 
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.targeting import Campaign
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_number
 
 __all__ = [
     "CampaignMeasure",
@@ -107,14 +107,7 @@ def simulate_campaign_effect(observed: pd.DataFrame, extra_response: float, seed
         A copy with simulated_response, simulated_revenue, responded and
         revenue (observed plus simulated).
     """
-    if (
-        isinstance(extra_response, bool)
-        or not isinstance(extra_response, (int, float))
-        or not 0 <= extra_response <= 1
-    ):
-        raise ParameterError(
-            f"The 'extra_response' parameter must be a number from 0 to 1. Got {extra_response!r} instead."
-        )
+    check_number("extra_response", extra_response, low=0, high=1)
     out = observed.sort_values("customer_id").reset_index(drop=True).copy()
     draws = np.random.default_rng([int(seed), 1]).random(len(out))
     eligible = (out["campaign_group"] == "mail") & (out["observed_orders"] == 0)
@@ -251,20 +244,9 @@ def measure_campaign(
         approximation for a difference of two means (for revenue, with
         each group's standard deviation ``revenue_sd`` when given).
     """
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not 0 <= margin <= 1:
-        raise ParameterError(f"The 'margin' parameter must be a number from 0 to 1. Got {margin!r} instead.")
-    if (
-        isinstance(cost_per_contact, bool)
-        or not isinstance(cost_per_contact, (int, float))
-        or cost_per_contact < 0
-    ):
-        raise ParameterError(
-            f"The 'cost_per_contact' parameter must be a number >= 0. Got {cost_per_contact!r} instead."
-        )
-    if not 0 < confidence < 1:
-        raise ParameterError(
-            f"The 'confidence' parameter must be between 0 and 1. Got {confidence!r} instead."
-        )
+    check_number("margin", margin, low=0, high=1)
+    check_number("cost_per_contact", cost_per_contact, low=0)
+    check_number("confidence", confidence, low=0, high=1, closed="neither")
     by = results.set_index("campaign_group")
     missing = [g for g in ("mail", "holdout") if g not in by.index or by.at[g, "contacts"] == 0]
     if missing:
@@ -384,8 +366,7 @@ def minimum_detectable_lift(
     float
         The lift in rate units (0.03 = 3 percentage points).
     """
-    if not 0 <= base_rate <= 1:
-        raise ParameterError(f"The 'base_rate' parameter must be from 0 to 1. Got {base_rate!r} instead.")
+    check_number("base_rate", base_rate, low=0, high=1)
     if n_mail < 1 or n_holdout < 1:
         raise ParameterError(f"Both groups need at least one customer. Got {n_mail} and {n_holdout}.")
     z = float(_Z.inv_cdf(1 - alpha / 2) + _Z.inv_cdf(power))

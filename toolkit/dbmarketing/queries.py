@@ -12,7 +12,7 @@ import pandas as pd
 
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.schema import create_tables
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_number
 
 __all__ = [
     "monthly_sales",
@@ -76,8 +76,7 @@ def region_summary(db: MarketingDB, top: int = 8) -> pd.DataFrame:
     DataFrame
         Columns: region, customers, revenue, share_of_revenue.
     """
-    if not isinstance(top, int) or top < 1:
-        raise ParameterError(f"The 'top' parameter must be an int >= 1. Got {top!r} instead.")
+    top = check_number("top", top, low=1, integer=True)
     frame = db.query(
         """
         SELECT COALESCE(c.region, '(unknown)') AS region, COUNT(DISTINCT c.customer_id) AS customers,

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, ParameterError, check_number
 
 __all__ = [
     "STATUSES",
@@ -49,30 +49,6 @@ def _check_customers(customers: pd.DataFrame) -> None:
         )
 
 
-def _check_positive_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ParameterError(f"The '{name}' parameter must be an int >= {minimum}. Got {value!r} instead.")
-    return int(value)
-
-
-def _check_rate(name: str, value: object) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.floating))
-        or not 0 <= float(value) <= 1
-    ):
-        raise ParameterError(
-            f"The '{name}' parameter must be a share from 0 to 1 (5% is 0.05). Got {value!r} instead."
-        )
-    return float(value)
-
-
-def _check_money(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or float(value) < 0:
-        raise ParameterError(f"The '{name}' parameter must be a number >= 0. Got {value!r} instead.")
-    return float(value)
-
-
 def customer_status(customers: pd.DataFrame, dormant_days: int = 90, min_orders: int = 2) -> pd.Series:
     """Label each customer active, dormant or lapsed_single.
 
@@ -93,8 +69,8 @@ def customer_status(customers: pd.DataFrame, dormant_days: int = 90, min_orders:
         The status, aligned with ``customers``.
     """
     _check_customers(customers)
-    dormant_days = _check_positive_int("dormant_days", dormant_days, 1)
-    min_orders = _check_positive_int("min_orders", min_orders, 1)
+    dormant_days = check_number("dormant_days", dormant_days, low=1, integer=True)
+    min_orders = check_number("min_orders", min_orders, low=1, integer=True)
     quiet = customers["recency_days"] > dormant_days
     status = np.where(
         ~quiet, "active", np.where(customers["orders"] >= min_orders, "dormant", "lapsed_single")
@@ -164,9 +140,9 @@ def break_even_response_rate(
     ``contacts * cost_per_contact / (sum of average_order_value * orders_per_responder * margin)``.
     Infinite when a response brings no profit.
     """
-    cost = _check_money("cost_per_contact", cost_per_contact)
-    margin = _check_rate("margin", margin)
-    k = _check_money("orders_per_responder", orders_per_responder)
+    cost = check_number("cost_per_contact", cost_per_contact, low=0)
+    margin = check_number("margin", margin, low=0, high=1, hint="For 5%, write 0.05.")
+    k = check_number("orders_per_responder", orders_per_responder, low=0)
     value = float(dormant["average_order_value"].clip(lower=0).sum()) * k * margin
     if len(dormant) == 0:
         return float("nan")
@@ -201,10 +177,12 @@ def reactivation_scenarios(
         response_rate, contacts, responses (expected), revenue (expected),
         cost, profit (expected: revenue * margin - cost), roi (profit / cost).
     """
-    cost = _check_money("cost_per_contact", cost_per_contact)
-    margin = _check_rate("margin", margin)
-    k = _check_money("orders_per_responder", orders_per_responder)
-    rates = [_check_rate("response_rates", r) for r in response_rates]
+    cost = check_number("cost_per_contact", cost_per_contact, low=0)
+    margin = check_number("margin", margin, low=0, high=1, hint="For 5%, write 0.05.")
+    k = check_number("orders_per_responder", orders_per_responder, low=0)
+    rates = [
+        check_number("response_rates", r, low=0, high=1, hint="For 5%, write 0.05.") for r in response_rates
+    ]
     if not rates:
         raise ParameterError("The 'response_rates' parameter must list at least one rate, e.g. [0.02, 0.05].")
     n = len(dormant)
@@ -249,10 +227,10 @@ def reactivation_depth(
         rank (1 = contacted first), customer_id, average_order_value,
         expected_profit, cumulative_profit, share_contacted.
     """
-    rate = _check_rate("response_rate", response_rate)
-    cost = _check_money("cost_per_contact", cost_per_contact)
-    margin = _check_rate("margin", margin)
-    k = _check_money("orders_per_responder", orders_per_responder)
+    rate = check_number("response_rate", response_rate, low=0, high=1, hint="For 5%, write 0.05.")
+    cost = check_number("cost_per_contact", cost_per_contact, low=0)
+    margin = check_number("margin", margin, low=0, high=1, hint="For 5%, write 0.05.")
+    k = check_number("orders_per_responder", orders_per_responder, low=0)
     ranked = dormant.sort_values(["average_order_value", "customer_id"], ascending=[False, True]).reset_index(
         drop=True
     )

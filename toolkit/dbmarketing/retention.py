@@ -18,27 +18,16 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_number
 
 __all__ = ["RetentionLoss", "retention_loss", "retention_projection", "churn_sensitivity"]
 
 
 def _check(customers: float, churn_rate: float, revenue_per_customer: float, margin: float) -> None:
-    if isinstance(customers, bool) or not isinstance(customers, (int, float)) or customers < 0:
-        raise ParameterError(f"The 'customers' parameter must be a number >= 0. Got {customers!r} instead.")
+    check_number("customers", customers, low=0)
     for name, value in (("churn_rate", churn_rate), ("margin", margin)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ParameterError(
-                f"The '{name}' parameter must be a share from 0 to 1 (5% is 0.05). Got {value!r} instead."
-            )
-    if (
-        isinstance(revenue_per_customer, bool)
-        or not isinstance(revenue_per_customer, (int, float))
-        or revenue_per_customer < 0
-    ):
-        raise ParameterError(
-            f"The 'revenue_per_customer' parameter must be a number >= 0. Got {revenue_per_customer!r} instead."
-        )
+        check_number(name, value, low=0, high=1, hint="For 5%, write 0.05.")
+    check_number("revenue_per_customer", revenue_per_customer, low=0)
 
 
 @dataclass(frozen=True)
@@ -137,8 +126,7 @@ def retention_projection(
         cumulative_profit_lost.
     """
     _check(customers, churn_rate, revenue_per_customer, margin)
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise ParameterError(f"The 'years' parameter must be an int >= 1. Got {years!r} instead.")
+    years = check_number("years", years, low=1, integer=True)
     rows = []
     remaining = float(customers)
     lost_to_date = 0.0

@@ -16,7 +16,7 @@ import pandas as pd
 
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.schema import create_tables
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, ParameterError, check_number, parameter_error
 
 __all__ = [
     "GROUPS",
@@ -73,33 +73,16 @@ class Campaign:
 
     def __post_init__(self) -> None:
         if not isinstance(self.campaign_id, str) or not self.campaign_id.strip():
-            raise ParameterError(
-                f"The 'campaign_id' must be non-empty text. Got {self.campaign_id!r} instead."
-            )
-        if not isinstance(self.window_days, (int, np.integer)) or self.window_days < 1:
-            raise ParameterError(
-                f"The 'window_days' parameter must be an int >= 1. Got {self.window_days!r} instead."
-            )
-        _check_share("holdout_share", self.holdout_share)
-        if not isinstance(self.seed, (int, np.integer)):
-            raise ParameterError(f"The 'seed' parameter must be an int. Got {self.seed!r} instead.")
-        if not isinstance(self.cost_per_contact, (int, float)) or self.cost_per_contact < 0:
-            raise ParameterError(
-                f"The 'cost_per_contact' parameter must be a number >= 0. Got {self.cost_per_contact!r} instead."
-            )
+            raise parameter_error("campaign_id", "non-empty text", self.campaign_id)
+        check_number("window_days", self.window_days, low=1, integer=True)
+        check_number("holdout_share", self.holdout_share, low=0, high=1, closed="neither")
+        check_number("seed", self.seed, integer=True)
+        check_number("cost_per_contact", self.cost_per_contact, low=0)
 
     @property
     def window_end(self) -> pd.Timestamp:
         """The first moment after the response window."""
         return pd.Timestamp(self.campaign_date) + pd.Timedelta(days=int(self.window_days))
-
-
-def _check_share(name: str, value: object) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < float(value) < 1:
-        raise ParameterError(
-            f"The '{name}' parameter must be a number between 0 and 1 (exclusive). Got {value!r} instead."
-        )
-    return float(value)
 
 
 def load_suppressions(db: MarketingDB, customer_ids: Iterable[object], reason: str = "opted out") -> int:
@@ -147,14 +130,7 @@ def select_targets(db: MarketingDB, min_score: int) -> tuple[pd.DataFrame, dict[
         enough), ``suppressed`` (qualifying but on the do-not-contact list)
         and ``selected``.
     """
-    if (
-        isinstance(min_score, bool)
-        or not isinstance(min_score, (int, np.integer))
-        or not 3 <= min_score <= 15
-    ):
-        raise ParameterError(
-            f"The 'min_score' parameter must be an int from 3 to 15. Got {min_score!r} instead."
-        )
+    check_number("min_score", min_score, low=3, high=15, integer=True)
     if not db.table_exists("suppressions"):
         create_tables(db, ["suppressions"])
     frame = db.query(
@@ -204,7 +180,7 @@ def assign_holdout(
     DataFrame
         A copy of ``targets`` sorted by customer_id with a ``campaign_group`` column.
     """
-    share = _check_share("holdout_share", holdout_share)
+    share = check_number("holdout_share", holdout_share, low=0, high=1, closed="neither")
     if "customer_id" not in targets.columns:
         raise ParameterError(f"The target list needs a 'customer_id' column; it has {list(targets.columns)}.")
     if strata is not None and strata not in targets.columns:
@@ -367,8 +343,7 @@ def resolve_campaign_date(
         When the date cannot be read or the window would run past ``as_of``
         (responses after the data ends cannot be seen).
     """
-    if isinstance(window_days, bool) or not isinstance(window_days, (int, np.integer)) or window_days < 1:
-        raise ParameterError(f"The 'window_days' parameter must be an int >= 1. Got {window_days!r} instead.")
+    check_number("window_days", window_days, low=1, integer=True)
     if campaign_date is None or (isinstance(campaign_date, str) and not campaign_date.strip()):
         return pd.Timestamp(as_of) - pd.Timedelta(days=int(window_days))
     try:

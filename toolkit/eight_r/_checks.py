@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError, ParameterError, format_examples
@@ -43,40 +42,6 @@ def require_numeric(df: pd.DataFrame, column: str, what: str) -> None:
             column=column,
             rows=[int(i) + 1 for i in values.index[missing][:5]],
         )
-
-
-def check_fraction(name: str, value: float, *, low_open: bool = True, high_open: bool = True) -> float:
-    """Check ``value`` is a number in (0, 1) (ends open or closed as asked)."""
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
-    if ok:
-        v = float(value)
-        ok = (v > 0 if low_open else v >= 0) and (v < 1 if high_open else v <= 1)
-    if not ok:
-        lo = "(0" if low_open else "[0"
-        hi = "1)" if high_open else "1]"
-        raise ParameterError(
-            f"The '{name}' parameter must be a number in the range {lo}, {hi}. Got {value!r} instead."
-        )
-    return float(value)
-
-
-def check_positive_int(name: str, value: int, minimum: int = 1) -> int:
-    """Check ``value`` is an int >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ParameterError(f"The '{name}' parameter must be an int >= {minimum}. Got {value!r} instead.")
-    return int(value)
-
-
-def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
-    """Check ``value`` is a positive (or non-negative) finite number."""
-    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool)
-    if ok:
-        v = float(value)
-        ok = np.isfinite(v) and (v >= 0 if allow_zero else v > 0)
-    if not ok:
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ParameterError(f"The '{name}' parameter must be a number {bound}. Got {value!r} instead.")
-    return float(value)
 
 
 def sales_only(tx: pd.DataFrame) -> pd.DataFrame:

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import check_fraction, check_positive, require_columns, require_numeric
-from toolkit.errors import DataError, ParameterError
+from toolkit.eight_r._checks import require_columns, require_numeric
+from toolkit.errors import DataError, ParameterError, check_number
 
 __all__ = ["SPEND_COLUMNS", "campaign_segments", "read_spend_file", "effectiveness", "reallocate"]
 
@@ -127,10 +127,12 @@ def campaign_segments(
                 f"unknown: {unknown}, missing: {missing}."
             )
         out["spend"] = out["segment"].map(
-            {str(k): check_positive(f"spend[{k!r}]", v) for k, v in spend.items()}
+            {str(k): check_number(f"spend[{k!r}]", v, low=0, closed="neither") for k, v in spend.items()}
         )
     else:
-        out["spend"] = out["contacts"] * check_positive("cost_per_contact", cost_per_contact)
+        out["spend"] = out["contacts"] * check_number(
+            "cost_per_contact", cost_per_contact, low=0, closed="neither"
+        )
     return out
 
 
@@ -209,7 +211,7 @@ def effectiveness(
         ``gross_profit``, ``profit`` and ``romi``, and a total row
         (``segment == "total"``).
     """
-    margin = check_fraction("margin", margin, low_open=True, high_open=False)
+    margin = check_number("margin", margin, low=0, high=1, closed="right")
     require_columns(seg, ["segment", "spend", "contacts", revenue, conversions], "Marketing effectiveness")
     for c in ("spend", "contacts", revenue, conversions):
         require_numeric(seg, c, "Marketing effectiveness")
@@ -305,10 +307,10 @@ def reallocate(
         ``current_profit``, ``expected_profit``, ``gain`` and
         ``gain_share`` (gain / current total spend).
     """
-    margin = check_fraction("margin", margin, low_open=True, high_open=False)
-    b = check_fraction("exponent", exponent)
-    min_ratio = check_positive("min_ratio", min_ratio, allow_zero=True)
-    max_ratio = check_positive("max_ratio", max_ratio)
+    margin = check_number("margin", margin, low=0, high=1, closed="right")
+    b = check_number("exponent", exponent, low=0, high=1, closed="neither")
+    min_ratio = check_number("min_ratio", min_ratio, low=0)
+    max_ratio = check_number("max_ratio", max_ratio, low=0, closed="neither")
     if not min_ratio <= 1 <= max_ratio:
         raise ParameterError(
             f"The 'min_ratio' and 'max_ratio' parameters must satisfy min_ratio <= 1 <= max_ratio. "
@@ -322,7 +324,9 @@ def reallocate(
     rev = seg[revenue].to_numpy(float)
     if (spend <= 0).any():
         raise DataError("Budget reallocation: every segment needs a positive current spend.", column="spend")
-    budget = float(spend.sum()) if budget in (None, 0) else check_positive("budget", budget)
+    budget = (
+        float(spend.sum()) if budget in (None, 0) else check_number("budget", budget, low=0, closed="neither")
+    )
     lo, hi = spend * min_ratio, spend * max_ratio
     if not lo.sum() - 1e-9 <= budget <= hi.sum() + 1e-9:
         raise ParameterError(

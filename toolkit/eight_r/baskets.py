@@ -22,14 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import (
-    check_fraction,
-    check_positive_int,
-    first_label,
-    require_columns,
-    sales_only,
-)
-from toolkit.errors import DataError
+from toolkit.eight_r._checks import first_label, require_columns, sales_only
+from toolkit.errors import DataError, check_number
 
 __all__ = ["BasketRules", "sample_orders", "basket_rules"]
 
@@ -75,7 +69,7 @@ def sample_orders(tx: pd.DataFrame, n: int, seed: int = 0, order: str = "order_i
         The order column.
     """
     require_columns(tx, [order], "Sampling orders")
-    n = check_positive_int("n", n)
+    n = check_number("n", n, low=1, integer=True)
     ids = pd.Series(tx[order].astype(str).unique())
     if n >= len(ids):
         return tx.copy()
@@ -120,8 +114,8 @@ def basket_rules(
     BasketRules
     """
     require_columns(tx, [order, item], "Market-basket rules")
-    min_support = check_fraction("min_support", min_support)
-    min_confidence = check_fraction("min_confidence", min_confidence, high_open=False)
+    min_support = check_number("min_support", min_support, low=0, high=1, closed="neither")
+    min_confidence = check_number("min_confidence", min_confidence, low=0, high=1, closed="right")
     if not isinstance(min_lift, (int, float)) or isinstance(min_lift, bool) or min_lift < 0:
         from toolkit.errors import ParameterError
 

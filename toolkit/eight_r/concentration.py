@@ -11,8 +11,8 @@ import pandas as pd
 
 from toolkit.concentration import Concentration, lorenz_curve
 from toolkit.concentration import concentration as measure_concentration
-from toolkit.eight_r._checks import check_fraction, order_key, require_columns, require_numeric, sales_only
-from toolkit.errors import DataError
+from toolkit.eight_r._checks import order_key, require_columns, require_numeric, sales_only
+from toolkit.errors import DataError, check_number
 
 __all__ = [
     "Concentration",
@@ -82,7 +82,7 @@ def concentration(tx_or_revenue: pd.DataFrame | pd.Series, top: float = 0.2) -> 
     -------
     Concentration
     """
-    top = check_fraction("top", top)
+    top = check_number("top", top, low=0, high=1, closed="neither")
     if isinstance(tx_or_revenue, pd.Series):
         revenue = tx_or_revenue.astype(float)
     elif (

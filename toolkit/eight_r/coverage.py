@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, parameter_error
 
 __all__ = ["RS", "ANALYSES", "Analysis", "coverage", "has_times", "metrics_frame"]
 
@@ -159,7 +159,7 @@ def metrics_frame(records: Iterable[Mapping]) -> pd.DataFrame:
     for i, rec in enumerate(records):
         r = rec.get("r")
         if r not in RS:
-            raise ParameterError(f"Metric record {i} has r={r!r}; it must be one of {list(RS)}.")
+            raise parameter_error(f"records[{i}].r", "one of " + ", ".join(map(repr, RS)), r)
         metric = rec.get("metric")
         if not metric or not isinstance(metric, str):
             raise ParameterError(f"Metric record {i} (r={r!r}) has no metric name.")

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit.eight_r._checks import check_fraction, require_columns, require_numeric
-from toolkit.errors import DataError, ParameterError
+from toolkit.eight_r._checks import require_columns, require_numeric
+from toolkit.errors import DataError, ParameterError, check_number
 
 __all__ = ["HILLSTROM_ARMS", "add_buyer_type", "mean_difference", "arm_summary", "message_by_group"]
 
@@ -54,7 +54,7 @@ def mean_difference(
     dict
         ``diff``, ``ci_low``, ``ci_high``, ``se``, ``p_value`` (two-sided z test).
     """
-    confidence = check_fraction("confidence", confidence)
+    confidence = check_number("confidence", confidence, low=0, high=1, closed="neither")
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     if a.size < 2 or b.size < 2:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import check_positive_int, order_key, require_columns, require_numeric
-from toolkit.errors import DataError
+from toolkit.eight_r._checks import order_key, require_columns, require_numeric
+from toolkit.errors import DataError, check_number
 
 __all__ = ["region_summary", "channel_summary", "leading_share"]
 
@@ -77,7 +77,7 @@ def region_summary(
     end = pd.Timestamp(as_of) if as_of not in (None, "") else dates.max().normalize() + pd.Timedelta(days=1)
     if period_days is None:
         period_days = max(int((end - dates.min().normalize()).days // 2), 1)
-    period_days = check_positive_int("period_days", period_days)
+    period_days = check_number("period_days", period_days, low=1, integer=True)
     mid, start = end - pd.Timedelta(days=period_days), end - pd.Timedelta(days=2 * period_days)
     g = tx[by].astype(str).fillna("(missing)")
     amount = tx["amount"].astype(float)

@@ -25,14 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import (
-    check_fraction,
-    check_positive_int,
-    first_label,
-    require_columns,
-    sales_only,
-)
-from toolkit.errors import DataError, ParameterError, check_choice
+from toolkit.eight_r._checks import first_label, require_columns, sales_only
+from toolkit.errors import DataError, ParameterError, check_choice, check_number, parameter_error
 
 __all__ = ["CAVEATS", "loglog_elasticity", "product_elasticities", "pooled_elasticity", "price_bands"]
 
@@ -66,7 +60,7 @@ def loglog_elasticity(
     """
     from statsmodels.regression.linear_model import OLS
 
-    confidence = check_fraction("confidence", confidence)
+    confidence = check_number("confidence", confidence, low=0, high=1, closed="neither")
     p = np.asarray(price, dtype=float)
     q = np.asarray(quantity, dtype=float)
     if p.shape != q.shape:
@@ -172,9 +166,9 @@ def product_elasticities(
     """
     require_columns(tx, [item, "order_date", "quantity", "unit_price"], "Price elasticity")
     check_choice("basis", basis, ["list", "average"])
-    top_n = check_positive_int("top_n", top_n)
-    min_obs = check_positive_int("min_obs", min_obs, minimum=3)
-    min_prices = check_positive_int("min_prices", min_prices, minimum=2)
+    top_n = check_number("top_n", top_n, low=1, integer=True)
+    min_obs = check_number("min_obs", min_obs, low=3, integer=True)
+    min_prices = check_number("min_prices", min_prices, low=2, integer=True)
     lines, names = _price_lines(tx, item, freq, exclude)
     best = lines.groupby("item")["revenue"].sum().sort_values(ascending=False).head(top_n)
     lines = lines[lines["item"].isin(best.index)]
@@ -298,7 +292,7 @@ def pooled_elasticity(
 
     require_columns(tx, [item, "order_date", "quantity", "unit_price"], "Pooled price elasticity")
     check_choice("basis", basis, ["list", "average"])
-    confidence = check_fraction("confidence", confidence)
+    confidence = check_number("confidence", confidence, low=0, high=1, closed="neither")
     lines, _ = _price_lines(tx, item, freq, ())
     frames = []
     for code in [str(p) for p in products]:
@@ -366,7 +360,7 @@ def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) 
         available).
     """
     require_columns(tx, ["customer_id", "unit_price", "amount"], "Price bands")
-    tiers = check_positive_int("tiers", tiers, minimum=2)
+    tiers = check_number("tiers", tiers, low=2, integer=True)
     sales = sales_only(tx)
     sales = sales[sales["unit_price"] > 0]
     frame = pd.DataFrame(
@@ -379,14 +373,12 @@ def price_bands(tx: pd.DataFrame, bands: int | list[float] = 4, tiers: int = 4) 
     if "quantity" in sales.columns:
         frame["q"] = sales["quantity"].astype(float)
     if isinstance(bands, (int, np.integer)) and not isinstance(bands, bool):
-        check_positive_int("bands", int(bands), minimum=2)
+        check_number("bands", int(bands), low=2, integer=True)
         edges = np.unique(np.quantile(frame["p"], np.linspace(0, 1, int(bands) + 1)))
     else:
         edges = np.asarray(bands, dtype=float)
         if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) <= 0).any():
-            raise ParameterError(
-                f"The 'bands' parameter must be an int >= 2 or increasing edges. Got {bands!r}."
-            )
+            raise parameter_error("bands", "an integer of at least 2, or increasing band edges", bands)
         outside = (frame["p"] < edges[0]) | (frame["p"] > edges[-1])
         if outside.any():
             raise DataError(

@@ -13,15 +13,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import (
-    check_fraction,
-    first_label,
-    order_key,
-    require_columns,
-    require_numeric,
-    sales_only,
-)
-from toolkit.errors import DataError, ParameterError
+from toolkit.eight_r._checks import first_label, order_key, require_columns, require_numeric, sales_only
+from toolkit.errors import DataError, ParameterError, check_number
 
 __all__ = [
     "abc_classes",
@@ -62,8 +55,8 @@ def abc_classes(
         number of products left out because their net revenue was zero or
         negative (everything sold came back).
     """
-    a = check_fraction("a", a)
-    b = check_fraction("b", b)
+    a = check_number("a", a, low=0, high=1, closed="neither")
+    b = check_number("b", b, low=0, high=1, closed="neither")
     if not a < b:
         raise ParameterError(f"The 'a' parameter must be smaller than 'b'. Got a={a} and b={b}.")
     require_columns(tx, [item, "amount"], "ABC analysis")

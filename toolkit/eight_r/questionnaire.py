@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from toolkit.eight_r.coverage import RS
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, check_choice, format_examples, parameter_error
 
 __all__ = [
     "default_path",
@@ -50,7 +50,6 @@ _FILES = {
 def default_path(kind: str) -> Path:
     """Path of a bundled 8R file: ``"questionnaire"``, ``"answers"`` (the example) or ``"scale"``."""
     from toolkit.data.datasets import data_dir
-    from toolkit.errors import check_choice
 
     check_choice("kind", kind, list(_FILES))
     return data_dir() / "eight_r" / _FILES[kind]
@@ -255,9 +254,7 @@ def grade(value: float, better: str, thresholds: list[float] | np.ndarray) -> fl
         return float(1 + np.sum(value >= t))
     if better == "lower":
         return float(1 + np.sum(value <= t))
-    raise ParameterError(
-        f"The value for `better` must be one of ['higher', 'lower'], but {better!r} was passed."
-    )
+    raise parameter_error("better", "one of 'higher' or 'lower'", better)
 
 
 def evidence_scores(metrics: pd.DataFrame, scale: pd.DataFrame) -> pd.DataFrame:

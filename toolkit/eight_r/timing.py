@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.eight_r._checks import check_positive_int, order_key, require_columns, sales_only
+from toolkit.eight_r._checks import order_key, require_columns, sales_only
 from toolkit.eight_r.coverage import has_times
-from toolkit.errors import DataError
+from toolkit.errors import DataError, check_number
 
 __all__ = ["MONTHS", "hour_weekday", "monthly", "inter_purchase_days", "gap_summary", "repurchase_within"]
 
@@ -166,7 +166,7 @@ def repurchase_within(
     dict
         ``days``, ``customers`` (eligible), ``repurchased``, ``rate``, ``too_recent``.
     """
-    days = check_positive_int("days", days)
+    days = check_number("days", days, low=1, integer=True)
     require_columns(tx, ["customer_id", "order_date"], "Repurchase within a window")
     sales = sales_only(tx)
     frame = pd.DataFrame(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.eight_r.coverage import RS
-from toolkit.errors import ParameterError
+from toolkit.errors import check_choice, parameter_error
 from toolkit.i18n import t
 
 __all__ = [
@@ -232,8 +232,7 @@ def not_assessed(r: str, reason: str, **fmt: str) -> Verdict:
         Catalogue key suffix under ``eight_r.reason.`` (e.g.
         ``"missing_columns"``, which takes ``missing=...``).
     """
-    if r not in RS:
-        raise ParameterError(f"The value for `r` must be one of {list(RS)}, but {r!r} was passed.")
+    check_choice("r", r, RS)
     return Verdict(
         r,
         f"eight_r.reason.{reason}",
@@ -308,10 +307,7 @@ def skip_text(cov: pd.DataFrame, analysis: str, lang: str) -> str | None:
     """
     row = cov.loc[cov["analysis"] == analysis]
     if row.empty:
-        raise ParameterError(
-            f"The value for `analysis` must be one of {cov['analysis'].tolist()}, "
-            f"but {analysis!r} was passed."
-        )
+        raise parameter_error("analysis", "one of " + ", ".join(map(repr, cov["analysis"])), analysis)
     row = row.iloc[0]
     if row["status"] != "not_assessed":
         return None

@@ -21,14 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit.eight_r._checks import (
-    check_fraction,
-    check_positive,
-    check_positive_int,
-    require_columns,
-    require_numeric,
-)
-from toolkit.errors import DataError
+from toolkit.eight_r._checks import require_columns, require_numeric
+from toolkit.errors import DataError, check_number
 
 __all__ = ["funnel", "success_rates", "contact_curve", "contact_cap", "wilson_interval"]
 
@@ -37,7 +31,7 @@ def wilson_interval(
     successes: np.ndarray | pd.Series, trials: np.ndarray | pd.Series, confidence: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for proportions (stays within 0-1 for small counts)."""
-    confidence = check_fraction("confidence", confidence)
+    confidence = check_number("confidence", confidence, low=0, high=1, closed="neither")
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     z = stats.norm.ppf(0.5 + confidence / 2)
@@ -193,7 +187,7 @@ def contact_curve(
     """
     require_columns(df, [contacts, outcome], "Contact curve")
     require_numeric(df, contacts, "Contact curve")
-    max_contacts = check_positive_int("max_contacts", max_contacts)
+    max_contacts = check_number("max_contacts", max_contacts, low=1, integer=True)
     n = df[contacts].astype(int)
     if (n < 1).any():
         bad = df.index[n < 1]
@@ -250,8 +244,8 @@ def contact_cap(curve: pd.DataFrame, cost_per_contact: float, value_per_success:
         share of successes the capped calls would still reach, from the
         curve).
     """
-    cost = check_positive("cost_per_contact", cost_per_contact)
-    value = check_positive("value_per_success", value_per_success)
+    cost = check_number("cost_per_contact", cost_per_contact, low=0, closed="neither")
+    value = check_number("value_per_success", value_per_success, low=0, closed="neither")
     require_columns(curve, ["contact", "success_rate", "cum_success_share"], "Contact cap")
     rate = cost / value
     below = curve.loc[curve["success_rate"] < rate, "contact"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.charts.style import DEFAULT_ACCENT
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, parameter_error
 
 __all__ = ["Brand", "load_brand", "read_logo", "MAX_LOGO_BYTES"]
 
@@ -79,9 +79,7 @@ def load_brand(path: str | Path | None) -> Brand:
         raise ParameterError(f"{path.name}: unknown field(s) {unknown}; allowed: {list(_FIELDS)}")
     accent = str(spec.get("accent") or DEFAULT_ACCENT)
     if not _HEX.match(accent):
-        raise ParameterError(
-            f"{path.name}: The value for `accent` must be a colour like '#1f5f8b'. Got {accent!r} instead."
-        )
+        raise parameter_error("accent", "a colour like '#1f5f8b'", accent, f"Fix it in {path.name}.")
     logo_uri = read_logo(path.parent / str(spec["logo"]), path.name) if spec.get("logo") else ""
     return Brand(
         company=str(spec.get("company", "")),

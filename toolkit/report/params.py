@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_choice, check_number, parameter_error
 
 __all__ = [
     "ParamSpec",
@@ -282,8 +282,7 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
 
 # --------------------------------------------------------------- conversion
 def _fail(spec: ParamSpec, expected: str, value: Any) -> ParameterError:
-    shown = str(value) if isinstance(value, _Plain) else value
-    return ParameterError(f"The parameter `{spec.name}` ({spec.type}) must be {expected}; got {shown!r}.")
+    return parameter_error(spec.name, expected, str(value) if isinstance(value, _Plain) else value)
 
 
 def _to_int(spec: ParamSpec, value: Any) -> int:
@@ -387,12 +386,10 @@ def convert_value(spec: ParamSpec, value: Any) -> Any:
         result = value
     else:
         result = _yaml12(value)
-    if spec.choices is not None and result not in spec.choices:
-        raise _fail(spec, f"one of {list(spec.choices)}", value)
-    if spec.minimum is not None and isinstance(result, (int, float)) and result < spec.minimum:
-        raise _fail(spec, f"at least {spec.minimum}", value)
-    if spec.maximum is not None and isinstance(result, (int, float)) and result > spec.maximum:
-        raise _fail(spec, f"at most {spec.maximum}", value)
+    if spec.choices is not None:
+        check_choice(spec.name, result, spec.choices)
+    if (spec.minimum is not None or spec.maximum is not None) and isinstance(result, (int, float)):
+        check_number(spec.name, result, low=spec.minimum, high=spec.maximum, integer=spec.type == "int")
     return result
 
 

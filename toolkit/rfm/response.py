@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from toolkit.errors import DataError, ParameterError, check_choice
+from toolkit.errors import DataError, ParameterError, check_choice, check_number
 
 __all__ = [
     "DECISIONS",
@@ -38,13 +38,7 @@ DECISIONS: tuple[str, ...] = ("rate", "ci_low")
 
 
 def _positive(name: str, value: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"The '{name}' parameter must be a number > 0. Got {value!r} instead.") from None
-    if not np.isfinite(number) or number <= 0:
-        raise ParameterError(f"The '{name}' parameter must be a number > 0. Got {value!r} instead.")
-    return number
+    return float(check_number(name, value, low=0, closed="neither"))
 
 
 def break_even_rate(cost_per_contact: float, profit_per_response: float) -> float:
@@ -88,10 +82,7 @@ def wilson_interval(
         Bounds within [0, 1]; unlike the normal approximation they stay
         sensible for cells with 0 responses.
     """
-    if not 0 < confidence < 1:
-        raise ParameterError(
-            f"The 'confidence' parameter must be between 0 and 1. Got {confidence!r} instead."
-        )
+    check_number("confidence", confidence, low=0, high=1, closed="neither")
     x = np.asarray(responses, dtype="float64")
     n = np.asarray(contacts, dtype="float64")
     z = stats.norm.ppf(0.5 + confidence / 2)

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples, parameter_error
 
 __all__ = [
     "DIMENSIONS",
@@ -155,12 +155,11 @@ class WeightedScores:
 
 
 def _check_bins(bins: int) -> int:
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or not 2 <= bins <= 9:
-        raise ParameterError(
-            f"The 'bins' parameter must be an int in the range [2, 9] (scores are single digits of the "
-            f"cell code). Got {bins!r} instead."
+    return int(
+        check_number(
+            "bins", bins, low=2, high=9, integer=True, hint="Scores are single digits of the cell code."
         )
-    return int(bins)
+    )
 
 
 def _check_customers(customers: pd.DataFrame, columns: Sequence[str]) -> None:
@@ -576,15 +575,10 @@ def weighted_scores(
     try:
         w = tuple(float(x) for x in weights)
     except (TypeError, ValueError):
-        raise ParameterError(
-            f"The 'weights' parameter must be three numbers (R, F, M). Got {weights!r} instead."
-        ) from None
+        raise parameter_error("weights", "three numbers (R, F, M)", weights) from None
     if len(w) != 3 or any(x < 0 or not np.isfinite(x) for x in w):
-        raise ParameterError(
-            f"The 'weights' parameter must be three non-negative numbers (R, F, M). Got {weights!r} instead."
-        )
-    if not (isinstance(min_months, (int, float)) and min_months > 0):
-        raise ParameterError(f"The 'min_months' parameter must be a number > 0. Got {min_months!r} instead.")
+        raise parameter_error("weights", "three non-negative numbers (R, F, M)", weights)
+    check_number("min_months", min_months, low=0, closed="neither")
     _check_customers(customers, ("customer_id", "recency_months", "frequency", "monetary"))
     months = customers["recency_months"].to_numpy(dtype="float64")
     negative = months < 0

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples
 from toolkit.value._mle import FitResult, optimise, require_identified
 
 __all__ = [
@@ -200,10 +200,7 @@ def fit_bgnbd(
         Invalid summary values, too few repeat buyers, or data from which
         the parameters cannot be estimated.
     """
-    if not isinstance(min_repeat_buyers, (int, np.integer)) or min_repeat_buyers < 1:
-        raise ParameterError(
-            f"The 'min_repeat_buyers' parameter must be an int >= 1. Got {min_repeat_buyers!r} instead."
-        )
+    check_number("min_repeat_buyers", min_repeat_buyers, low=1, integer=True)
     x, tx, T = _arrays(summary)
     n = len(x)
     n_repeat = int((x > 0).sum())
@@ -322,7 +319,7 @@ def expected_purchases(params: FitResult | Mapping[str, float], summary: pd.Data
     Series
         Named ``expected_purchases``, same index as ``summary``.
     """
-    t = _check_horizon(t)
+    t = check_number("t", t, low=0, closed="neither", hint="The horizon is in the data's time unit.")
     theta = _params(params)
     r, alpha, a, b = theta
     x, tx, T = _arrays(summary)
@@ -360,8 +357,7 @@ def probability_of_purchases(
     number of customers expected to show each frequency, the classic check
     of the fit.
     """
-    if not isinstance(n, (int, np.integer)) or n < 0:
-        raise ParameterError(f"The 'n' parameter must be an int >= 0. Got {n!r} instead.")
+    n = check_number("n", n, low=0, integer=True)
     r, alpha, a, b = _params(params)
     scalar = np.ndim(t) == 0
     t = np.atleast_1d(np.asarray(t, dtype=float))
@@ -379,15 +375,3 @@ def probability_of_purchases(
         partial = keep * (coefs[:, None] * q[None, :] ** j[:, None]).sum(axis=0)
         out = out + np.exp(special.betaln(a + 1, b + n - 1) - log_beta_ab) * (1 - partial)
     return out[0] if scalar else out
-
-
-def _check_horizon(t: float) -> float:
-    try:
-        value = float(t)
-    except (TypeError, ValueError):
-        value = float("nan")
-    if not np.isfinite(value) or value <= 0:
-        raise ParameterError(
-            f"The horizon 't' must be a number > 0 (in the data's time unit). Got {t!r} instead."
-        )
-    return value

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import ParameterError, check_choice
+from toolkit.errors import check_choice, check_number
 from toolkit.value import bgnbd, gammagamma
 from toolkit.value._mle import FitResult
 from toolkit.value.summary import TIME_UNITS
@@ -28,23 +28,6 @@ DAYS_PER_MONTH: float = 365.25 / 12
 def monthly_rate(annual_rate: float) -> float:
     """Monthly discount rate equivalent to an annual one: ``(1 + annual)^(1/12) - 1``."""
     return (1.0 + annual_rate) ** (1.0 / 12.0) - 1.0
-
-
-def _check_number(
-    name: str, value: object, low: float, high: float | None, *, integer: bool = False
-) -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if ok and integer:
-        ok = float(value).is_integer()
-    if ok:
-        ok = np.isfinite(value) and value >= low and (high is None or value <= high)
-    if not ok:
-        kind = "an int" if integer else "a number"
-        rng = f"[{low:g}, {high:g}]" if high is not None else f"[{low:g}, inf)"
-        raise ParameterError(
-            f"The '{name}' parameter must be {kind} in the range {rng}. Got {value!r} instead."
-        )
-    return float(value)
 
 
 def customer_lifetime_value(
@@ -87,13 +70,13 @@ def customer_lifetime_value(
         Named ``clv``, same index as ``summary``.
     """
     check_choice("time_unit", time_unit, list(TIME_UNITS))
-    months = int(_check_number("months", months, 1, 1200, integer=True))
-    rate = _check_number("annual_discount_rate", annual_discount_rate, 0, 10)
-    margin = _check_number("margin", margin, 0, 1)
+    months = check_number("months", months, low=1, high=1200, integer=True)
+    rate = check_number("annual_discount_rate", annual_discount_rate, low=0, high=10)
+    margin = check_number("margin", margin, low=0, high=1)
     length = (
         DAYS_PER_MONTH / TIME_UNITS[time_unit]
         if month_length is None
-        else _check_number("month_length", month_length, 1e-9, None)
+        else check_number("month_length", month_length, low=0, closed="neither")
     )
     d = monthly_rate(rate)
     value = gammagamma.expected_spend(spend, summary).to_numpy()
@@ -132,7 +115,7 @@ def forecast_customers(
         and ``clv`` (discounted, times the margin).
     """
     check_choice("time_unit", time_unit, list(TIME_UNITS))
-    months = int(_check_number("months", months, 1, 1200, integer=True))
+    months = check_number("months", months, low=1, high=1200, integer=True)
     horizon = months * DAYS_PER_MONTH / TIME_UNITS[time_unit]
     out = pd.DataFrame(index=summary.index)
     out["p_alive"] = bgnbd.probability_alive(purchases, summary)

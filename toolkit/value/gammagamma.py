@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from toolkit.errors import DataError, ParameterError, format_examples
+from toolkit.errors import DataError, ParameterError, check_number, format_examples
 from toolkit.value._mle import FitResult, optimise, require_identified
 
 __all__ = [
@@ -169,10 +169,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, min_repeat_buyers: int = 20) -> Fi
         Repeat buyers with zero or negative spend, too few repeat buyers, or
         data from which the parameters cannot be estimated.
     """
-    if not isinstance(min_repeat_buyers, (int, np.integer)) or min_repeat_buyers < 1:
-        raise ParameterError(
-            f"The 'min_repeat_buyers' parameter must be an int >= 1. Got {min_repeat_buyers!r} instead."
-        )
+    check_number("min_repeat_buyers", min_repeat_buyers, low=1, integer=True)
     x_all, m_all = _arrays(summary)
     _check_positive_spend(summary, x_all, m_all)
     rep = x_all > 0

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, check_number
 from toolkit.value import bgnbd, gammagamma
 from toolkit.value._mle import FitResult
 from toolkit.value.summary import CalibrationSplit
@@ -140,15 +140,9 @@ def fit_calibration(split: CalibrationSplit, *, min_repeat_buyers: int = 20) -> 
     return CalibrationFit(split, bg, gg, None)
 
 
-def _check_max_group(max_group: int) -> int:
-    if not isinstance(max_group, (int, np.integer)) or isinstance(max_group, bool) or max_group < 1:
-        raise ParameterError(f"The 'max_group' parameter must be an int >= 1. Got {max_group!r} instead.")
-    return int(max_group)
-
-
 def frequency_groups(frequency: pd.Series, max_group: int = 7) -> pd.Series:
     """Label repeat-purchase counts ``"0"``, ``"1"``, ... ``"7+"`` (an ordered categorical)."""
-    max_group = _check_max_group(max_group)
+    max_group = check_number("max_group", max_group, low=1, integer=True)
     labels = [str(k) for k in range(max_group)] + [f"{max_group}+"]
     codes = np.minimum(frequency.to_numpy(dtype=int), max_group)
     return pd.Series(
@@ -172,7 +166,7 @@ def frequency_fit(
     DataFrame
         Columns ``frequency_group``, ``actual_customers``, ``expected_customers``.
     """
-    max_group = _check_max_group(max_group)
+    max_group = check_number("max_group", max_group, low=1, integer=True)
     groups = frequency_groups(summary["frequency"], max_group)
     actual = groups.value_counts(sort=False).reindex(groups.cat.categories).to_numpy()
     ages = summary["T"].to_numpy(dtype=float)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError, check_choice, format_examples
+from toolkit.errors import DataError, ParameterError, check_choice, check_number, format_examples
 
 __all__ = [
     "TIME_UNITS",
@@ -370,14 +370,7 @@ def default_calibration_end(
     Timestamp
         The last day of the calibration period (a calendar day).
     """
-    if (
-        not isinstance(holdout_share, (int, float))
-        or isinstance(holdout_share, bool)
-        or not 0 < holdout_share < 1
-    ):
-        raise ParameterError(
-            f"The 'holdout_share' parameter must be a number in the range (0, 1). Got {holdout_share!r} instead."
-        )
+    check_number("holdout_share", holdout_share, low=0, high=1, closed="neither")
     if date_col not in transactions.columns or len(transactions) == 0:
         raise DataError(f"no '{date_col}' values to place a calibration end in.", column=date_col)
     dates = pd.to_datetime(transactions[date_col]).dt.normalize()

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, check_number
 
 __all__ = ["TIERS", "ValueTiers", "value_tiers", "tier_summary", "tier_segment_table"]
 
@@ -81,14 +81,7 @@ def value_tiers(realised: pd.Series, potential: pd.Series, *, high_quantile: flo
     ParameterError
         When ``high_quantile`` is not in (0, 1).
     """
-    if (
-        not isinstance(high_quantile, (int, float))
-        or isinstance(high_quantile, bool)
-        or not 0 < high_quantile < 1
-    ):
-        raise ParameterError(
-            f"The 'high_quantile' parameter must be a number in the range (0, 1). Got {high_quantile!r} instead."
-        )
+    check_number("high_quantile", high_quantile, low=0, high=1, closed="neither")
     only_r = realised.index.difference(potential.index)
     only_p = potential.index.difference(realised.index)
     if len(only_r) or len(only_p):
