@@ -175,8 +175,9 @@ def test_rule_overrides_are_checked(tmp_path, capsys):
     assert "there is no cleaning rule 'refunds'; the rules are ['duplicates'" in one_error_line(
         capsys, ["check-data", "--data", "x.csv", "--rule", "refunds=keep"]
     )
-    assert "The '--rule returns' parameter must be one of 'drop' or 'keep'. Got 'remove' instead." in one_error_line(
-        capsys, ["check-data", "--data", "x.csv", "--rule", "returns=remove"]
+    assert (
+        "The '--rule returns' parameter must be one of 'drop' or 'keep'. Got 'remove' instead."
+        in one_error_line(capsys, ["check-data", "--data", "x.csv", "--rule", "returns=remove"])
     )
     assert "The 'date_format' parameter must be a format naming the day, month and year" in one_error_line(
         capsys, ["check-data", "--data", "x.csv", "--date-format", "%Y"]

@@ -122,7 +122,9 @@ def test_metrics_frame_orders_by_r_and_rejects_bad_records():
         ]
     )
     assert m[["r", "metric"]].values.tolist() == [["people", "b"], ["people", "c"], ["place", "a"]]
-    with pytest.raises(ParameterError, match=r"The 'records\[0\].r' parameter must be one of 'people', .* Got 'nope' instead"):
+    with pytest.raises(
+        ParameterError, match=r"The 'records\[0\].r' parameter must be one of 'people', .* Got 'nope' instead"
+    ):
         metrics_frame([{"r": "nope", "metric": "a", "value": 1}])
     with pytest.raises(ParameterError, match="recorded twice"):
         metrics_frame([{"r": "people", "metric": "a"}, {"r": "people", "metric": "a"}])

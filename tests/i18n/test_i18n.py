@@ -25,7 +25,9 @@ def test_translation_and_formatting():
     assert translate_columns(["revenue", "my_col"], "zh") == ["销售额", "my_col"]
     with pytest.raises(KeyError, match="no catalogue entry 'nope.key'"):
         t("nope.key", "en")
-    with pytest.raises(ParameterError, match="The 'lang' parameter must be one of 'en' or 'zh'. Got 'fr' instead."):
+    with pytest.raises(
+        ParameterError, match="The 'lang' parameter must be one of 'en' or 'zh'. Got 'fr' instead."
+    ):
         t("report.executive_summary", "fr")
 
 

@@ -32,7 +32,9 @@ def test_text_parameters_keep_the_text_as_typed():
     assert convert_value(positive, "yes") == "yes"
     assert convert_value(positive, "010") == "010"
     assert convert_value(positive, "2011-06-30") == "2011-06-30"
-    with pytest.raises(ParameterError, match=r"The 'positive' parameter must be a text. Got \['a'\] instead."):
+    with pytest.raises(
+        ParameterError, match=r"The 'positive' parameter must be a text. Got \['a'\] instead."
+    ):
         convert_value(positive, ["a"])
 
 
@@ -53,7 +55,9 @@ def test_numbers():
     assert convert_value(share, "1e3") == 1000.0 and convert_value(share, "3") == 3.0
     assert convert_value(share, ".25") == 0.25 and convert_value(share, 2) == 2.0
     for bad in ("nan", "inf", "30%", "0,3"):
-        with pytest.raises(ParameterError, match=rf"The 'test_share' parameter must be a number. Got '{bad}' instead."):
+        with pytest.raises(
+            ParameterError, match=rf"The 'test_share' parameter must be a number. Got '{bad}' instead."
+        ):
             convert_value(share, bad)
 
 
@@ -81,7 +85,9 @@ def test_lists_and_dicts_use_yaml_1_2_rules():
     ]  # a text list keeps its items as text
     weights = spec("weights", "[10, 2, 0.02]")
     assert convert_value(weights, "[5, 1e1, 0.5]") == [5, 10.0, 0.5]
-    with pytest.raises(ParameterError, match=r"The 'weights' parameter must be a list of numbers. Got \[5, 'x'\] instead."):
+    with pytest.raises(
+        ParameterError, match=r"The 'weights' parameter must be a list of numbers. Got \[5, 'x'\] instead."
+    ):
         convert_value(weights, "[5, x]")
     thresholds = spec("thresholds", "{}")
     assert convert_value(thresholds, "{recency: [30, 90], flag: yes}") == {"recency": [30, 90], "flag": "yes"}
@@ -98,13 +104,19 @@ def test_lists_and_dicts_use_yaml_1_2_rules():
 def test_constraints_declared_as_data():
     bins = spec("bins", "5", min=2, max=9)
     assert convert_value(bins, "9") == 9
-    with pytest.raises(ParameterError, match=r"The 'bins' parameter must be an integer in the range \[2, 9\]. Got 1 instead."):
+    with pytest.raises(
+        ParameterError, match=r"The 'bins' parameter must be an integer in the range \[2, 9\]. Got 1 instead."
+    ):
         convert_value(bins, "1")
-    with pytest.raises(ParameterError, match=r"The 'bins' parameter must be an integer in the range \[2, 9\]. Got 12 instead."):
+    with pytest.raises(
+        ParameterError,
+        match=r"The 'bins' parameter must be an integer in the range \[2, 9\]. Got 12 instead.",
+    ):
         convert_value(bins, "12")
     method = spec("method", '"quantile"', choices=["quantile", "nested"])
     with pytest.raises(
-        ParameterError, match=r"The 'method' parameter must be one of 'quantile' or 'nested'. Got 'kmeans' instead."
+        ParameterError,
+        match=r"The 'method' parameter must be one of 'quantile' or 'nested'. Got 'kmeans' instead.",
     ):
         convert_value(method, "kmeans")
     end = spec("calibration_end", '""', kind="date")

@@ -181,7 +181,7 @@ def test_duckdb_path_reads_gbk_csv_with_chinese_headers(tmp_path):
 
 
 def test_duckdb_exact_duplicate_grouping_gives_the_same_table(tmp_path, monkeypatch):
-    from toolkit.rfm import customers_sql
+    from toolkit.data.duckdb import customers as customers_sql
 
     frame = pd.DataFrame(
         {
@@ -233,7 +233,7 @@ def test_duckdb_and_pandas_agree_on_future_dates_with_a_given_analysis_date():
 def test_duckdb_duplicates_stay_exact_when_row_hashes_collide(tmp_path, monkeypatch, weak_hash):
     """Lines that merely share a hash are not duplicates: counts and table match pandas."""
     from toolkit.data import load_transactions
-    from toolkit.rfm import customers_sql
+    from toolkit.data.duckdb import customers as customers_sql
 
     frame = pd.DataFrame(
         {
@@ -267,7 +267,7 @@ def _both_paths(path, **options):
 @pytest.mark.parametrize("weak_hash", ["hash({})", "(hash({}) % 2)", "0"])
 def test_duckdb_counts_every_copy_of_lines_repeated_three_times(tmp_path, monkeypatch, weak_hash):
     """A slot taken three times or more sends the whole order to the exact check."""
-    from toolkit.rfm import customers_sql
+    from toolkit.data.duckdb import customers as customers_sql
 
     frame = pd.DataFrame(
         {

@@ -158,7 +158,8 @@ def test_constant_column_and_bad_parameters():
         scores = quantile_scores(flat).scores
     assert set(scores["f_score"]) == {1}
     with pytest.raises(
-        ParameterError, match=r"'bins' parameter must be an integer in the range \[2, 9\]. Got 1 instead. Scores are single"
+        ParameterError,
+        match=r"'bins' parameter must be an integer in the range \[2, 9\]. Got 1 instead. Scores are single",
     ):
         quantile_scores(_ten(), 1)
     with pytest.raises(ParameterError, match="strictly increasing"):

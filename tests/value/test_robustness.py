@@ -42,7 +42,10 @@ def test_too_few_repeat_buyers_is_a_clear_error():
     assert 0 < repeat < 20
     with pytest.raises(DataError, match=f"only {repeat} of 300 customers made a repeat purchase"):
         bgnbd.fit_bgnbd(data)
-    with pytest.raises(ParameterError, match=r"'min_repeat_buyers' parameter must be an integer in the range \[1, inf\). Got 0 instead."):
+    with pytest.raises(
+        ParameterError,
+        match=r"'min_repeat_buyers' parameter must be an integer in the range \[1, inf\). Got 0 instead.",
+    ):
         bgnbd.fit_bgnbd(data, min_repeat_buyers=0)
 
 

@@ -64,7 +64,9 @@ def test_clear_errors(tx):
         match=r"1 transaction line.*after observation_end 2011-01-20 \(the last is on 2011-01-31\)",
     ):
         customer_summary(tx, "2011-01-20")
-    with pytest.raises(ParameterError, match="The 'time_unit' parameter must be one of 'D' or 'W'. Got 'M' instead."):
+    with pytest.raises(
+        ParameterError, match="The 'time_unit' parameter must be one of 'D' or 'W'. Got 'M' instead."
+    ):
         customer_summary(tx, "2011-02-01", time_unit="M")
     with pytest.raises(ParameterError, match="'observation_end' parameter must be a date"):
         customer_summary(tx, "soon")

@@ -58,6 +58,7 @@ __all__ = [
     "DEFAULT_ACTIONS",
     "NON_MERCHANDISE_CODES",
     "PLAUSIBLE_YEARS_BEFORE_MEDIAN",
+    "RULE_COLUMNS",
     "RuleResult",
     "DataQuality",
     "clean_transactions",
@@ -100,7 +101,11 @@ NON_MERCHANDISE_CODES: tuple[str, ...] = (
 #: Order dates more than this many years before the file's median order date are implausible.
 PLAUSIBLE_YEARS_BEFORE_MEDIAN = 10
 _EXAMPLES = 5  # example rows kept per rule
-_NEEDS = {"cancelled_orders": ("product_id", "quantity"), "non_merchandise": ("product_id",)}
+#: The columns a rule needs beyond the required ones; without them it is not checked.
+RULE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cancelled_orders": ("product_id", "quantity"),
+    "non_merchandise": ("product_id",),
+}
 
 
 @dataclass(frozen=True)
@@ -349,7 +354,7 @@ def clean_transactions(
         bad_price = (frame["unit_price"] <= 0) & ~is_return
     else:
         bad_price = (frame["amount"] == 0) & ~is_return
-    missing = {rule: tuple(c for c in needs if c not in frame) for rule, needs in _NEEDS.items()}
+    missing = {rule: tuple(c for c in needs if c not in frame) for rule, needs in RULE_COLUMNS.items()}
     none = pd.Series(False, index=frame.index)
     if missing["non_merchandise"]:
         fees = none

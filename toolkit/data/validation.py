@@ -35,7 +35,7 @@ __all__ = ["resolve_columns", "to_canonical", "parse_dates", "parse_numbers", "p
 
 NUMERIC_COLUMNS = ("amount", "quantity", "unit_price")
 TEXT_COLUMNS = ("order_id", "product_id", "product_name", "channel", "region")
-# The pattern the DuckDB engine (toolkit.rfm.sql_lines) strips from numbers until it reads them with
+# The pattern the DuckDB engine (toolkit.data.duckdb.lines) strips from numbers until it reads them with
 # toolkit.data.formats.number_sql; the pandas core no longer uses it.
 NUMBER_NOISE = re.compile(r"[,\s¥￥$€£元]")
 

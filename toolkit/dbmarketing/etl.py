@@ -28,6 +28,7 @@ import pandas as pd
 from toolkit.data.cancellations import match_cancellations
 from toolkit.data.cleaning import (
     NON_MERCHANDISE_CODES,
+    RULE_COLUMNS,
     RULES,
     DataQuality,
     RuleResult,
@@ -665,7 +666,6 @@ def build_tables(db: MarketingDB) -> dict[str, int]:
 
 
 #: Canonical columns a rule needs; without them it matches nothing and the table says so.
-_NEEDS = {"cancelled_orders": ("product_id", "quantity"), "non_merchandise": ("product_id",)}
 
 
 def _results(cleaning_log: pd.DataFrame) -> list[RuleResult]:
@@ -691,7 +691,7 @@ def data_quality(db: MarketingDB, cleaning_log: pd.DataFrame, raw_rows: int) -> 
                 (int(n), f"{pd.Timestamp(d):%Y-%m-%d %H:%M}")
                 for n, d in zip(lines["line_no"], lines["order_date"])
             )
-        missing = tuple(c for c in _NEEDS.get(result.rule, ()) if not _has(db, c))
+        missing = tuple(c for c in RULE_COLUMNS.get(result.rule, ()) if not _has(db, c))
         results.append(
             RuleResult(result.rule, result.matching, result.removed, result.action, examples, missing)
         )

@@ -3,7 +3,7 @@
 Modules, one job each:
 
 - :mod:`~toolkit.rfm.customers` — customer table from canonical transactions (pandas)
-- :mod:`~toolkit.rfm.customers_sql` — the same table straight from a CSV/Parquet file (DuckDB)
+- :mod:`~toolkit.data.duckdb.customers` — the same table straight from a CSV/Parquet file (DuckDB)
 - :mod:`~toolkit.rfm.customer_level` — customer-level input (R, F, M already computed)
 - :mod:`~toolkit.rfm.scoring` — quantile scores, Hughes nested sort, textbook weighted points
 - :mod:`~toolkit.rfm.segments` — segment table as data, summary, playbook
@@ -14,9 +14,9 @@ The rules (recency in days and months, the zero-month rule, ties, returns)
 are documented in ``docs/rfm.md``.
 """
 
+from toolkit.data.duckdb.customers import customer_table_from_file
 from toolkit.rfm.customer_level import customers_from_table
 from toolkit.rfm.customers import CustomerTable, customer_table, months_since
-from toolkit.rfm.customers_sql import customer_table_from_file
 from toolkit.rfm.migration import Migration, segment_migration, transition_matrix
 from toolkit.rfm.response import (
     CellResponse,

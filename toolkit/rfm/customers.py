@@ -81,7 +81,7 @@ class CustomerTable:
         data given in months); the unit of the ``recency`` column.
     quality : DataQuality, optional
         The cleaning rules' counts when the table was built straight from a
-        file (:func:`toolkit.rfm.customers_sql.customer_table_from_file`).
+        file (:func:`toolkit.data.duckdb.customers.customer_table_from_file`).
     """
 
     customers: pd.DataFrame

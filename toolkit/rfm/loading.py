@@ -15,11 +15,11 @@ from typing import Any
 
 from toolkit.data import load_transactions, read_table
 from toolkit.data.datasets import data_dir
+from toolkit.data.duckdb.customers import SQL_SUFFIXES, customer_table_from_file
 from toolkit.data.readers import file_sha256
 from toolkit.errors import DataError, check_choice
 from toolkit.rfm.customer_level import customers_from_table
 from toolkit.rfm.customers import CustomerTable, customer_table
-from toolkit.rfm.customers_sql import SQL_SUFFIXES, customer_table_from_file
 
 __all__ = [
     "LEVELS",

@@ -7,7 +7,7 @@ spills to disk when it runs short of memory, so files larger than memory
 work. The definitions of recency, frequency and monetary value are those of
 :mod:`toolkit.rfm.customers`, and every decision on how to read the values
 (decimal mark, date order, reading options) is the core's, taken from the
-distinct values (:mod:`toolkit.data.formats`); ``tests/rfm/test_engine_parity.py``
+distinct values (:mod:`toolkit.data.formats`); ``tests/data/duckdb/test_engine_parity.py``
 checks that both engines accept the same files and give the same answers.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,23 +24,7 @@ import pyarrow as pa
 
 from toolkit.data import cleaning
 from toolkit.data.cleaning import RULES, DataQuality, RuleResult
-from toolkit.data.encoding import bad_byte_error
-from toolkit.data.formats import (
-    OUT_OF_RANGE,
-    YEAR_RANGE,
-    bad_values_error,
-    decide_dates,
-    decide_file_numbers,
-    parse_date_text,
-)
-from toolkit.data.mapping import CANONICAL_COLUMNS, parse_mapping
-from toolkit.data.options import ReadOptions, split_options
-from toolkit.data.readers import text_layout
-from toolkit.data.transactions import parse_as_of
-from toolkit.data.validation import NUMERIC_COLUMNS, _number_text, resolve_columns
-from toolkit.errors import DataError, ParameterError, check_choice
-from toolkit.rfm.customers import RETURNS_RULES, CustomerTable, months_since
-from toolkit.rfm.sql_lines import (
+from toolkit.data.duckdb.lines import (
     BAD_PRICE,
     CANCELLED,
     FUTURE,
@@ -61,6 +45,27 @@ from toolkit.rfm.sql_lines import (
     quote,
     text_values,
 )
+from toolkit.data.encoding import bad_byte_error
+from toolkit.data.formats import (
+    OUT_OF_RANGE,
+    YEAR_RANGE,
+    bad_values_error,
+    decide_dates,
+    decide_file_numbers,
+    parse_date_text,
+)
+from toolkit.data.mapping import CANONICAL_COLUMNS, parse_mapping
+from toolkit.data.options import ReadOptions, split_options
+from toolkit.data.readers import text_layout
+from toolkit.data.transactions import parse_as_of
+from toolkit.data.validation import NUMERIC_COLUMNS, _number_text, resolve_columns
+from toolkit.errors import DataError, ParameterError, check_choice
+
+if TYPE_CHECKING:  # the RFM table type; imported late below, as toolkit.rfm imports this engine
+    from toolkit.rfm.customers import CustomerTable
+
+#: An open DuckDB connection (duckdb is imported when a file is read, not with this module).
+Connection = Any
 
 __all__ = ["customer_table_from_file", "SQL_SUFFIXES"]
 
@@ -74,7 +79,7 @@ _DEDUP_STRATEGIES = ("hash", "exact")  # "hash": re-read only candidate lines; "
 # a line's slot: one of 64 bits, chosen by its hash (lines with equal hashes share a slot)
 _SLOT = "(CAST(1 AS UBIGINT) << ({} & 63))"
 _ALL_SLOTS = "CAST(18446744073709551615 AS UBIGINT)"
-# what the tables of groups (o) and of duplicate copies (x) share, from toolkit.rfm.sql_lines
+# what the tables of groups (o) and of duplicate copies (x) share, from toolkit.data.duckdb.lines
 _GROUP_COLUMNS = "bits, cust, order_key, is_return, stage, trimmed"
 
 
@@ -121,7 +126,7 @@ def _source_sql(path: Path) -> _Layout:
     )
 
 
-def _distinct_text(con, expr: str, where: str = "true") -> pd.DataFrame:
+def _distinct_text(con: Connection, expr: str, where: str = "true") -> pd.DataFrame:
     """Distinct non-NULL values of ``expr`` over ``raw``: ``value``, first ``row`` (0-based), ``n`` lines."""
     return con.execute(
         f"SELECT v AS value, min(row__) AS row, count(*) AS n FROM "
@@ -139,7 +144,9 @@ def _series(frame: pd.DataFrame, column: str = "value") -> tuple[pd.Series, pd.S
     )
 
 
-def _check_stored(con, column: str, test: str, shown: str, message: str, where: dict) -> None:
+def _check_stored(
+    con: Connection, column: str, test: str, shown: str, message: str, where: dict[str, Any]
+) -> None:
     """Refuse stored (typed) values for which ``test`` holds, naming their rows."""
     bad = con.execute(f"SELECT row__, {shown} FROM raw WHERE {test} ORDER BY row__").fetchall()
     if bad:
@@ -148,7 +155,12 @@ def _check_stored(con, column: str, test: str, shown: str, message: str, where: 
 
 
 def _decide_formats(
-    con, used: Mapping[str, str], types: Mapping[str, str], name: str, options: ReadOptions, row_offset: int
+    con: Connection,
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    name: str,
+    options: ReadOptions,
+    row_offset: int,
 ) -> tuple[dict[str, str], bool, dict[str, str]]:
     """Decide how the date and numeric columns are read, from their distinct values, as the core does.
 
@@ -166,7 +178,7 @@ def _decide_formats(
     formats : dict
         ``{canonical: description}``, as ``SourceInfo.formats``.
     """
-    where = dict(source=name, row_offset=row_offset)
+    where: dict[str, Any] = dict(source=name, row_offset=row_offset)
     formats: dict[str, str] = {}
     column = used["order_date"]
     c, sql_type = quote(column), types[column]
@@ -335,6 +347,8 @@ def customer_table_from_file(
     """
     import duckdb
 
+    from toolkit.rfm.customers import RETURNS_RULES
+
     check_choice("returns", returns, RETURNS_RULES)
     actions = _actions(rules)
     path = Path(path).expanduser()
@@ -436,11 +450,21 @@ class _Tally(NamedTuple):
         return bool(self.bits & bit)
 
 
-def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, actions):
+def _rule_flags(
+    con: Connection,
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    options: ReadOptions,
+    prefix: str,
+    decimals: Mapping[str, str],
+    fast_dates: bool,
+    today: pd.Timestamp,
+    actions: Mapping[str, str],
+) -> tuple[list[str], dict[int, str]]:
     """The line flags of the rules implausible_dates, non_merchandise and cancelled_orders, and the view ``src``.
 
     Returns ``(extra_columns, extra_flags)`` for
-    :func:`toolkit.rfm.sql_lines.line_sql`; a rule that is not in ``RULES``
+    :func:`toolkit.data.duckdb.lines.line_sql`; a rule that is not in ``RULES``
     or lacks its columns gets no flag.
     """
     columns: list[str] = []
@@ -494,8 +518,15 @@ def _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, 
 
 
 def _matched_cancellations(
-    con, used, types, prefix, decimals, fast_dates, plausible: str = "true", drop_copies: bool = True
-):
+    con: Connection,
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    prefix: str,
+    decimals: Mapping[str, str],
+    fast_dates: bool,
+    plausible: str = "true",
+    drop_copies: bool = True,
+) -> pd.DataFrame:
     """File rows (0-based) of the cancellations matched to a sale, and of those sales.
 
     Only the candidate lines are fetched: cancellations and sales whose
@@ -551,8 +582,20 @@ def _matched_cancellations(
 
 
 def _aggregate(
-    con, used, types, name, as_of, actions, returns, prefix, decimals, fast_dates, options, today, row_offset
-) -> CustomerTable:
+    con: Connection,
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    name: str,
+    as_of: object,
+    actions: Mapping[str, str],
+    returns: str,
+    prefix: str,
+    decimals: Mapping[str, str],
+    fast_dates: bool,
+    options: ReadOptions,
+    today: pd.Timestamp,
+    row_offset: int,
+) -> tuple[CustomerTable, list[str] | None]:
     """Group the lines, find the exact duplicates, count the rules and build the customer table."""
     as_of_ts = parse_as_of(as_of, today)
     columns, flags = _rule_flags(con, used, types, options, prefix, decimals, fast_dates, today, actions)
@@ -603,16 +646,25 @@ def _aggregate(
     period = (
         [f"{pd.Timestamp(first):%Y-%m-%d %H:%M}", f"{pd.Timestamp(last):%Y-%m-%d %H:%M}"] if first else None
     )
+    from toolkit.rfm.customers import CustomerTable
+
     return CustomerTable(table, as_of_ts, returns, basis, stats, quality=quality), period
 
 
-def _text_hash(used, types) -> str:
-    """SQL for the hash of a line's canonical texts (:func:`toolkit.rfm.sql_lines.text_values`)."""
+def _text_hash(used: Mapping[str, str], types: Mapping[str, str]) -> str:
+    """SQL for the hash of a line's canonical texts (:func:`toolkit.data.duckdb.lines.text_values`)."""
     values = text_values(used, types)
     return f"hash({', '.join(values)})" if values else "CAST(0 AS UBIGINT)"
 
 
-def _group_lines(con, used, types, lines, classified, loose_bits: int = 0) -> None:
+def _group_lines(
+    con: Connection,
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    lines: Callable[..., str],
+    classified: Callable[[str], str],
+    loose_bits: int = 0,
+) -> None:
     """Table ``o``: one pass over the file, grouping lines by raw customer id, order id and flags.
 
     Per group: the lines, their first and last date and amount, with the
@@ -654,7 +706,13 @@ def _group_lines(con, used, types, lines, classified, loose_bits: int = 0) -> No
     """)
 
 
-def _duplicate_copies(con, used, types, lines, classified) -> None:
+def _duplicate_copies(
+    con: Connection,
+    used: Mapping[str, str],
+    types: Mapping[str, str],
+    lines: Callable[..., str],
+    classified: Callable[[str], str],
+) -> None:
     """Table ``x``: the copies of duplicate lines but the first, by group columns: their amount and number ``e``.
 
     Duplicates have equal canonical values: ids as the core normalises them,
@@ -695,19 +753,19 @@ def _duplicate_copies(con, used, types, lines, classified) -> None:
     else:  # every line (tests compare both strategies)
         source = lines(f"SELECT *, {numbered} FROM src", carry)
     cust_type = types[used["customer_id"]]
-    keys = [id_expr("rc", cust_type)]
-    keys += [id_expr("ro", types[used["order_id"]])] if "order_id" in used else ["ro"]
+    same_line = [id_expr("rc", cust_type)]
+    same_line += [id_expr("ro", types[used["order_id"]])] if "order_id" in used else ["ro"]
     numbers = [f"v__{c}" for c in NUMERIC_COLUMNS if c in used]
-    keys += ["order_date", *numbers] + [f"t{i}__" for i in range(len(texts))]
+    same_line += ["order_date", *numbers] + [f"t{i}__" for i in range(len(texts))]
     identical = (
         f"SELECT rc, ro, bits, sum(amount) AS amount, count(*) AS e FROM ("
-        f"SELECT *, row_number() OVER (PARTITION BY {', '.join(keys)} ORDER BY row__) AS copy__ "
+        f"SELECT *, row_number() OVER (PARTITION BY {', '.join(same_line)} ORDER BY row__) AS copy__ "
         f"FROM ({source})) WHERE copy__ > 1 GROUP BY rc, ro, bits"
     )
     con.execute(f"CREATE TEMP TABLE x AS SELECT {_GROUP_COLUMNS}, amount, e FROM ({classified(identical)})")
 
 
-def _stack(con, dropped: bool) -> None:
+def _stack(con: Connection, dropped: bool) -> None:
     """View ``k``: the groups, and with negative counts the extra copies of exact duplicates.
 
     ``raw`` counts the lines read, ``dl`` the distinct lines, ``w`` the lines
@@ -723,7 +781,7 @@ def _stack(con, dropped: bool) -> None:
     """)
 
 
-def _read_tally(con) -> list[_Tally]:
+def _read_tally(con: Connection) -> list[_Tally]:
     """``k`` summed by stage, return flag, line flags and missing ids: a few dozen rows."""
     return [
         _Tally(*row)
@@ -739,10 +797,15 @@ def _total(tally: list[_Tally], field: str, where: Callable[[_Tally], bool] = la
     return int(sum(getattr(g, field) for g in tally if where(g)))
 
 
+def _at_stage(stage: int) -> Callable[[_Tally], bool]:
+    """A test for the groups that rule number ``stage`` removed."""
+    return lambda group: group.stage == stage
+
+
 def _quality(
     tally: list[_Tally],
-    actions: dict[str, str],
-    used,
+    actions: Mapping[str, str],
+    used: Mapping[str, str],
     future_bits: int = FUTURE,
     examples: Mapping[str, tuple] | None = None,
 ) -> DataQuality:
@@ -761,9 +824,9 @@ def _quality(
     }
     matching = [_total(tally, "extra")] + [_total(tally, "raw", tests[rule]) for rule in RULES[1:]]
     removed = [matching[0] if actions["duplicates"] == "drop" else 0]
-    removed += [_total(tally, "w", lambda g, i=i: g.stage == i) for i in range(1, len(RULES))]
+    removed += [_total(tally, "w", _at_stage(i)) for i in range(1, len(RULES))]
     not_checked = {
-        rule: tuple(c for c in columns if c not in used) for rule, columns in cleaning._NEEDS.items()
+        rule: tuple(c for c in columns if c not in used) for rule, columns in cleaning.RULE_COLUMNS.items()
     }
     return DataQuality(
         raw_rows=_total(tally, "raw"),
@@ -781,7 +844,9 @@ def _quality(
     )
 
 
-def _implausible_examples(con, lines, row_offset: int) -> tuple[tuple[int, str], ...]:
+def _implausible_examples(
+    con: Connection, lines: Callable[..., str], row_offset: int
+) -> tuple[tuple[int, str], ...]:
     """The first five implausible lines in file order, as ``(row number, date)``, as the core shows them."""
     rows = con.execute(
         f"SELECT row__, order_date FROM ({lines('SELECT *, 0 AS h0__ FROM src', ', row__')}) "
@@ -791,7 +856,7 @@ def _implausible_examples(con, lines, row_offset: int) -> tuple[tuple[int, str],
 
 
 def _check_kept_lines(
-    kept: list[_Tally], used, name: str, as_of_ts: pd.Timestamp, future_bits: int = FUTURE
+    kept: list[_Tally], used: Mapping[str, str], name: str, as_of_ts: pd.Timestamp, future_bits: int = FUTURE
 ) -> None:
     """Errors for kept lines an RFM table cannot use (when a rule's action is "keep")."""
     no_customer = _total(kept, "dl", lambda g: g.no_customer)
@@ -825,7 +890,7 @@ def _check_kept_lines(
 
 
 def _customer_rows(
-    con, cust_type: str, as_of_ts: pd.Timestamp, returns: str, one_group_per_order: bool
+    con: Connection, cust_type: str, as_of_ts: pd.Timestamp, returns: str, one_group_per_order: bool
 ) -> tuple[pd.DataFrame, int]:
     """The customer table from the kept groups of ``k``, and the number of customers with returns only.
 
@@ -834,6 +899,8 @@ def _customer_rows(
     (the extra copies in ``x`` have ``raw = 0``); otherwise the groups are
     first merged into orders.
     """
+    from toolkit.rfm.customers import months_since
+
     cust_text = id_expr("cust", cust_type) if is_numeric(cust_type) else "cust"
     if one_group_per_order:
         source, order = "(SELECT * FROM k WHERE stage IS NULL)", "NOT is_return AND raw > 0"

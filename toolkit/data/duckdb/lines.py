@@ -1,6 +1,6 @@
 """SQL that parses and classifies transaction lines for the DuckDB engine.
 
-:mod:`toolkit.rfm.customers_sql` runs the aggregation; this module writes
+:mod:`toolkit.data.duckdb.customers` runs the aggregation; this module writes
 the expressions it uses: quoting, parsing ids, numbers and dates the way the
 pandas core does (:mod:`toolkit.data.validation`), the flags of a line, and
 the cleaning stage of a group of lines.
