@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit.value import bgnbd, calibration_holdout_split, clv, customer_summary, gammagamma
-from toolkit.value.cdnow import CALIBRATION_END, OBSERVATION_END, load_cdnow_summary, load_cdnow_transactions
+from toolkit.value.cdnow import AS_OF, CALIBRATION_END, load_cdnow_summary, load_cdnow_transactions
 
 
 def sig(value: float, digits: int = 3) -> float:
@@ -36,14 +36,18 @@ def test_bundled_data_is_the_published_sample(summary):
     tx = load_cdnow_transactions()
     assert len(summary) == 2357 and tx["customer_id"].nunique() == 2357
     assert len(tx) == 6919
-    assert tx["order_date"].min() == pd.Timestamp("1997-01-01") and tx["order_date"].max() == OBSERVATION_END
+    assert tx["order_date"].min() == pd.Timestamp("1997-01-01") and tx[
+        "order_date"
+    ].max() == AS_OF - pd.Timedelta(days=1)
     assert int((summary["frequency"] > 0).sum()) == 946  # the repeat buyers of the spend model
 
 
 def test_summary_from_transactions_reproduces_the_published_summary(summary):
     # Purchases counted per day, times in days; the published file has weeks to two decimals.
     tx = load_cdnow_transactions()
-    ours = customer_summary(tx.loc[tx["order_date"] <= CALIBRATION_END], CALIBRATION_END, time_unit="D")
+    ours = customer_summary(
+        tx.loc[tx["order_date"] <= CALIBRATION_END], CALIBRATION_END + pd.Timedelta(days=1), time_unit="D"
+    )
     ours = ours.reindex(summary.index)
     assert (ours["frequency"] == summary["frequency"]).all()
     for ours_col, theirs_col in (("recency", "recency"), ("T", "T")):
@@ -71,9 +75,7 @@ def test_gamma_gamma_reproduces_fader_hardie_lee_2005(gg):
 
 
 def test_holdout_totals_on_cdnow(summary, bg):
-    split = calibration_holdout_split(
-        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D"
-    )
+    split = calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, AS_OF, time_unit="D")
     assert split.holdout_length == 273 and split.new_in_holdout == 0
     assert len(split.summary) == 2357
     # Holdout purchases counted by hand: purchase days after the calibration end, per customer.
@@ -135,7 +137,7 @@ def test_predictions_agree_with_lifetimes(summary, bg, gg, theirs):
 @pytest.mark.parametrize("unit", ["D", "W"])
 def test_summary_agrees_with_lifetimes(unit):
     tx = load_cdnow_transactions()
-    ours = customer_summary(tx, OBSERVATION_END, time_unit=unit)
+    ours = customer_summary(tx, AS_OF, time_unit=unit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = summary_data_from_transaction_data(
@@ -143,7 +145,7 @@ def test_summary_agrees_with_lifetimes(unit):
             "customer_id",
             "order_date",
             monetary_value_col="amount",
-            observation_period_end=OBSERVATION_END,
+            observation_period_end=AS_OF - pd.Timedelta(days=1),
             freq=unit,
         )
     theirs = theirs.reindex(ours.index)
@@ -158,7 +160,7 @@ def test_calibration_split_agrees_with_lifetimes(unit):
     from lifetimes.utils import calibration_and_holdout_data
 
     tx = load_cdnow_transactions()
-    ours = calibration_holdout_split(tx, CALIBRATION_END, OBSERVATION_END, time_unit=unit)
+    ours = calibration_holdout_split(tx, CALIBRATION_END, AS_OF, time_unit=unit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = calibration_and_holdout_data(
@@ -166,7 +168,7 @@ def test_calibration_split_agrees_with_lifetimes(unit):
             "customer_id",
             "order_date",
             calibration_period_end=CALIBRATION_END,
-            observation_period_end=OBSERVATION_END,
+            observation_period_end=AS_OF - pd.Timedelta(days=1),
             freq=unit,
             monetary_value_col="amount",
         )

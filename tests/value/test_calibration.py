@@ -11,8 +11,8 @@ import pytest
 from toolkit.errors import ParameterError
 from toolkit.value import bgnbd, calibration_holdout_split, customer_summary, fit_calibration, gammagamma
 from toolkit.value.cdnow import (
+    AS_OF,
     CALIBRATION_END,
-    OBSERVATION_END,
     benchmark_split,
     compare_with_published,
     load_cdnow_transactions,
@@ -37,22 +37,22 @@ def hand_tx(tmp_path) -> pd.DataFrame:
 
 
 def test_days_counted_times_in_weeks_by_hand(hand_tx):
-    s = customer_summary(hand_tx, "2011-01-31", time_unit="D", time_scale="W")
+    s = customer_summary(hand_tx, "2011-02-01", time_unit="D", time_scale="W")
     # A: purchase days 3, 10, 17, 24 Jan -> 3 repeats, last 21 days and end 28 days after the first
     assert s.loc["A", ["frequency", "recency", "T"]].tolist() == pytest.approx([3, 3.0, 4.0])
     assert s.loc["A", "monetary_value"] == pytest.approx((20 + 30 + 40) / 3)
     # B: days 5 and 6 Jan -> 1 repeat, 1 day = 1/7 week; age 26 days = 26/7 weeks
     assert s.loc["B", ["frequency", "recency", "T"]].tolist() == pytest.approx([1, 1 / 7, 26 / 7])
     # the same data with weekly purchase periods: B's two days fall in one week (Monday 3 Jan)
-    weekly = customer_summary(hand_tx, "2011-01-31", time_unit="W")
+    weekly = customer_summary(hand_tx, "2011-02-01", time_unit="W")
     assert weekly.loc["B", "frequency"] == 0
     # time_scale defaults to the purchase period
-    days = customer_summary(hand_tx, "2011-01-31", time_unit="D")
+    days = customer_summary(hand_tx, "2011-02-01", time_unit="D")
     assert days.loc["B", "T"] == 26
 
 
 def test_calibration_split_in_weeks_by_hand(hand_tx):
-    split = calibration_holdout_split(hand_tx, "2011-01-20", "2011-01-31", time_unit="D", time_scale="W")
+    split = calibration_holdout_split(hand_tx, "2011-01-20", "2011-02-01", time_unit="D", time_scale="W")
     assert split.time_unit == "D" and split.time_scale == "W"
     assert split.holdout_length == pytest.approx(11 / 7)  # 21 to 31 January
     a = split.summary.loc["A"]
@@ -60,16 +60,16 @@ def test_calibration_split_in_weeks_by_hand(hand_tx):
     assert [a["frequency"], a["recency"], a["T"], a["frequency_holdout"]] == pytest.approx(
         [2, 2.0, 17 / 7, 1]
     )
-    assert calibration_holdout_split(hand_tx, "2011-01-20", "2011-01-31").time_scale == "D"
+    assert calibration_holdout_split(hand_tx, "2011-01-20", "2011-02-01").time_scale == "D"
     with pytest.raises(ParameterError, match="time_scale"):
-        calibration_holdout_split(hand_tx, "2011-01-20", "2011-01-31", time_scale="M")
+        calibration_holdout_split(hand_tx, "2011-01-20", "2011-02-01", time_scale="M")
 
 
 def test_spend_model_left_out_with_its_reason_when_the_data_cannot_support_it():
     # The CDNOW purchases with every purchase worth exactly 10: the purchase model fits,
     # the spend model cannot learn how spend varies between customers.
     tx = load_cdnow_transactions().assign(amount=10.0)
-    split = calibration_holdout_split(tx, CALIBRATION_END, OBSERVATION_END, time_unit="D", time_scale="W")
+    split = calibration_holdout_split(tx, CALIBRATION_END, AS_OF, time_unit="D", time_scale="W")
     fit = fit_calibration(split)
     assert fit.gamma_gamma is None and "Gamma-Gamma" in fit.gamma_gamma_error
     assert list(fit.parameters()["model"]) == ["BG/NBD"] * 4
@@ -85,7 +85,7 @@ def test_spend_model_left_out_with_its_reason_when_the_data_cannot_support_it():
 def cdnow_fit():
     # Fader, Hardie and Lee count purchases per day and measure time in weeks
     split = calibration_holdout_split(
-        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D", time_scale="W"
+        load_cdnow_transactions(), CALIBRATION_END, AS_OF, time_unit="D", time_scale="W"
     )
     pd.testing.assert_frame_equal(benchmark_split().summary, split.summary)
     return fit_calibration(split)
@@ -123,9 +123,7 @@ def test_cdnow_fit_from_raw_purchases_reproduces_fader_hardie_lee_2005(cdnow_fit
 
 def test_a_different_estimate_is_flagged(cdnow_fit):
     # a fit in days (alpha per day, 7 times the weekly value) cannot agree on alpha
-    daily = fit_calibration(
-        calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END)
-    )
+    daily = fit_calibration(calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, AS_OF))
     compared = compare_with_published(daily).set_index("parameter")
     assert not compared.loc["alpha", "agrees"] and compared.loc["r", "agrees"]
 

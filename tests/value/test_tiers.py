@@ -24,7 +24,7 @@ from toolkit.value import (
     tier_summary,
     value_tiers,
 )
-from toolkit.value.cdnow import CALIBRATION_END, OBSERVATION_END, load_cdnow_summary, load_cdnow_transactions
+from toolkit.value.cdnow import AS_OF, CALIBRATION_END, load_cdnow_summary, load_cdnow_transactions
 
 IDS = [f"c{i}" for i in range(10)]
 
@@ -81,9 +81,7 @@ def test_tier_errors():
 
 @pytest.fixture(scope="module")
 def cdnow_check():
-    split = calibration_holdout_split(
-        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D"
-    )
+    split = calibration_holdout_split(load_cdnow_transactions(), CALIBRATION_END, AS_OF, time_unit="D")
     fit = fit_bgnbd(split.summary, time_unit="D")
     return split, fit, holdout_check(fit, split)
 

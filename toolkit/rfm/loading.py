@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.data import load_transactions, read_table
+from toolkit.data import DataQuality, TransactionData, load_transactions, read_table
 from toolkit.data.datasets import data_dir
 from toolkit.data.duckdb.customers import SQL_SUFFIXES, customer_table_from_file
 from toolkit.data.readers import file_sha256
@@ -51,16 +51,17 @@ class LoadedCustomers:
         JSON-ready source record for the report appendix.
     quality : DataQuality or None
         Cleaning counts (transactions only).
-    transactions : DataFrame or None
-        The clean transaction lines, when loaded in pandas (needed for
-        migration); None for the DuckDB engine and customer-level data.
+    transaction_data : TransactionData or None
+        The loaded transactions (their clean lines in ``.transactions``),
+        when loaded in pandas (needed for migration); None for the DuckDB
+        engine and customer-level data.
     """
 
     table: CustomerTable
     engine: str
     provenance: dict[str, Any] = field(default_factory=dict)
-    quality: Any = None
-    transactions: Any = None
+    quality: DataQuality | None = None
+    transaction_data: TransactionData | None = None
 
 
 def textbook_example_path() -> Path:

@@ -18,7 +18,7 @@ from toolkit.value.summary import CalibrationSplit, calibration_holdout_split
 
 __all__ = [
     "CALIBRATION_END",
-    "OBSERVATION_END",
+    "AS_OF",
     "PUBLISHED",
     "PUBLISHED_LOG_LIKELIHOOD",
     "load_cdnow_summary",
@@ -29,8 +29,8 @@ __all__ = [
 
 #: Last day of the 39-week calibration period of the published fits.
 CALIBRATION_END = pd.Timestamp("1997-09-30")
-#: Last day of the data (end of the 39-week holdout period).
-OBSERVATION_END = pd.Timestamp("1998-06-30")
+#: The analysis date of the benchmark: the holdout ends on 30 June 1998, the day before.
+AS_OF = pd.Timestamp("1998-07-01")
 #: The published estimates, as printed: BG/NBD (Fader, Hardie and Lee 2005, "Counting your
 #: customers the easy way", alpha per week) and Gamma-Gamma (Fader, Hardie and Lee 2005,
 #: "RFM and CLV: using iso-value curves").
@@ -100,7 +100,7 @@ def benchmark_split() -> CalibrationSplit:
     holdout runs 39 weeks to 30 June 1998.
     """
     return calibration_holdout_split(
-        load_cdnow_transactions(), CALIBRATION_END, OBSERVATION_END, time_unit="D", time_scale="W"
+        load_cdnow_transactions(), CALIBRATION_END, AS_OF, time_unit="D", time_scale="W"
     )
 
 

@@ -56,6 +56,22 @@ def _to_day(value: object, name: str) -> pd.Timestamp:
     return stamp.normalize()
 
 
+def _last_day(as_of: object) -> pd.Timestamp:
+    """The last day observed before the analysis date ``as_of``."""
+    return _to_day(as_of, "as_of") - pd.Timedelta(days=1)
+
+
+def _refuse_late(frame: pd.DataFrame, date_col: str, last_day: pd.Timestamp) -> None:
+    late = frame[date_col] > last_day
+    if late.any():
+        as_of = last_day + pd.Timedelta(days=1)
+        raise ParameterError(
+            f"{int(late.sum())} transaction line(s) fall on or after the analysis date as_of "
+            f"{as_of.date()} (the last is on {frame.loc[late, date_col].max().date()}). Pass a later "
+            "as_of, or filter the transactions first."
+        )
+
+
 def _period_start(days: pd.Series, time_unit: str) -> pd.Series:
     """First day of the purchase period each (normalised) date falls in."""
     if time_unit == "W":
@@ -165,7 +181,7 @@ def _periods(
 
 def customer_summary(
     transactions: pd.DataFrame,
-    observation_end: object,
+    as_of: object,
     *,
     time_unit: str = "D",
     customer_col: str = "customer_id",
@@ -181,9 +197,10 @@ def customer_summary(
         Transactions of the form customer_id, order_date, amount (one row per
         order line; canonical columns from ``toolkit.data.load_transactions``).
         Return lines (``is_return`` true) are refused: the model counts purchases.
-    observation_end : date-like
-        Last day of the observation period (included). No transaction may be
-        later. In a notebook this is the day before the analysis date.
+    as_of : date-like
+        The analysis date, as everywhere in the toolkit: the observation
+        period ends the day before it (``TransactionData.as_of``, midnight
+        after the last day observed). No transaction may be on or after it.
     time_unit : {"D", "W"}, default "D"
         Purchase period and unit of ``recency`` and ``T``.
     customer_col, date_col, amount_col : str
@@ -206,19 +223,13 @@ def customer_summary(
         Missing columns, missing customers or dates, non-numeric amounts or
         return lines.
     ParameterError
-        A bad ``time_unit`` or ``observation_end``, or transactions after
-        ``observation_end``.
+        A bad ``time_unit`` or ``as_of``, or transactions on or after
+        ``as_of``.
     """
     scale = _scale(time_unit, time_scale)
-    end = _to_day(observation_end, "observation_end")
+    end = _last_day(as_of)
     frame = _check_transactions(transactions, customer_col, date_col, amount_col)
-    late = frame[date_col] > end
-    if late.any():
-        raise ParameterError(
-            f"{int(late.sum())} transaction line(s) fall after observation_end {end.date()} "
-            f"(the last is on {frame.loc[late, date_col].max().date()}). Pass a later "
-            "observation_end, or filter the transactions first."
-        )
+    _refuse_late(frame, date_col, end)
     periods = _periods(frame, time_unit, customer_col, date_col, amount_col)
     end_period = _period_start(pd.Series([end]), time_unit).iloc[0]
     return _summarise(periods, end_period, TIME_UNITS[scale])
@@ -236,8 +247,10 @@ class CalibrationSplit:
         :func:`customer_summary` plus ``frequency_holdout`` (purchase periods
         in the holdout) and ``monetary_value_holdout`` (average spend per
         holdout purchase period, 0 if none).
-    calibration_end, observation_end : Timestamp
-        Last day of the calibration and of the holdout period (both included).
+    calibration_end : Timestamp
+        Last day of the calibration period (included).
+    as_of : Timestamp
+        The analysis date: the holdout period ends the day before it.
     holdout_length : float
         Length of the holdout period in ``time_scale``.
     time_unit : str
@@ -250,7 +263,7 @@ class CalibrationSplit:
 
     summary: pd.DataFrame
     calibration_end: pd.Timestamp
-    observation_end: pd.Timestamp
+    as_of: pd.Timestamp
     holdout_length: float
     time_unit: str
     new_in_holdout: int
@@ -264,7 +277,7 @@ class CalibrationSplit:
 def calibration_holdout_split(
     transactions: pd.DataFrame,
     calibration_end: object,
-    observation_end: object,
+    as_of: object,
     *,
     time_unit: str = "D",
     customer_col: str = "customer_id",
@@ -280,9 +293,9 @@ def calibration_holdout_split(
         Transactions of the form customer_id, order_date, amount.
     calibration_end : date-like
         Last day of the calibration period (included).
-    observation_end : date-like
-        Last day of the holdout period (included); must be after
-        ``calibration_end``, and no transaction may be later.
+    as_of : date-like
+        The analysis date: the holdout period ends the day before it, which
+        must be after ``calibration_end``; no transaction may be on or after it.
     time_unit : {"D", "W"}, default "D"
         Purchase period and unit of time.
     customer_col, date_col, amount_col : str
@@ -301,20 +314,15 @@ def calibration_holdout_split(
     Raises
     ------
     ParameterError
-        When ``calibration_end`` is not before ``observation_end``, when no
+        When ``calibration_end`` is not before the last day observed, when no
         customer bought before ``calibration_end``, or when the holdout is
         shorter than one time unit.
     """
     scale = _scale(time_unit, time_scale)
     cal_end = _to_day(calibration_end, "calibration_end")
-    obs_end = _to_day(observation_end, "observation_end")
+    obs_end = _last_day(as_of)
     frame = _check_transactions(transactions, customer_col, date_col, amount_col)
-    late = frame[date_col] > obs_end
-    if late.any():
-        raise ParameterError(
-            f"{int(late.sum())} transaction line(s) fall after observation_end {obs_end.date()}. "
-            "Pass a later observation_end, or filter the transactions first."
-        )
+    _refuse_late(frame, date_col, obs_end)
     unit_days = TIME_UNITS[time_unit]
     cal_period = _period_start(pd.Series([cal_end]), time_unit).iloc[0]
     obs_period = _period_start(pd.Series([obs_end]), time_unit).iloc[0]
@@ -344,7 +352,7 @@ def calibration_holdout_split(
     return CalibrationSplit(
         summary=cal,
         calibration_end=cal_end,
-        observation_end=obs_end,
+        as_of=obs_end + pd.Timedelta(days=1),
         holdout_length=float(holdout_length),
         time_unit=time_unit,
         new_in_holdout=new_in_holdout,
