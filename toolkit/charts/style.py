@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 from cycler import cycler
@@ -19,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 __all__ = [
     "DEFAULT_ACCENT",
     "apply_style",
+    "style_params",
     "chart_font_family",
     "money_formatter",
     "palette",
@@ -61,15 +63,21 @@ def palette(accent: str | None = None) -> list[str]:
     return [accent] + [c for c in _BASE_PALETTE if c.lower() != accent.lower()]
 
 
-def apply_style(accent: str | None = None) -> None:
-    """Set matplotlib's defaults for readable report charts.
+def style_params(accent: str | None = None) -> dict[Any, Any]:
+    """The matplotlib settings of report charts, to apply or to use in a context.
 
     Parameters
     ----------
     accent : str, optional
         Brand colour (hex) used first in every chart.
+
+    Returns
+    -------
+    dict
+        rcParams keys and values; :class:`toolkit.report.Report` applies them
+        with ``matplotlib.rc_context`` so they last only while it is open.
     """
-    plt.rcParams.update(
+    return dict(
         {
             "font.family": "sans-serif",
             "font.sans-serif": chart_font_family(),
@@ -93,6 +101,21 @@ def apply_style(accent: str | None = None) -> None:
             "figure.constrained_layout.use": True,
         }
     )
+
+
+def apply_style(accent: str | None = None) -> None:
+    """Set matplotlib's defaults to the report style for the rest of the process.
+
+    For scripts and tests that draw charts outside a report; a
+    :class:`toolkit.report.Report` applies the same settings only while it is
+    open and restores the previous ones when it finishes.
+
+    Parameters
+    ----------
+    accent : str, optional
+        Brand colour (hex) used first in every chart.
+    """
+    plt.rcParams.update(style_params(accent))
 
 
 def short_money(value: float, lang: str = "en") -> str:

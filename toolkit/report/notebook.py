@@ -9,6 +9,7 @@ later moves the executive summary to the top of the report.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import json
@@ -17,10 +18,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 
-from toolkit.charts.style import apply_style
+from toolkit.charts.style import style_params
 from toolkit.data.transactions import TransactionData, load_transactions
 from toolkit.i18n import check_lang, t
 from toolkit.report.branding import load_brand
@@ -88,8 +90,21 @@ class Report:
         self.data: TransactionData | None = None
         self.provenance: dict[str, Any] = {}
         self._started = time.perf_counter()
-        apply_style(self.brand.accent)
-        pd.set_option("display.max_columns", 30)
+        # The chart style and display options hold while the report is open; finish()
+        # (or leaving a ``with Report(...)`` block) restores what the process had before.
+        self._settings = contextlib.ExitStack()
+        self._settings.enter_context(matplotlib.rc_context(style_params(self.brand.accent)))
+        self._settings.enter_context(pd.option_context("display.max_columns", 30))
+
+    def __enter__(self) -> Report:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Restore the matplotlib and pandas settings the report changed (also done by finish)."""
+        self._settings.close()
 
     # ----------------------------------------------------------------- text
     def t(self, key: str, **fmt: Any) -> str:
@@ -227,7 +242,7 @@ class Report:
         }
 
     def finish(self) -> dict[str, Any]:
-        """Show the executive summary and write summary.json."""
+        """Show the executive summary, write summary.json and restore the global settings."""
         items = (
             "".join(f"<li>{html.escape(f)}</li>" for f in self.findings)
             or f"<li>{html.escape(self.t('report.no_findings'))}</li>"
@@ -241,4 +256,5 @@ class Report:
             (self.output_dir / "summary.json").write_text(
                 json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
             )
+        self.close()
         return summary
