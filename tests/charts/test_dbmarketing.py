@@ -13,7 +13,6 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from toolkit.charts import dbmarketing as charts  # noqa: E402
-from toolkit.charts.dbmarketing import _short_money  # noqa: E402
 from toolkit.dbmarketing import reactivation, retention  # noqa: E402
 from toolkit.i18n import t  # noqa: E402
 
@@ -103,11 +102,3 @@ def test_depth_chart_marks_the_best_depth():
     texts = [child.get_text() for child in fig.axes[0].texts]
     assert any("first 2 customers, 28" in text for text in texts)
     plt.close(fig)
-
-
-def test_compact_amounts_in_both_languages():
-    assert _short_money(12_800_000, "en") == "12.8M"
-    assert _short_money(12_800_000, "zh") == "1,280万"
-    assert _short_money(179_670_480, "zh") == "1.8亿"
-    assert _short_money(1_250, "en") == "1.25k"
-    assert _short_money(-342.5, "en") == "-342"

@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
+from toolkit.charts.style import money_formatter, short_money
 from toolkit.i18n import t
 
 __all__ = [
@@ -61,7 +62,7 @@ def cleaning_funnel_chart(cleaning_log: pd.DataFrame, raw_rows: int, lang: str =
         ax.text(kept * 0.02, yi, text, va="center", ha="left", color="white", fontsize=9, fontweight="bold")
     ax.set_yticks(y, labels)
     ax.set_xlabel(t("col.rows", lang))
-    ax.xaxis.set_major_formatter(_money_axis(lang))
+    ax.xaxis.set_major_formatter(money_formatter(lang))
     ax.set_title(t("dbm.chart.funnel_title", lang))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
@@ -189,7 +190,7 @@ def reactivation_depth_chart(depth: pd.DataFrame, lang: str = "en") -> Figure:
         )
     ax.set_xlabel(t("dbm.chart.contacted_best_first", lang))
     ax.set_ylabel(t("col.expected_profit", lang))
-    ax.yaxis.set_major_formatter(_money_axis(lang))
+    ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_title(t("dbm.chart.depth_title", lang))
     return fig
 
@@ -216,7 +217,7 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
         ax.text(
             x,
             value / 2,
-            _short_money(float(value), lang),
+            short_money(float(value), lang),
             ha="center",
             va="center",
             color="white",
@@ -224,37 +225,9 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
             fontweight="bold",
         )
     ax.set_xticks(years, [t("dbm.chart.year_n", lang, n=int(y)) for y in years])
-    ax.yaxis.set_major_formatter(_money_axis(lang))
+    ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylabel(t("col.profit", lang))
     ax.set_title(t("dbm.chart.retention_title", lang))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")
     return fig
-
-
-def _short_money(value: float, lang: str) -> str:
-    """A compact amount: 12.8M / 1.5k in English, 1,280万 / 1.8亿 in Chinese."""
-
-    def one(x: float) -> str:
-        if abs(x) >= 100:
-            return f"{x:,.0f}"
-        return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-    size = abs(value)
-    if lang == "zh":
-        if size >= 1e8:
-            return one(value / 1e8) + "亿"
-        if size >= 1e4:
-            return one(value / 1e4) + "万"
-        return f"{value:,.0f}"
-    if size >= 1e9:
-        return one(value / 1e9) + "B"
-    if size >= 1e6:
-        return one(value / 1e6) + "M"
-    if size >= 1e3:
-        return one(value / 1e3) + "k"
-    return f"{value:,.0f}"
-
-
-def _money_axis(lang: str) -> FuncFormatter:
-    return FuncFormatter(lambda value, _pos: _short_money(float(value), lang))

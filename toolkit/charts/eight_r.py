@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
+from toolkit.charts.style import money_formatter
 from toolkit.charts.value import lorenz_chart as value_lorenz_chart
 from toolkit.concentration import Concentration
 from toolkit.eight_r.coverage import RS
@@ -50,16 +51,6 @@ def _colors(n: int = 3) -> list[str]:
 def _short(text: str, n: int = 30) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _money(x: float, _pos: object = None) -> str:
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:.1f}M"
-    if abs(x) >= 1e4:
-        return f"{x / 1e3:.0f}k"
-    if abs(x) >= 1e3:
-        return f"{x / 1e3:.1f}k"
-    return f"{x:.0f}"
 
 
 def lorenz_chart(conc: Concentration, lang: str = "en") -> Figure:
@@ -344,7 +335,7 @@ def monthly_chart(mon: pd.DataFrame, lang: str = "en") -> Figure:
                 fontsize=8.5,
             )
     ax.set_xticks(x, mon["month"], rotation=45, ha="right")
-    ax.yaxis.set_major_formatter(FuncFormatter(_money))
+    ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylabel(t("eight_r.chart.revenue_per_day", lang))
     ax.grid(axis="x", visible=False)
     ax.set_title(t("eight_r.chart.monthly_title", lang))
@@ -446,7 +437,7 @@ def allocation_chart(alloc: pd.DataFrame, lang: str = "en") -> Figure:
     for xi, (s, r) in enumerate(zip(alloc["recommended_spend"], alloc["expected_romi"])):
         ax.text(xi + w / 2, s, f"ROMI {r:.0%}", ha="center", va="bottom", fontsize=8.5)
     ax.set_xticks(x, [_short(s, 18) for s in alloc["segment"]], fontsize=9)
-    ax.yaxis.set_major_formatter(FuncFormatter(_money))
+    ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylabel(t("eight_r.chart.spend", lang))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")

@@ -119,13 +119,41 @@ def apply_style(accent: str | None = None) -> None:
 
 
 def short_money(value: float, lang: str = "en") -> str:
-    """A compact amount for chart labels: 1.2M / 35k / 120, or 120万 in Chinese."""
-    if lang == "zh" and abs(value) >= 10_000:
-        return f"{value / 10_000:,.0f}万"
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}M"
-    if abs(value) >= 1_000:
-        return f"{value / 1_000:,.0f}k"
+    """A compact amount for chart labels and captions, with three significant digits.
+
+    English uses k, M and B (1.25k, 12.8M); Chinese uses 万 and 亿 (1,280万,
+    1.8亿) and never k. Amounts below 1,000 (below 10,000 in Chinese) are
+    written in full, rounded to whole units.
+
+    Parameters
+    ----------
+    value : float
+        The amount.
+    lang : {"en", "zh"}, default "en"
+        Language of the unit words.
+
+    Returns
+    -------
+    str
+        For example ``"12.8M"``, ``"1.25k"``, ``"-342"``, ``"1.8亿"``.
+    """
+
+    def scaled(x: float) -> str:
+        if abs(x) >= 100:
+            return f"{x:,.0f}"
+        return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+    value = float(value)
+    size = abs(value)
+    if lang == "zh":
+        if size >= 1e8:
+            return scaled(value / 1e8) + "亿"
+        if size >= 1e4:
+            return scaled(value / 1e4) + "万"
+        return f"{value:,.0f}"
+    for unit, word in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if size >= unit:
+            return scaled(value / unit) + word
     return f"{value:,.0f}"
 
 

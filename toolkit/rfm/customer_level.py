@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from toolkit.data.mapping import parse_mapping, resolve_mapping
+from toolkit.data.mapping import ALIASES, parse_mapping, resolve_mapping
 from toolkit.errors import DataError, ParameterError, check_choice, format_examples
 from toolkit.rfm.customers import CustomerTable, months_since
 
@@ -22,21 +22,7 @@ __all__ = ["LEVEL_COLUMNS", "LEVEL_ALIASES", "RECENCY_UNITS", "customers_from_ta
 LEVEL_COLUMNS: tuple[str, ...] = ("customer_id", "recency", "frequency", "monetary")
 RECENCY_UNITS: tuple[str, ...] = ("days", "months")
 LEVEL_ALIASES: dict[str, tuple[str, ...]] = {
-    "customer_id": (
-        "customerid",
-        "customer",
-        "custid",
-        "clientid",
-        "memberid",
-        "userid",
-        "客户编号",
-        "客户id",
-        "客户号",
-        "顾客编号",
-        "会员id",
-        "会员编号",
-        "用户id",
-    ),
+    "customer_id": ALIASES["customer_id"],
     "recency": (
         "months_since_last_purchase",
         "days_since_last_purchase",
