@@ -118,10 +118,10 @@ def test_parameter_values_are_checked_before_the_kernel_starts(tmp_path, capsys)
     assert "its parameters are ['data', 'columns', 'as_of'" in one_error_line(
         capsys, ["run", "rfm", "-p", "colour", "red", *out]
     )
-    assert "must lie between 1900-01-01 and" in one_error_line(
+    assert "must be a date from 1900-01-01 to" in one_error_line(
         capsys, ["run", "rfm", "--as-of", "9999-12-31", *out]
     )
-    assert "must lie between 1900-01-01 and" in one_error_line(
+    assert "must be a date from 1900-01-01 to" in one_error_line(
         capsys, ["run", "rfm", "-p", "as_of", "1066-10-14", *out]
     )
 

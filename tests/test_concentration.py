@@ -116,3 +116,12 @@ def test_lorenz_chart_marks_the_reported_top_share():
     point = [line for line in fig.axes[0].lines if len(line.get_xdata()) == 1][0]
     assert point.get_xdata()[0] == pytest.approx(5 / 7)
     assert 1 - point.get_ydata()[0] == pytest.approx(17 / 32) == pytest.approx(cm.top_share(x))
+
+
+def test_every_topic_uses_the_one_definition():
+    import toolkit.concentration as one
+    import toolkit.eight_r as eight_r
+    import toolkit.value as value
+
+    assert value.lorenz_curve is one.lorenz_curve and eight_r.lorenz_curve is one.lorenz_curve
+    assert value.gini is one.gini and value.top_share is one.top_share

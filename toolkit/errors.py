@@ -17,6 +17,7 @@ __all__ = [
     "RunError",
     "check_bool",
     "check_choice",
+    "check_date",
     "check_number",
     "describe_value",
     "format_examples",
@@ -312,3 +313,36 @@ def check_choice(name: str, value: Any, choices: Sequence[Any], *, hint: str | N
     if not allowed:
         raise parameter_error(name, _choices_text(list(choices)), value, hint)
     return value
+
+
+def check_date(name: str, value: Any, *, example: str = "2011-12-10") -> Any:
+    """Check a date argument and return it as a pandas ``Timestamp``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the user wrote it.
+    value : object
+        Text such as ``"2011-12-10"``, a ``datetime`` or a ``Timestamp``.
+    example : str, default "2011-12-10"
+        The example shown in the message.
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    ParameterError
+        "The 'as_of' parameter must be a date like 2011-12-10. Got 'soon'
+        instead."
+    """
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        stamp = None
+    if stamp is None or pd.isna(stamp):
+        raise parameter_error(name, f"a date like {example}", value)
+    return stamp

@@ -20,7 +20,7 @@ from toolkit.data.mapping import parse_mapping
 from toolkit.data.options import ReadOptions, split_options
 from toolkit.data.readers import SourceInfo, read_table
 from toolkit.data.validation import to_canonical
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, check_date
 
 __all__ = ["CanonicalTable", "TransactionData", "load_transactions", "parse_as_of", "read_canonical"]
 
@@ -151,23 +151,14 @@ def parse_as_of(as_of: str | pd.Timestamp | None, today: pd.Timestamp | None = N
     """
     if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
         return None
-    try:
-        value = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise ParameterError(
-            f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead."
-        ) from None
-    if value is pd.NaT:
-        raise ParameterError(
-            f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead."
-        )
+    value = check_date("as_of", as_of)
     latest = (pd.Timestamp(today) if today is not None else pd.Timestamp.now()).normalize() + pd.Timedelta(
         days=1
     )
     if not pd.Timestamp("1900-01-01") <= value <= latest:
         raise ParameterError(
-            f"The analysis date `as_of` must lie between 1900-01-01 and {latest:%Y-%m-%d} (tomorrow); "
-            f"got {as_of!s}. Give the day after the last day to analyse, or leave it out."
+            f"The 'as_of' parameter must be a date from 1900-01-01 to {latest:%Y-%m-%d} (tomorrow). "
+            f"Got {as_of!s} instead. Give the day after the last day to analyse, or leave it out."
         )
     return value
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.schema import create_tables
-from toolkit.errors import ParameterError, check_number
+from toolkit.errors import check_date, check_number
 
 __all__ = [
     "monthly_sales",
@@ -26,12 +26,7 @@ __all__ = [
 
 
 def _ts(value: str | pd.Timestamp, name: str) -> pd.Timestamp:
-    try:
-        return pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"The '{name}' parameter must be a date like 2011-09-11. Got {value!r} instead."
-        ) from None
+    return check_date(name, value, example="2011-09-11")
 
 
 def monthly_sales(db: MarketingDB) -> pd.DataFrame:

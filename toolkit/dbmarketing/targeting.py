@@ -16,7 +16,7 @@ import pandas as pd
 
 from toolkit.dbmarketing.connection import MarketingDB
 from toolkit.dbmarketing.schema import create_tables
-from toolkit.errors import DataError, ParameterError, check_number, parameter_error
+from toolkit.errors import DataError, ParameterError, check_date, check_number, parameter_error
 
 __all__ = [
     "GROUPS",
@@ -346,12 +346,7 @@ def resolve_campaign_date(
     check_number("window_days", window_days, low=1, integer=True)
     if campaign_date is None or (isinstance(campaign_date, str) and not campaign_date.strip()):
         return pd.Timestamp(as_of) - pd.Timedelta(days=int(window_days))
-    try:
-        date = pd.Timestamp(campaign_date)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"The 'campaign_date' parameter must be a date like 2011-09-11. Got {campaign_date!r} instead."
-        ) from None
+    date = check_date("campaign_date", campaign_date, example="2011-09-11")
     end = date + pd.Timedelta(days=int(window_days))
     if end > pd.Timestamp(as_of):
         raise ParameterError(

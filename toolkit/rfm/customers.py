@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError, check_choice, format_examples
+from toolkit.errors import DataError, ParameterError, check_choice, check_date, format_examples
 
 __all__ = [
     "RETURNS_RULES",
@@ -126,12 +126,7 @@ def resolve_as_of(order_dates: pd.Series, as_of: str | pd.Timestamp | None) -> p
         if pd.isna(last):
             raise ParameterError("There are no order dates to take a default analysis date from; set as_of.")
         return pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-    try:
-        return pd.Timestamp(as_of)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"The analysis date `as_of` must be a date like 2011-12-10. Got {as_of!r} instead."
-        ) from None
+    return check_date("as_of", as_of)
 
 
 def _check_transactions(tx: pd.DataFrame) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError, check_choice, check_number, format_examples
+from toolkit.errors import DataError, ParameterError, check_choice, check_date, check_number, format_examples
 
 __all__ = [
     "TIME_UNITS",
@@ -45,15 +45,7 @@ TIME_UNITS: dict[str, int] = {"D": 1, "W": 7}
 
 def _to_day(value: object, name: str) -> pd.Timestamp:
     """Parse a date parameter and keep the calendar day."""
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        stamp = None
-    if stamp is None or pd.isna(stamp):
-        raise ParameterError(
-            f"The '{name}' parameter must be a date such as '2011-09-30'. Got {value!r} instead."
-        )
-    return stamp.normalize()
+    return check_date(name, value, example="2011-09-30").normalize()
 
 
 def _last_day(as_of: object) -> pd.Timestamp:
