@@ -115,5 +115,7 @@ def test_mapping_forms(tmp_path):
 
 def test_bad_as_of(tmp_path):
     path = write(tmp_path, "customer_id,order_date,amount\nA,2024-01-01,5\n")
-    with pytest.raises(ParameterError, match="The 'as_of' parameter must be a date like 2011-12-10. Got 'soon' instead."):
+    with pytest.raises(
+        ParameterError, match="The 'as_of' parameter must be a date like 2011-12-10. Got 'soon' instead."
+    ):
         load_transactions(path, as_of="soon")
