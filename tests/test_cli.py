@@ -118,6 +118,20 @@ def test_parameter_values_are_checked_before_the_kernel_starts(tmp_path, capsys)
     assert "its parameters are ['data', 'columns', 'as_of'" in one_error_line(
         capsys, ["run", "rfm", "-p", "colour", "red", *out]
     )
+    # constraints declared as data next to the parameters, checked before any kernel starts
+    assert (
+        one_error_line(capsys, ["run", "rfm", "-p", "bins", "12", *out])
+        == "error: The 'bins' parameter must be an integer in the range [2, 9]. Got 12 instead."
+    )
+    assert (
+        one_error_line(capsys, ["run", "customer_value", "-p", "time_unit", "M", *out])
+        == "error: The 'time_unit' parameter must be one of 'D' or 'W'. Got 'M' instead."
+    )
+    assert (
+        one_error_line(capsys, ["run", "bullseye", "-p", "lang", "fr", *out])
+        == "error: The 'lang' parameter must be one of 'en' or 'zh'. Got 'fr' instead."
+    )
+    assert not (tmp_path / "o").exists()
     assert "must be a date from 1900-01-01 to" in one_error_line(
         capsys, ["run", "rfm", "--as-of", "9999-12-31", *out]
     )

@@ -87,7 +87,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
             if pname == "output_dir":
                 continue
             default = repr(info.default)
-            print(f"    {pname:<18} {info.type:<5} default {default:<14} {info.help}")
+            print(f"    {pname:<18} {info.type:<5} default {default:<14} {info.rule:<16} {info.help}")
         print()
     return 0
 

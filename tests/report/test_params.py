@@ -3,6 +3,7 @@
 import pytest
 
 from toolkit.errors import ParameterError
+from toolkit.report.catalog import list_notebooks
 from toolkit.report.params import (
     check_parameters,
     convert_value,
@@ -195,3 +196,27 @@ def test_broken_params_files_give_one_clear_error(tmp_path):
         load_params_file(tmp_path)
     with pytest.raises(ParameterError, match=r"parameter file not found"):
         load_params_file(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize("spec", list_notebooks(), ids=lambda s: s.name)
+def test_every_notebook_declares_constraints_its_defaults_meet(spec):
+    declared = [p for p in spec.specs.values() if p.rule]
+    assert any(p.choices for p in declared), f"{spec.name}: no parameter declares its choices"
+    assert spec.specs["lang"].choices == ("en", "zh")
+    for param in spec.specs.values():
+        if param.unused or param.default in ("", None):
+            continue
+        assert convert_value(param, param.default) == param.default, f"{spec.name}: {param.name}"
+
+
+def test_a_constraint_on_a_parameter_the_notebook_lacks_is_refused(tmp_path):
+    import nbformat
+
+    source = next(s for s in list_notebooks() if s.name == "bullseye").path
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata["pmkt"]["parameters"]["targte"] = {"min": 1}
+    nbformat.write(nb, tmp_path / "07_bullseye.ipynb")
+    with pytest.raises(
+        ParameterError, match=r"constrains \['targte'\], which the parameters cell does not define"
+    ):
+        list_notebooks(tmp_path)

@@ -67,6 +67,12 @@ def _parameters(path: Path, constraints: dict[str, Any]) -> dict[str, ParamSpec]
     import papermill as pm
 
     inspected = pm.inspect_notebook(str(path))
+    stray = sorted(set(constraints) - set(inspected))
+    if stray:
+        raise ParameterError(
+            f"{path.name}: the metadata pmkt.parameters constrains {stray}, which the parameters cell "
+            f"does not define; its parameters are {list(inspected)}."
+        )
     return {
         name: parameter_spec(
             name, info.get("default"), (info.get("help") or "").strip(), constraints.get(name)

@@ -93,6 +93,24 @@ class ParamSpec:
     kind: str | None = None
     unused: bool = False
 
+    @property
+    def rule(self) -> str:
+        """The declared constraint in words, for ``pmkt list``: ``2 to 9``, ``en | zh``, ``a date``."""
+        if self.unused:
+            return "not used"
+        if self.choices is not None:
+            return " | ".join(str(c) for c in self.choices)
+        if self.kind == "date":
+            return "a date"
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"{low:g} to {high:g}"
+        if low is not None:
+            return f"at least {low:g}"
+        if high is not None:
+            return f"at most {high:g}"
+        return ""
+
 
 def declared_type(source: str | None) -> tuple[str, Any]:
     """The type name and value of a default as written in the parameters cell.
