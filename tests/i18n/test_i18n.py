@@ -20,15 +20,15 @@ def test_every_entry_has_both_languages_and_no_duplicates():
 
 
 def test_translation_and_formatting():
-    assert t("report.executive_summary", "zh") == "摘要"
-    assert t("report.seconds", "en", seconds=3.14159) == "3.1 s"
+    assert t("report.heading.executive_summary", "zh") == "摘要"
+    assert t("report.label.seconds", "en", seconds=3.14159) == "3.1 s"
     assert translate_columns(["revenue", "my_col"], "zh") == ["销售额", "my_col"]
     with pytest.raises(KeyError, match="no catalogue entry 'nope.key'"):
         t("nope.key", "en")
     with pytest.raises(
         ParameterError, match="The 'lang' parameter must be one of 'en' or 'zh'. Got 'fr' instead."
     ):
-        t("report.executive_summary", "fr")
+        t("report.heading.executive_summary", "fr")
 
 
 def test_every_literal_key_used_in_code_and_notebooks_exists():

@@ -172,7 +172,9 @@ def uplift_group_chart(
         )
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
-        ax.set_title(t(f"col.{group}", lang) if has(f"col.{group}") else str(group), fontsize=11)
+        ax.set_title(
+            t(f"common.column.{group}", lang) if has(f"common.column.{group}") else str(group), fontsize=11
+        )
         if percent:
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
         ax.grid(axis="y", visible=False)
@@ -262,7 +264,7 @@ def gains_chart(gains: pd.DataFrame, lang: str = "en") -> Figure:
             fontsize=8.5,
         )
     ax2.set_xlabel(t("campaign.chart.decile", lang))
-    ax2.set_ylabel(t("col.lift", lang))
+    ax2.set_ylabel(t("common.column.lift", lang))
     ax2.set_title(t("campaign.chart.lift_title", lang))
     ax2.grid(axis="x", visible=False)
     return fig
@@ -294,8 +296,8 @@ def calibration_chart(table: pd.DataFrame, lang: str = "en") -> Figure:
         axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
-    ax.set_xlabel(t("col.predicted_rate", lang))
-    ax.set_ylabel(t("col.observed_rate", lang))
+    ax.set_xlabel(t("common.column.predicted_rate", lang))
+    ax.set_ylabel(t("common.column.observed_rate", lang))
     ax.set_title(t("campaign.chart.calibration_title", lang))
     ax.legend(loc="upper left")
     return fig
@@ -349,7 +351,7 @@ def profit_chart(
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.yaxis.set_major_formatter(money_formatter("en"))
     ax.set_xlabel(t("campaign.chart.share_called", lang))
-    ax.set_ylabel(t("col.profit", lang))
+    ax.set_ylabel(t("common.column.profit", lang))
     ax.set_title(t("campaign.chart.profit_title", lang))
     ax.legend(loc="lower left")
     return fig
@@ -386,8 +388,8 @@ def arm_display_table(arms: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     rows = []
     for arm, group in arms.groupby("arm", sort=False):
         row = {
-            t("col.arm", lang): value_label(arm, "campaign.arm", lang),
-            t("col.customers", lang): f"{int(group['customers'].iloc[0]):,}",
+            t("common.column.arm", lang): value_label(arm, "campaign.arm", lang),
+            t("common.column.customers", lang): f"{int(group['customers'].iloc[0]):,}",
         }
         for _, r in group.iterrows():
             rate = r["interval"] == "wilson"
@@ -421,17 +423,17 @@ def comparison_display_table(comparison: pd.DataFrame, lang: str = "en") -> pd.D
         )
         rows.append(
             {
-                t("col.arm", lang): value_label(r["arm"], "campaign.arm", lang),
-                t("col.metric", lang): value_label(r["metric"], "campaign.metric", lang),
-                t("col.treated_mean", lang): _fmt(r["treated_mean"], rate),
-                t("col.control_mean", lang): _fmt(r["control_mean"], rate),
-                t("col.abs_lift", lang): _fmt(r["abs_lift"], rate, True)
+                t("common.column.arm", lang): value_label(r["arm"], "campaign.arm", lang),
+                t("common.column.metric", lang): value_label(r["metric"], "campaign.metric", lang),
+                t("common.column.treated_mean", lang): _fmt(r["treated_mean"], rate),
+                t("common.column.control_mean", lang): _fmt(r["control_mean"], rate),
+                t("common.column.abs_lift", lang): _fmt(r["abs_lift"], rate, True)
                 + (t("campaign.table.points", lang) if rate else ""),
-                t("col.rel_lift", lang): f"{r['rel_lift']:+.0%}",
+                t("common.column.rel_lift", lang): f"{r['rel_lift']:+.0%}",
                 t("campaign.table.interval", lang): interval,
                 t("campaign.table.bootstrap", lang): boot,
-                t("col.test", lang): t(f"campaign.test.{r['test']}", lang),
-                t("col.p_value", lang): format_p(r["p_value"]),
+                t("common.column.test", lang): t(f"campaign.test.{r['test']}", lang),
+                t("common.column.p_value", lang): format_p(r["p_value"]),
             }
         )
     return pd.DataFrame(rows)
@@ -451,19 +453,21 @@ def economics_display_table(economics: pd.DataFrame, lang: str = "en") -> pd.Dat
     rows = []
     for _, r in economics.iterrows():
         row = {
-            t("col.arm", lang): value_label(r["arm"], "campaign.arm", lang),
+            t("common.column.arm", lang): value_label(r["arm"], "campaign.arm", lang),
             t("campaign.table.emails_sent", lang): f"{int(r['contacts']):,}",
-            t("col.incremental_spend_per_contact", lang): f"{r['incremental_spend_per_contact']:+.3f}",
+            t(
+                "common.column.incremental_spend_per_contact", lang
+            ): f"{r['incremental_spend_per_contact']:+.3f}",
             t(
                 "campaign.table.revenue_interval", lang
             ): f"{r['incremental_revenue']:+,.0f} ({r['incremental_revenue_low']:+,.0f} – {r['incremental_revenue_high']:+,.0f})",
-            t("col.incremental_margin", lang): f"{r['incremental_margin']:+,.0f}",
-            t("col.contact_cost", lang): f"{r['contact_cost']:,.0f}",
-            t("col.net_profit", lang): f"{r['net_profit']:+,.0f}",
-            t("col.return_per_contact", lang): f"{r['return_per_contact']:+.3f}",
+            t("common.column.incremental_margin", lang): f"{r['incremental_margin']:+,.0f}",
+            t("common.column.contact_cost", lang): f"{r['contact_cost']:,.0f}",
+            t("common.column.net_profit", lang): f"{r['net_profit']:+,.0f}",
+            t("common.column.return_per_contact", lang): f"{r['return_per_contact']:+.3f}",
         }
         if "break_even_cost" in r:
-            row[t("col.break_even_cost", lang)] = f"{r['break_even_cost']:.3f}"
+            row[t("common.column.break_even_cost", lang)] = f"{r['break_even_cost']:.3f}"
         rows.append(row)
     return pd.DataFrame(rows)
 

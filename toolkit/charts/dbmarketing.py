@@ -61,7 +61,7 @@ def cleaning_funnel_chart(cleaning_log: pd.DataFrame, raw_rows: int, lang: str =
         text = f"{kept:,}" + (f"  (−{gone:,})" if gone else "")
         ax.text(kept * 0.02, yi, text, va="center", ha="left", color="white", fontsize=9, fontweight="bold")
     ax.set_yticks(y, labels)
-    ax.set_xlabel(t("col.rows", lang))
+    ax.set_xlabel(t("common.column.rows", lang))
     ax.xaxis.set_major_formatter(money_formatter(lang))
     ax.set_title(t("dbm.chart.funnel_title", lang))
     ax.grid(axis="y", visible=False)
@@ -81,10 +81,18 @@ def score_profile_chart(score_summary: pd.DataFrame, lang: str = "en") -> Figure
     x = np.arange(len(frame))
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
     ax.bar(
-        x - 0.2, frame["share_of_customers"], width=0.4, color=_LIGHT, label=t("col.share_of_customers", lang)
+        x - 0.2,
+        frame["share_of_customers"],
+        width=0.4,
+        color=_LIGHT,
+        label=t("common.column.share_of_customers", lang),
     )
     ax.bar(
-        x + 0.2, frame["share_of_revenue"], width=0.4, color=_colour(0), label=t("col.share_of_revenue", lang)
+        x + 0.2,
+        frame["share_of_revenue"],
+        width=0.4,
+        color=_colour(0),
+        label=t("common.column.share_of_revenue", lang),
     )
     ax.set_xticks(x, frame["score"].astype(int).astype(str))
     ax.set_xlabel(t("dbm.chart.total_score", lang))
@@ -124,7 +132,7 @@ def campaign_groups_chart(groups: pd.DataFrame, lang: str = "en") -> Figure:
         )
     ax.set_ylim(0, min(1.0, float(groups["ci_high"].max()) * 1.15))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel(t("col.response_rate", lang))
+    ax.set_ylabel(t("common.column.response_rate", lang))
     ax.set_title(t("dbm.chart.groups_title", lang))
     ax.grid(axis="x", visible=False)
     ax.text(
@@ -159,7 +167,7 @@ def buy_rate_by_score_chart(by_score: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_xlabel(t("dbm.chart.total_score", lang))
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel(t("col.response_rate", lang))
+    ax.set_ylabel(t("common.column.response_rate", lang))
     ax.set_title(t("dbm.chart.by_score_title", lang))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=9)
@@ -189,7 +197,7 @@ def reactivation_depth_chart(depth: pd.DataFrame, lang: str = "en") -> Figure:
             fontsize=9,
         )
     ax.set_xlabel(t("dbm.chart.contacted_best_first", lang))
-    ax.set_ylabel(t("col.expected_profit", lang))
+    ax.set_ylabel(t("common.column.expected_profit", lang))
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_title(t("dbm.chart.depth_title", lang))
     return fig
@@ -205,13 +213,19 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
     """
     fig, ax = plt.subplots(figsize=(8, 4))
     years = projection["year"].astype(int).to_numpy()
-    ax.bar(years, projection["profit_lost"], color=_colour(0), width=0.6, label=t("col.profit_lost", lang))
+    ax.bar(
+        years,
+        projection["profit_lost"],
+        color=_colour(0),
+        width=0.6,
+        label=t("common.column.profit_lost", lang),
+    )
     ax.plot(
         years,
         projection["cumulative_profit_lost"],
         "o-",
         color=_colour(1),
-        label=t("col.cumulative_profit_lost", lang),
+        label=t("common.column.cumulative_profit_lost", lang),
     )
     for x, value in zip(years, projection["profit_lost"]):
         ax.text(
@@ -226,7 +240,7 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
         )
     ax.set_xticks(years, [t("dbm.chart.year_n", lang, n=int(y)) for y in years])
     ax.yaxis.set_major_formatter(money_formatter(lang))
-    ax.set_ylabel(t("col.profit", lang))
+    ax.set_ylabel(t("common.column.profit", lang))
     ax.set_title(t("dbm.chart.retention_title", lang))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")

@@ -24,7 +24,7 @@ def monthly_revenue_chart(monthly: pd.DataFrame, lang: str = "en") -> Figure:
         if partial:
             bar.set_hatch("//")
     ax.set_title(t("overview.chart.monthly_title", lang))
-    ax.set_ylabel(t("col.revenue", lang))
+    ax.set_ylabel(t("common.column.revenue", lang))
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.tick_params(axis="x", rotation=45)
     if monthly["partial"].any():
@@ -48,7 +48,7 @@ def top_items_chart(table: pd.DataFrame, column: str, title: str, lang: str = "e
     names = ordered[column].astype(str).str.slice(0, 40)
     ax.barh(names, ordered["revenue"])
     ax.set_title(title)
-    ax.set_xlabel(t("col.revenue", lang))
+    ax.set_xlabel(t("common.column.revenue", lang))
     ax.xaxis.set_major_formatter(money_formatter(lang))
     ax.grid(axis="y", visible=False)
     return fig

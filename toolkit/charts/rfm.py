@@ -64,7 +64,7 @@ def distributions_chart(customers: pd.DataFrame, lang: str = "en", recency_unit:
         ax.set_xlabel(t("rfm.chart.capped", lang, cap=f"{cap:,.0f}"))
         if column == "monetary":
             ax.xaxis.set_major_formatter(money_formatter(lang))
-    axes[0].set_ylabel(t("col.customers", lang))
+    axes[0].set_ylabel(t("common.column.customers", lang))
     for ax in axes:
         ax.grid(axis="x", visible=False)
     return fig
@@ -126,10 +126,18 @@ def segment_chart(summary: pd.DataFrame, lang: str = "en") -> Figure:
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(data) + 1.4))
     h = 0.38
     ax.barh(
-        y + h / 2, data["share_of_customers"], height=h, color=_GREY, label=t("col.share_of_customers", lang)
+        y + h / 2,
+        data["share_of_customers"],
+        height=h,
+        color=_GREY,
+        label=t("common.column.share_of_customers", lang),
     )
     ax.barh(
-        y - h / 2, data["share_of_revenue"], height=h, color=_accent(0), label=t("col.share_of_revenue", lang)
+        y - h / 2,
+        data["share_of_revenue"],
+        height=h,
+        color=_accent(0),
+        label=t("common.column.share_of_revenue", lang),
     )
     for yi, (c, r) in enumerate(zip(data["share_of_customers"], data["share_of_revenue"])):
         ax.text(c, yi + h / 2, f" {c:.0%}", va="center", fontsize=8.5, color="#3b3b3b")
@@ -163,7 +171,7 @@ def weighted_chart(points: pd.DataFrame, lang: str = "en", top: int = 15) -> Fig
         ax.text(total, yi, f" {total:,.1f}", va="center", fontsize=8.5)
     ax.set_xlim(0, left.max() * 1.12 + 1e-9)
     ax.set_xlabel(t("rfm.chart.points_total", lang))
-    ax.set_ylabel(t("col.customer_id", lang))
+    ax.set_ylabel(t("common.column.customer_id", lang))
     ax.set_title(t("rfm.chart.weighted", lang, n=len(data)))
     ax.legend(loc="lower right")
     ax.grid(axis="y", visible=False)
@@ -207,7 +215,7 @@ def cell_response_chart(
     ax.set_xticks(x, names, rotation=90, fontsize=8.5)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.1%}"))
     ax.set_xlabel(t("rfm.chart.cell", lang))
-    ax.set_ylabel(t("col.response_rate", lang))
+    ax.set_ylabel(t("common.column.response_rate", lang))
     ax.set_title(t("rfm.chart.cell_response", lang))
     roll = plt.Line2D([], [], marker="o", linestyle="", color=_accent(0), label=t("rfm.chart.roll_out", lang))
     skip = plt.Line2D([], [], marker="o", linestyle="", color=_GREY, label=t("rfm.chart.skip", lang))

@@ -65,7 +65,7 @@ def retention_heatmap(table: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns])
     ax.set_yticks(range(n_rows), [f"{c} (n={s:,})" for c, s in zip(matrix.index, sizes)])
     ax.set_xlabel(t("value.chart.months_since", lang))
-    ax.set_ylabel(t("col.cohort", lang))
+    ax.set_ylabel(t("common.column.cohort", lang))
     ax.set_title(t("value.chart.retention_title", lang))
     ax.grid(False)
     for side in ("left", "bottom"):
@@ -104,9 +104,9 @@ def retention_curves(table: pd.DataFrame, lang: str = "en", max_cohorts: int = 6
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
-    ax.set_ylabel(t("col.retention", lang))
+    ax.set_ylabel(t("common.column.retention", lang))
     ax.set_title(t("value.chart.curves_title", lang))
-    ax.legend(title=t("col.cohort", lang), ncol=2, fontsize=8.5)
+    ax.legend(title=t("common.column.cohort", lang), ncol=2, fontsize=8.5)
     return fig
 
 
@@ -136,9 +136,9 @@ def cohort_value_chart(table: pd.DataFrame, lang: str = "en", max_cohorts: int =
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
-    ax.set_ylabel(t("col.cumulative_revenue_per_customer", lang))
+    ax.set_ylabel(t("common.column.cumulative_revenue_per_customer", lang))
     ax.set_title(t("value.chart.cohort_value_title", lang))
-    ax.legend(title=t("col.cohort", lang), ncol=2, fontsize=8.5)
+    ax.legend(title=t("common.column.cohort", lang), ncol=2, fontsize=8.5)
     return fig
 
 
@@ -237,7 +237,7 @@ def frequency_fit_chart(fit: pd.DataFrame, lang: str = "en") -> Figure:
         t("value.chart.model", lang),
     )
     ax.set_xlabel(t("value.chart.repeat_purchases", lang))
-    ax.set_ylabel(t("col.customers", lang))
+    ax.set_ylabel(t("common.column.customers", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     ax.set_title(t("value.chart.fit_title", lang))
     return fig
@@ -294,8 +294,8 @@ def tier_chart(tiers: ValueTiers, lang: str = "en") -> Figure:
         axis.set_major_formatter(money_formatter(lang))
     ax.set_xlim(left=min(0.0, float(frame["realised_value"].min())))
     ax.set_ylim(bottom=min(0.0, float(frame["potential_value"].min())))
-    ax.set_xlabel(t("col.realised_value", lang))
-    ax.set_ylabel(t("col.potential_value", lang))
+    ax.set_xlabel(t("common.column.realised_value", lang))
+    ax.set_ylabel(t("common.column.potential_value", lang))
     ax.set_title(t("value.chart.tier_title", lang))
     ax.legend(loc="upper left", markerscale=2)
     return fig

@@ -58,9 +58,9 @@ def answer_names(source: str) -> list[str]:
 
 
 def _stub(solution: str, lang: str) -> str:
-    lines = [f"# {t('course.stub_intro', lang)}"]
+    lines = [f"# {t('course.label.stub_intro', lang)}"]
     names = answer_names(solution)
-    lines += [f"{name} = None  # {t('course.stub_replace', lang)}" for name in names] or ["..."]
+    lines += [f"{name} = None  # {t('course.label.stub_replace', lang)}" for name in names] or ["..."]
     return "\n".join(lines)
 
 
@@ -68,7 +68,7 @@ def _trainer_markdown(session: Session | None, extra: list[str], lang: str) -> s
     parts = []
     if session:
         parts.append(
-            f"### {t('course.trainer_notes', lang)} · {t('course.minutes', lang, minutes=session.minutes)}"
+            f"### {t('course.label.trainer_notes', lang)} · {t('course.label.minutes', lang, minutes=session.minutes)}"
         )
         for key, items in (
             ("timing", session.timing),
@@ -76,7 +76,9 @@ def _trainer_markdown(session: Session | None, extra: list[str], lang: str) -> s
             ("discussion", session.discussion),
         ):
             if items.get(lang):
-                parts.append(f"**{t(f'course.{key}', lang)}**\n\n" + "\n".join(f"- {x}" for x in items[lang]))
+                parts.append(
+                    f"**{t(f'course.label.{key}', lang)}**\n\n" + "\n".join(f"- {x}" for x in items[lang])
+                )
     parts += extra
     return "\n\n".join(parts) if parts else None
 
@@ -159,10 +161,10 @@ def render_page(
   overflow-x: auto; font-size: .86rem; line-height: 1.45; }}
 .celltag_exercise {{ border-left: 5px solid #e07b39; padding-left: 14px; background: #fff8f2; }}
 .celltag_solution {{ border-left: 5px solid #3a9d5d; padding-left: 14px; }}
-.celltag_solution::before {{ content: "{esc(t("course.solution", lang))}"; font-size: .8rem; color: #3a9d5d; font-weight: 600; }}
+.celltag_solution::before {{ content: "{esc(t("course.label.solution", lang))}"; font-size: .8rem; color: #3a9d5d; font-weight: 600; }}
 .celltag_answer {{ border-left: 5px dashed #e07b39; padding-left: 14px; }}
-.celltag_answer::before {{ content: "{esc(t("course.your_answer", lang))}"; font-size: .8rem; color: #e07b39; font-weight: 600; }}
-.celltag_exercise-check::before {{ content: "{esc(t("course.check", lang))}"; font-size: .8rem; color: var(--muted); }}
+.celltag_answer::before {{ content: "{esc(t("course.label.your_answer", lang))}"; font-size: .8rem; color: #e07b39; font-weight: 600; }}
+.celltag_exercise-check::before {{ content: "{esc(t("course.label.check", lang))}"; font-size: .8rem; color: var(--muted); }}
 .celltag_trainer-note {{ background: #eef4f9; border: 1px solid #c9d9e6; border-radius: 6px; padding: 4px 16px; }}
 """
     )
@@ -171,7 +173,7 @@ def render_page(
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)} · {esc(badge)}</title>
 <style>{css}</style></head><body>
-<header class="pmkt-header"><p class="meta"><a href="{esc(back)}" style="color:#fff">← {esc(t("course.back", lang))}</a> · {esc(badge)}</p>
+<header class="pmkt-header"><p class="meta"><a href="{esc(back)}" style="color:#fff">← {esc(t("course.label.back", lang))}</a> · {esc(badge)}</p>
 <h1>{esc(title)}</h1></header>
 <main><article class="pmkt-body">{body}</article></main></body></html>
 """
@@ -186,7 +188,7 @@ def _index_page(syllabus: Syllabus, specs: dict[str, NotebookSpec], lang: str, e
         objectives = "".join(f"<li>{esc(o)}</li>" for o in s.objectives[lang])
         rows.append(
             f'<tr><td class="num">{s.number}</td><td><strong><a href="{esc(stem)}.html">{esc(s.title[lang])}</a></strong>'
-            f'<br><code>{esc(stem)}.ipynb</code> · <a href="{esc(stem)}.ipynb">{esc(t("course.download", lang))}</a>'
+            f'<br><code>{esc(stem)}.ipynb</code> · <a href="{esc(stem)}.ipynb">{esc(t("course.label.download", lang))}</a>'
             f'<ul>{objectives}</ul><p class="pmkt-table-note">{esc(s.connects[lang])}</p></td>'
             f'<td class="num">{s.minutes}</td></tr>'
         )
@@ -198,10 +200,10 @@ def _index_page(syllabus: Syllabus, specs: dict[str, NotebookSpec], lang: str, e
 <style>{css} .syllabus td {{ vertical-align: top; }} .syllabus ul {{ margin: .3rem 0; padding-left: 1.2rem; }}</style></head><body>
 <header class="pmkt-header"><p class="meta">{esc(badge)}</p><h1>{esc(syllabus.title[lang])}</h1>
 <p class="lede">{esc(syllabus.intro[lang])}</p>
-<p class="meta">{esc(t("course.total_time", lang, hours=syllabus.total_minutes / 60))}</p></header>
-<main><h2>{esc(t("course.syllabus", lang))}</h2>
-<table class="pmkt-table syllabus"><thead><tr><th class="num">#</th><th class="txt">{esc(t("course.session", lang))}</th>
-<th class="num">{esc(t("course.minutes_header", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></main></body></html>
+<p class="meta">{esc(t("course.label.total_time", lang, hours=syllabus.total_minutes / 60))}</p></header>
+<main><h2>{esc(t("course.label.syllabus", lang))}</h2>
+<table class="pmkt-table syllabus"><thead><tr><th class="num">#</th><th class="txt">{esc(t("course.label.session", lang))}</th>
+<th class="num">{esc(t("course.label.minutes_header", lang))}</th></tr></thead><tbody>{"".join(rows)}</tbody></table></main></body></html>
 """
 
 

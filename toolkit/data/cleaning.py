@@ -181,12 +181,12 @@ class DataQuality:
             action = "keep_returns" if (r.rule == "returns" and r.action == "keep") else r.action
             description = t(f"quality.desc.{r.rule}", lang)
             if r.not_checked:
-                description = t("quality.not_checked", lang, columns=", ".join(r.not_checked))
+                description = t("quality.label.not_checked", lang, columns=", ".join(r.not_checked))
             elif r.examples:
                 shown = "; ".join(
-                    t("quality.example_row", lang, row=row, value=value) for row, value in r.examples
+                    t("quality.label.example_row", lang, row=row, value=value) for row, value in r.examples
                 )
-                description += t("quality.examples", lang, examples=shown)
+                description += t("quality.label.examples", lang, examples=shown)
             rows.append(
                 {
                     "rule": t(f"quality.rule.{r.rule}", lang),
@@ -199,8 +199,8 @@ class DataQuality:
             )
         rows.append(
             {
-                "rule": t("quality.rows_analysed", lang),
-                "description": t("quality.rows_analysed_desc", lang, raw=self.raw_rows),
+                "rule": t("quality.label.rows_analysed", lang),
+                "description": t("quality.label.rows_analysed_desc", lang, raw=self.raw_rows),
                 "rows_matching": self.clean_rows,
                 "rows_removed": self.raw_rows - self.clean_rows,
                 "share_removed": (self.raw_rows - self.clean_rows) / self.raw_rows if self.raw_rows else 0.0,

@@ -335,7 +335,7 @@ def headers(columns: Sequence[str], lang: str) -> dict[str, str]:
 
     out = {}
     for c in columns:
-        for key in (f"eight_r.col.{c}", f"col.{c}"):
+        for key in (f"eight_r.col.{c}", f"common.column.{c}"):
             if has(key):
                 out[c] = t(key, lang)
                 break

@@ -99,4 +99,4 @@ def translate_columns(columns: list[str] | Any, lang: str) -> list[str]:
     still show.
     """
     cat = catalogue()
-    return [cat[f"col.{c}"][lang] if f"col.{c}" in cat else str(c) for c in columns]
+    return [cat[f"common.column.{c}"][lang] if f"common.column.{c}" in cat else str(c) for c in columns]

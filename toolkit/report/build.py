@@ -117,7 +117,7 @@ def write_index(out: Path, specs: list[NotebookSpec], langs: list[str], items: l
         links = []
         for lang in langs:
             item = by_key.get((spec.name, lang))
-            label = t(f"lang.{lang}", lang)
+            label = t(f"common.lang.{lang}", lang)
             if item and item.ok:
                 links.append(
                     f'<a href="{lang}/{esc(spec.name)}.html" lang="{lang}">{esc(label)}</a>'
@@ -133,13 +133,13 @@ def write_index(out: Path, specs: list[NotebookSpec], langs: list[str], items: l
     css = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(t("report.index_title", "en"))} · {esc(t("report.index_title", "zh"))}</title>
+<title>{esc(t("report.label.index_title", "en"))} · {esc(t("report.label.index_title", "zh"))}</title>
 <style>{css}
 .index td {{ vertical-align: top; padding: 10px; border-bottom: 1px solid var(--rule); }}
 .index .links {{ white-space: nowrap; }} .index .time {{ color: var(--muted); font-size: .8rem; }}
 .index .failed {{ color: #b00020; }}</style></head>
-<body><header class="pmkt-header"><h1>{esc(t("report.index_title", "en"))}<br><span lang="zh-CN">{esc(t("report.index_title", "zh"))}</span></h1>
-<p class="lede">{esc(t("report.index_intro", "en"))}<br><span lang="zh-CN">{esc(t("report.index_intro", "zh"))}</span></p></header>
+<body><header class="pmkt-header"><h1>{esc(t("report.label.index_title", "en"))}<br><span lang="zh-CN">{esc(t("report.label.index_title", "zh"))}</span></h1>
+<p class="lede">{esc(t("report.label.index_intro", "en"))}<br><span lang="zh-CN">{esc(t("report.label.index_intro", "zh"))}</span></p></header>
 <main><table class="index">{"".join(rows)}</table></main></body></html>
 """
     out.mkdir(parents=True, exist_ok=True)

@@ -136,8 +136,8 @@ def _kv_table(rows: Mapping[str, Any], lang: str) -> str:
         for k, v in rows.items()
     )
     return (
-        f'<table class="pmkt-table pmkt-kv"><thead><tr><th>{html.escape(t("report.item", lang))}</th>'
-        f"<th>{html.escape(t('report.value', lang))}</th></tr></thead><tbody>{cells}</tbody></table>"
+        f'<table class="pmkt-table pmkt-kv"><thead><tr><th>{html.escape(t("report.label.item", lang))}</th>'
+        f"<th>{html.escape(t('report.label.value', lang))}</th></tr></thead><tbody>{cells}</tbody></table>"
     )
 
 
@@ -219,22 +219,26 @@ def render_html(
         header_bits.append(f'<img class="logo" src="{brand.logo_data_uri}" alt="{esc(brand.company)}">')
     if brand.company:
         header_bits.append(f'<div class="company">{esc(brand.company)}</div>')
-    meta = [t("report.generated", lang, date=generated.strftime("%Y-%m-%d"))]
+    meta = [t("report.label.generated", lang, date=generated.strftime("%Y-%m-%d"))]
     if brand.client:
-        meta.append(t("report.prepared_for", lang, client=brand.client))
+        meta.append(t("report.label.prepared_for", lang, client=brand.client))
     if brand.author:
-        meta.append(t("report.prepared_by", lang, author=brand.author))
+        meta.append(t("report.label.prepared_by", lang, author=brand.author))
     confidentiality = (
         f'<div class="confidential">{esc(brand.confidentiality)}</div>' if brand.confidentiality else ""
     )
     reading = reading_rows(provenance, lang)
-    reading_html = f"<h3>{esc(t('report.reading', lang))}</h3>\n{_kv_table(reading, lang)}" if reading else ""
+    reading_html = (
+        f"<h3>{esc(t('report.label.reading', lang))}</h3>\n{_kv_table(reading, lang)}" if reading else ""
+    )
     provenance_rows = {
         **{k: v for k, v in provenance.items() if k not in READING_KEYS},
-        t("report.versions", lang): library_versions(),
+        t("report.label.versions", lang): library_versions(),
     }
     if run_seconds is not None:
-        provenance_rows[t("report.run_time", lang)] = t("report.seconds", lang, seconds=run_seconds)
+        provenance_rows[t("report.label.run_time", lang)] = t(
+            "report.label.seconds", lang, seconds=run_seconds
+        )
     toc = _toc(body)
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
@@ -254,16 +258,16 @@ def render_html(
 </header>
 <main>
 {summary}
-<nav class="pmkt-toc"><h2>{esc(t("report.contents", lang))}</h2>{toc}</nav>
+<nav class="pmkt-toc"><h2>{esc(t("report.heading.contents", lang))}</h2>{toc}</nav>
 <article class="pmkt-body">
 {body}
 </article>
 <section class="pmkt-appendix" id="appendix">
-<h2>{esc(t("report.appendix", lang))}</h2>
-<h3>{esc(t("report.parameters", lang))}</h3>
+<h2>{esc(t("report.heading.appendix", lang))}</h2>
+<h3>{esc(t("report.heading.parameters", lang))}</h3>
 {_kv_table(parameters, lang)}
 {reading_html}
-<h3>{esc(t("report.provenance", lang))}</h3>
+<h3>{esc(t("report.heading.provenance", lang))}</h3>
 {_kv_table(provenance_rows, lang)}
 </section>
 </main>

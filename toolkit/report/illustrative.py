@@ -53,7 +53,9 @@ def illustrative_finding(rpt: Any, *, user_data: bool, source: str, en: str, zh:
     str
         The labelled text in the report language.
     """
-    text = t("illustrative.labelled", rpt.lang, label=source_label(source, rpt.lang), text=rpt.pick(en, zh))
+    text = t(
+        "illustrative.note.labelled", rpt.lang, label=source_label(source, rpt.lang), text=rpt.pick(en, zh)
+    )
     if user_data:
         rpt.text(en=text, zh=text)
         rpt.metric("illustrative_findings", list(rpt.metrics.get("illustrative_findings", [])) + [text])

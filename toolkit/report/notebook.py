@@ -150,7 +150,7 @@ class Report:
         self.table(
             table,
             "data_quality",
-            caption=self.t("report.data_quality"),
+            caption=self.t("report.heading.data_quality"),
             percent=["share_removed"],
             decimals={"share_removed": 2},
         )
@@ -185,9 +185,9 @@ class Report:
             excel_safe(frame).to_csv(path, index=index, encoding="utf-8-sig")
             self.files.append(path.name)
         if show:
-            note = self.t("report.table_cut", shown=min(max_rows, len(frame)), total=len(frame))
+            note = self.t("report.label.table_cut", shown=min(max_rows, len(frame)), total=len(frame))
             if name and self.output_dir:
-                note += " " + self.t("report.all_rows_in", file=f"{name}.csv")
+                note += " " + self.t("report.label.all_rows_in", file=f"{name}.csv")
             self._html(
                 table_html(
                     frame,
@@ -245,10 +245,10 @@ class Report:
         """Show the executive summary, write summary.json and restore the global settings."""
         items = (
             "".join(f"<li>{html.escape(f)}</li>" for f in self.findings)
-            or f"<li>{html.escape(self.t('report.no_findings'))}</li>"
+            or f"<li>{html.escape(self.t('report.label.no_findings'))}</li>"
         )
         self._html(
-            f'{EXEC_START}<section class="pmkt-exec-summary"><h2>{html.escape(self.t("report.executive_summary"))}'
+            f'{EXEC_START}<section class="pmkt-exec-summary"><h2>{html.escape(self.t("report.heading.executive_summary"))}'
             f"</h2><ul>{items}</ul></section>{EXEC_END}"
         )
         summary = self.summary()
