@@ -125,3 +125,39 @@ def test_every_topic_uses_the_one_definition():
 
     assert value.lorenz_curve is one.lorenz_curve and eight_r.lorenz_curve is one.lorenz_curve
     assert value.gini is one.gini and value.top_share is one.top_share
+
+
+def test_eight_r_rfm_and_value_paths_give_the_same_numbers():
+    # the RFM and customer-value notebooks measure the customer table they build;
+    # the 8R analysis measures transactions: all three must agree on one case
+    from toolkit.rfm.customers import customer_table
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "d", "e", "b"],
+            "order_date": pd.to_datetime(
+                [
+                    "2011-01-01",
+                    "2011-02-01",
+                    "2011-01-05",
+                    "2011-01-07",
+                    "2011-01-08",
+                    "2011-01-09",
+                    "2011-01-10",
+                ]
+            ),
+            "amount": [6.0, 4.0, 1.0, 3.0, 2.0, 4.0, 7.0],
+            "order_id": ["1", "2", "3", "4", "5", "6", "7"],
+        }
+    )
+    # revenue per customer: a 10, b 8, c 3, d 2, e 4 -> total 27; top 20% = 1 customer = 10 / 27
+    by_hand_top = 10 / 27
+    values = [10.0, 8.0, 3.0, 2.0, 4.0]
+    pairs = sum(abs(x - y) for x in values for y in values)
+    by_hand_gini = pairs / (2 * len(values) ** 2 * np.mean(values))
+    eight = er.concentration(tx)
+    rfm = cm.concentration(customer_table(tx).customers["monetary"], top=0.2)
+    value = cm.concentration(cv.historic_value(tx)["revenue"], top=0.2)
+    for result in (eight, rfm, value):
+        assert result.top_share == pytest.approx(by_hand_top)
+        assert result.gini == pytest.approx(by_hand_gini)
