@@ -13,24 +13,33 @@ import pandas as pd
 from toolkit.report.notebook import Report
 
 SNAPSHOT = r"""
-import json, warnings, pkgutil, importlib
-import matplotlib, pandas as pd
+import json, logging, os, sys, warnings, pkgutil, importlib
+import matplotlib, matplotlib.font_manager as fm, pandas as pd
 
 def snapshot():
+    loggers = {name: repr(getattr(logger, "level", None)) + repr(getattr(logger, "handlers", []))
+               for name, logger in logging.root.manager.loggerDict.items()}
     return {
         "rc": {k: repr(v) for k, v in matplotlib.rcParams.items()},
-        "pandas": {k: repr(pd.get_option(k)) for k in ("display.max_columns", "display.max_rows",
-                   "display.precision", "display.float_format", "mode.copy_on_write")},
+        "pandas": {k: repr(pd.get_option(k)) for k in pd._config.config._registered_options},
+        "other": {"warnings": repr(warnings.filters), "sys.path": repr(sys.path),
+                  "environ": repr(sorted(os.environ.items())),
+                  "fonts": repr(sorted((f.name, f.fname) for f in fm.fontManager.ttflist)),
+                  "root logger": repr(logging.root.level) + repr(logging.root.handlers)},
+        "loggers": {k: v for k, v in loggers.items() if not k.startswith("toolkit")},
         "backend": matplotlib.get_backend(),
     }
 
+# third-party libraries set their own warning filters when first imported (statsmodels does);
+# they are imported first so that only what the toolkit itself does is compared
+import scipy.stats, statsmodels.api  # noqa: F401
 before = snapshot()
 import toolkit
 for module in pkgutil.walk_packages(toolkit.__path__, "toolkit."):
     importlib.import_module(module.name)
 after = snapshot()
 changed = {part: sorted(k for k in before[part] if before[part][k] != after[part].get(k))
-           for part in ("rc", "pandas")}
+           for part in ("rc", "pandas", "other", "loggers")}
 changed["backend"] = before["backend"] != after["backend"]
 print(json.dumps(changed))
 """
@@ -40,7 +49,13 @@ def test_importing_every_module_changes_no_global_setting():
     out = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", SNAPSHOT], capture_output=True, text=True, check=True
     )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"rc": [], "pandas": [], "backend": False}
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "rc": [],
+        "pandas": [],
+        "other": [],
+        "loggers": [],
+        "backend": False,
+    }
 
 
 def _settings() -> tuple[dict[str, str], object]:
