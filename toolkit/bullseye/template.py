@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.bullseye.criteria import load_criteria
-from toolkit.errors import ParameterError, check_choice
+from toolkit.errors import ParameterError, check_choice, parameter_error
 from toolkit.i18n import check_lang, t
 from toolkit.report.safe_cells import excel_safe
 
@@ -59,9 +59,7 @@ def _names(name: str, values: Sequence[str]) -> list[str]:
         values = [values]
     values = [str(v).strip() for v in values]
     if not values or any(v == "" for v in values):
-        raise ParameterError(
-            f"The '{name}' parameter must be a list of non-empty names. Got {values!r} instead."
-        )
+        raise parameter_error(name, "a list of non-empty names", values)
     if len(set(values)) != len(values):
         raise ParameterError(f"The '{name}' parameter names someone twice: {values!r}.")
     return values

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, parameter_error
 
 __all__ = ["MarketingDB", "open_database", "DEFAULT_FILE_NAME", "DEFAULT_SCHEMA"]
 
@@ -71,9 +71,8 @@ class MarketingDB:
 
     def __init__(self, target: str, schema: str = DEFAULT_SCHEMA) -> None:
         if not isinstance(schema, str) or not _IDENTIFIER.match(schema):
-            raise ParameterError(
-                "The 'schema' parameter must be a plain SQL name (letters, digits, underscore; "
-                f"not starting with a digit). Got {schema!r} instead."
+            raise parameter_error(
+                "schema", "a plain SQL name (letters, digits, underscore; not starting with a digit)", schema
             )
         self.schema = schema
         self._duck: Any = None

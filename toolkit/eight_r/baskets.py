@@ -116,10 +116,7 @@ def basket_rules(
     require_columns(tx, [order, item], "Market-basket rules")
     min_support = check_number("min_support", min_support, low=0, high=1, closed="neither")
     min_confidence = check_number("min_confidence", min_confidence, low=0, high=1, closed="right")
-    if not isinstance(min_lift, (int, float)) or isinstance(min_lift, bool) or min_lift < 0:
-        from toolkit.errors import ParameterError
-
-        raise ParameterError(f"The 'min_lift' parameter must be a number >= 0. Got {min_lift!r} instead.")
+    check_number("min_lift", min_lift, low=0)
     sales = sales_only(tx)
     lines = pd.DataFrame({"o": sales[order].astype(str), "i": sales[item].astype(str)})
     lines = lines[lines["i"].notna() & ~lines["i"].isin([str(e) for e in exclude])].drop_duplicates()

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from toolkit.eight_r._checks import require_columns, require_numeric
-from toolkit.errors import DataError, ParameterError, check_number
+from toolkit.errors import DataError, check_number, parameter_error
 
 __all__ = ["HILLSTROM_ARMS", "add_buyer_type", "mean_difference", "arm_summary", "message_by_group"]
 
@@ -137,9 +137,7 @@ def message_by_group(
             column=arm,
         )
     if len(arms) != 3 or len(set(arms)) != 3:
-        raise ParameterError(
-            f"The 'arms' parameter must name three different arms (A, B, control). Got {arms!r}."
-        )
+        raise parameter_error("arms", "three different arms (A, B, control)", arms)
     a_lab, b_lab, c_lab = arms
     rows = []
     for value, part in df.groupby(group, observed=True, sort=True):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from toolkit.errors import DataError, ParameterError
+from toolkit.errors import DataError, ParameterError, parameter_error
 from toolkit.rfm.customers import customer_table
 from toolkit.rfm.scoring import apply_thresholds, quantile_scores
 from toolkit.rfm.segments import UNASSIGNED, assign_segments
@@ -125,7 +125,7 @@ def segment_migration(
     try:
         first, second = (pd.Timestamp(d) for d in dates)
     except (TypeError, ValueError):
-        raise ParameterError(f"The 'dates' parameter must be two dates. Got {dates!r} instead.") from None
+        raise parameter_error("dates", "two dates", dates) from None
     if not first < second:
         raise ParameterError(
             f"The first migration date must come before the second. Got {first:%Y-%m-%d} and {second:%Y-%m-%d}."

@@ -225,11 +225,9 @@ def cell_response(
     else:
         if revenue is None:
             raise ParameterError("The 'margin' parameter needs the revenue column of the test results.")
-        m = _positive("margin", float("nan") if margin is None else margin)
-        if m > 1:
-            raise ParameterError(
-                f"The 'margin' parameter is a share of revenue between 0 and 1. Got {margin!r} instead."
-            )
+        m = float(
+            check_number("margin", margin, low=0, high=1, closed="right", hint="It is a share of revenue.")
+        )
         total_responses = frame["responses"].sum()
         if total_responses == 0:
             raise DataError(

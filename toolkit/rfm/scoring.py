@@ -232,11 +232,9 @@ def _parse_thresholds(thresholds: Mapping[str, Sequence[float]]) -> tuple[dict[s
         try:
             arr = np.asarray(list(cuts), dtype="float64")
         except (TypeError, ValueError):
-            raise ParameterError(f"The thresholds for {dim} must be numbers. Got {cuts!r} instead.") from None
+            raise parameter_error(f"thresholds['{dim}']", "a list of numbers", cuts) from None
         if arr.ndim != 1 or len(arr) < 1 or len(arr) > 8 or not np.all(np.isfinite(arr)):
-            raise ParameterError(
-                f"The thresholds for {dim} must be 1 to 8 finite numbers. Got {cuts!r} instead."
-            )
+            raise parameter_error(f"thresholds['{dim}']", "1 to 8 finite numbers", cuts)
         if np.any(np.diff(arr) <= 0):
             raise ParameterError(
                 f"The thresholds for {dim} must be strictly increasing. Got {list(arr)} instead."

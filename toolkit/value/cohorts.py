@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import ParameterError, check_choice
+from toolkit.errors import ParameterError, check_choice, describe_value
 from toolkit.value.summary import _check_transactions, _to_day
 
 __all__ = ["customer_cohorts", "cohort_table", "retention_matrix"]
@@ -80,7 +80,8 @@ def cohort_table(
     as_of_day = last_day + pd.Timedelta(days=1) if as_of in (None, "") else _to_day(as_of, "as_of")
     if as_of_day <= last_day:
         raise ParameterError(
-            f"The 'as_of' parameter must be after the last transaction ({last_day.date()}). Got {as_of!r} instead."
+            f"The 'as_of' parameter must be after the last transaction ({last_day.date()}). "
+            f"Got {describe_value(as_of)} instead."
         )
     month = frame[date_col].dt.to_period("M")
     cohort = month.groupby(frame[customer_col]).transform("min")
