@@ -54,6 +54,25 @@ def unused_keys(keys: set[str], sources: list[str]) -> list[str]:
     return sorted(k for k in keys if k not in literals and not any(k.startswith(p) for p in prefixes))
 
 
+def test_every_key_looked_up_by_name_exists():
+    """``t("...")``, ``rpt.t("...")`` and ``has("...")`` with a literal key name a key the catalogue has."""
+    keys = set(catalogue())
+    missing = set()
+    for source in _code_sources():
+        for node in ast.walk(ast.parse(source)):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if (
+                name in {"t", "has"}
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value not in keys
+            ):
+                missing.add(node.args[0].value)
+    assert not missing, f"looked up but not in the catalogue: {sorted(missing)}"
+
+
 def test_every_key_is_topic_kind_name():
     bad = sorted(k for k in catalogue() if not KEY.fullmatch(k))
     assert not bad, f"keys not of the form <topic>.<kind>.<name>: {bad}"
