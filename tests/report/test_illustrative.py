@@ -2,6 +2,7 @@
 
 import pytest
 
+from toolkit.errors import ParameterError
 from toolkit.report import Report
 from toolkit.report.illustrative import illustrative_finding, on_user_data, source_label
 
@@ -33,5 +34,7 @@ def test_on_bundled_data_the_labelled_finding_is_a_key_finding():
 
 
 def test_unknown_source_is_refused():
-    with pytest.raises(ValueError, match="unknown illustrative source 'mystery'"):
+    with pytest.raises(
+        ParameterError, match="The 'source' parameter must be one of .* Got 'mystery' instead."
+    ):
         source_label("mystery", "en")

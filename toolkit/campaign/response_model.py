@@ -340,9 +340,9 @@ def _rank_groups(score: np.ndarray, groups: int) -> np.ndarray:
 
 
 def _check_groups(groups: int, n: int) -> None:
-    check_number("groups", groups, low=2, integer=True)
-    if groups > n:
-        raise ParameterError(f"Cannot cut {n} customers into {groups} groups; use fewer groups.")
+    check_number(
+        "groups", groups, low=2, high=n, integer=True, hint=f"There are {n} customers to cut into groups."
+    )
 
 
 def calibration_table(y: object, score: object, groups: int = 10) -> pd.DataFrame:

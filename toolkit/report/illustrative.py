@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from toolkit.errors import check_choice
 from toolkit.i18n import t
 
 __all__ = ["SOURCES", "on_user_data", "source_label", "illustrative_finding"]
@@ -28,8 +29,7 @@ def on_user_data(data: Any) -> bool:
 
 def source_label(source: str, lang: str) -> str:
     """The label naming a bundled source, e.g. "on the bundled Hillstrom e-mail test, not your data"."""
-    if source not in SOURCES:
-        raise ValueError(f"unknown illustrative source {source!r}; use one of {list(SOURCES)}")
+    check_choice("source", source, list(SOURCES))
     return t(f"illustrative.source.{source}", lang)
 
 

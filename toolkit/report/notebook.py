@@ -24,6 +24,7 @@ import pandas as pd
 
 from toolkit.charts.style import style_params
 from toolkit.data.transactions import TransactionData, load_transactions
+from toolkit.errors import ParameterError, parameter_error
 from toolkit.i18n import check_lang, t
 from toolkit.report.branding import load_brand
 from toolkit.report.safe_cells import excel_safe
@@ -145,7 +146,10 @@ class Report:
         """Show the data-quality table (rule, rows matching, removed, share, action)."""
         quality = quality or (self.data.quality if self.data else None)
         if quality is None:
-            raise ValueError("no data loaded: call rpt.load_transactions(...) first")
+            raise ParameterError(
+                "The data-quality table needs loaded data. Call rpt.load_transactions(...) first, "
+                "or pass the quality record as 'quality'."
+            )
         table = quality.table(self.lang)
         self.table(
             table,
@@ -225,7 +229,7 @@ class Report:
         """Record a key finding for the executive summary (give real numbers)."""
         chosen = text if text is not None else self.pick(en or "", zh or "")
         if not chosen:
-            raise ValueError("a finding needs text in the report language")
+            raise parameter_error(f"{self.lang} text of the finding", "non-empty text", chosen)
         self.findings.append(chosen)
 
     # --------------------------------------------------------------- finish
