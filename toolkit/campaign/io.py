@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.data.datasets import DATASETS, dataset_path
+from toolkit.data.formats import decide_file_numbers, parse_number_text
 from toolkit.data.readers import file_sha256, read_table
 from toolkit.errors import DataError, check_choice
 
@@ -50,28 +51,65 @@ class CampaignTable:
     converted: list[str] = field(default_factory=list)
 
 
-def numeric_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def numeric_columns(
+    frame: pd.DataFrame, source: str = "", row_offset: int = 2
+) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
     """Turn text columns whose non-empty values are all numbers into numbers.
+
+    A column counts as numeric when every non-empty value reads as a number,
+    with a decimal point or with a decimal comma. Its decimal mark is then
+    decided once for the whole column, from its values, by the toolkit's one
+    number reader (:func:`toolkit.data.formats.decide_file_numbers`): ``2,5``
+    is 2.5 and ``1.234,50`` is 1234.5 in a decimal-comma column, ``1,234.50``
+    is 1234.5 in a decimal-point column, and a column that mixes both styles
+    is refused rather than guessed.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read.
+    source : str, optional
+        The file's name, for messages.
+    row_offset : int, default 2
+        Added to a 0-based row position to give the row number the user sees.
 
     Returns
     -------
-    (DataFrame, list of str)
-        A new frame and the names of the converted columns.
+    (DataFrame, list of str, dict)
+        A new frame, the names of the converted columns, and the decision
+        for each of them in words (for the report appendix).
+
+    Raises
+    ------
+    DataError
+        A column whose numbers mix a decimal comma and a decimal point.
     """
     out = frame.copy()
-    converted = []
+    candidates: dict[str, pd.Series] = {}
     for col in out.columns:
         if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
             continue
         text = out[col].astype("string").str.strip()
         text = text.mask(text == "")
-        if text.notna().sum() == 0:
+        filled = text.dropna()
+        if filled.empty:
             continue
-        parsed = pd.to_numeric(text, errors="coerce")
-        if (parsed.notna() == text.notna()).all():
-            out[col] = parsed
-            converted.append(str(col))
-    return out, converted
+        readable = parse_number_text(filled, ".").notna() | parse_number_text(filled, ",").notna()
+        if bool(readable.all()):  # every value is a number in one style or the other
+            candidates[str(col)] = text
+    if not candidates:
+        return out, [], {}
+    decisions = decide_file_numbers(
+        {col: text.dropna() for col, text in candidates.items()},
+        source=source or "the campaign file",
+        columns={col: col for col in candidates},
+        row_offset=row_offset,
+    )
+    for col, decision in decisions.items():
+        numbers = parse_number_text(candidates[col], decision.decimal).astype("float64")
+        whole = numbers.notna().all() and bool((numbers % 1 == 0).all())
+        out[col] = numbers.astype("int64") if whole else numbers  # whole numbers stay integers
+    return out, list(decisions), {col: d.description for col, d in decisions.items()}
 
 
 def load_campaign_table(data: str, bundled: str, columns: Mapping[str, str] | None = None) -> CampaignTable:
@@ -113,7 +151,7 @@ def load_campaign_table(data: str, bundled: str, columns: Mapping[str, str] | No
         table = CampaignTable(frame, provenance, meta.title, row_offset=1)
     else:
         frame, info = read_table(data)
-        frame, converted = numeric_columns(frame)
+        frame, converted, formats = numeric_columns(frame, info.name, info.row_offset)
         provenance = {
             "input": info.path,
             "input_name": info.name,
@@ -121,6 +159,7 @@ def load_campaign_table(data: str, bundled: str, columns: Mapping[str, str] | No
             "sha256": info.sha256,
             "encoding": info.encoding,
             "rows_read": info.rows,
+            "formats": formats,
         }
         table = CampaignTable(frame, provenance, info.name, row_offset=info.row_offset, converted=converted)
     if columns:
