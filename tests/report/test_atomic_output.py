@@ -8,28 +8,11 @@ import sys
 import nbformat
 import pytest
 
+from tests.report.tiny_notebooks import make_notebook
 from toolkit.cli import main
 from toolkit.errors import ParameterError
 from toolkit.report.output import Interrupted, OutputSlot, prepare_out
 from toolkit.report.runner import run_notebook
-
-
-def make_notebook(folder, name, body):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["pmkt"] = {
-        "name": name,
-        "title": {"en": name, "zh": name},
-        "description": {"en": "t", "zh": "测"},
-    }
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            'lang = "en"        # report language\noutput_dir = ""    # results',
-            metadata={"tags": ["parameters"]},
-        ),
-        *[nbformat.v4.new_code_cell(src) for src in body],
-    ]
-    nbformat.write(nb, folder / f"{name}.ipynb")
 
 
 @pytest.fixture

@@ -2,30 +2,18 @@
 
 import json
 
-import nbformat
 import pytest
 
+from tests.report import tiny_notebooks as tiny
 from toolkit.cli import main
 from toolkit.errors import ParameterError, RunError
 from toolkit.report.runner import run_notebook
 
+PARAMETERS = tiny.PARAMETERS + "\nsize = 3           # how many"
+
 
 def make_notebook(folder, name, body):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["pmkt"] = {
-        "name": name,
-        "title": {"en": name, "zh": name},
-        "description": {"en": "test", "zh": "测试"},
-    }
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            'lang = "en"        # report language\noutput_dir = ""    # results\nsize = 3           # how many',
-            metadata={"tags": ["parameters"]},
-        ),
-        *[nbformat.v4.new_code_cell(src) for src in body],
-    ]
-    nbformat.write(nb, folder / f"{name}.ipynb")
+    tiny.make_notebook(folder, name, body, PARAMETERS)
 
 
 @pytest.fixture
