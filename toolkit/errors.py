@@ -141,9 +141,7 @@ def describe_value(value: Any, limit: int = 60) -> str:
     str
         For example ``"4.0"``, ``"'kmeans'"`` or ``"[1, 2, 3]"``.
     """
-    item = getattr(value, "item", None)
-    if callable(item) and type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
-        value = item()
+    value = _plain(value)
     if isinstance(value, (list, tuple)):
         value = type(value)(_plain(v) for v in value)
     shown = repr(value)

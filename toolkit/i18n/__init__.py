@@ -93,7 +93,7 @@ def t(key: str, lang: str = "en", /, **fmt: Any) -> str:
 
 
 def translate_columns(columns: list[str] | Any, lang: str) -> list[str]:
-    """Translate column names through their ``col.<name>`` entries.
+    """Translate column names through their ``common.column.<name>`` entries.
 
     Names without an entry are returned unchanged, so a user's own columns
     still show.

@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from toolkit.errors import ParameterError, check_choice, check_number, parameter_error
+from toolkit.errors import ParameterError, check_choice, check_date, check_number, parameter_error
 
 __all__ = [
     "ParamSpec",
@@ -386,12 +386,7 @@ def convert_value(spec: ParamSpec, value: Any) -> Any:
             raise _fail(spec, "a text", value)
         result: Any = "" if value is None else str(value)
         if spec.kind == "date" and result.strip():
-            import pandas as pd
-
-            try:
-                pd.Timestamp(result)
-            except (ValueError, TypeError):
-                raise _fail(spec, "a date like 2011-12-09 (or empty)", value) from None
+            check_date(spec.name, result, example="2011-12-09 (or empty)")
     elif spec.type == "int":
         result = _to_int(spec, value)
     elif spec.type == "float":

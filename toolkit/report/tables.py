@@ -72,7 +72,7 @@ def table_html(
     frame : DataFrame
         The table; it is not modified.
     lang : {"en", "zh"}
-        Language for translated headers (``col.<name>`` catalogue keys).
+        Language for translated headers (``common.column.<name>`` catalogue keys).
     caption : str, optional
         Shown above the table.
     percent : iterable of str, optional
