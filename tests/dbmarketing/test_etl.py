@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.data.online_retail_fees import FEE_CODES
 from toolkit.data.cleaning import clean_transactions
 from toolkit.dbmarketing import etl, schema
 from toolkit.dbmarketing.connection import open_database
@@ -229,28 +230,7 @@ def test_sql_cleaning_counts_match_published_figures_and_the_core(retail_db, ret
     # every "C" invoice line has a negative quantity: the cancellations and returns of the file, paired or not
     assert log.at["cancelled_orders", "rows_matching"] // 2 + log.at["returns", "rows_matching"] == 10_624
     raw = online_retail_raw
-    codes = (
-        raw["StockCode"]
-        .str.strip()
-        .str.upper()
-        .isin(
-            [
-                "POST",
-                "DOT",
-                "M",
-                "C2",
-                "D",
-                "S",
-                "B",
-                "BANK CHARGES",
-                "PADS",
-                "CRUK",
-                "AMAZONFEE",
-                "ADJUST",
-                "ADJUST2",
-            ]
-        )
-    )
+    codes = raw["StockCode"].str.strip().str.upper().isin(FEE_CODES)
     assert log.at["non_merchandise", "rows_matching"] == int(codes.sum())
     core = retail_core
     assert {r: (v["matching"], v["removed"]) for r, v in core.quality.counts().items()} == {

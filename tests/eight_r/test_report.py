@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.data.online_retail_fees import FEE_CODES
 from toolkit.data.datasets import load_bank_marketing, load_hillstrom, load_online_retail_raw
 from toolkit.eight_r.coverage import RS
 
@@ -59,22 +60,7 @@ def net_revenue():
     raw = raw[raw["CustomerID"].notna()]
     matched = _matched_cancellations(raw)
     raw = raw[[pos not in matched for pos in range(len(raw))]]
-    fees = {
-        "POST",
-        "DOT",
-        "M",
-        "C2",
-        "D",
-        "S",
-        "B",
-        "BANK CHARGES",
-        "PADS",
-        "CRUK",
-        "AMAZONFEE",
-        "ADJUST",
-        "ADJUST2",
-    }
-    raw = raw[~raw["StockCode"].astype(str).str.strip().str.upper().isin(fees)]
+    raw = raw[~raw["StockCode"].astype(str).str.strip().str.upper().isin(FEE_CODES)]
     is_return = raw["InvoiceNo"].astype(str).str.startswith("C") | (raw["Quantity"] < 0)
     raw = raw[is_return | (raw["UnitPrice"] > 0)]
     return (raw["Quantity"] * raw["UnitPrice"]).groupby(raw["CustomerID"]).sum()
