@@ -8,6 +8,10 @@ Latin text too, so both languages share it.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import math
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,14 +19,19 @@ from typing import Any
 import matplotlib.pyplot as plt
 from cycler import cycler
 from matplotlib import font_manager
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
 __all__ = [
     "DEFAULT_ACCENT",
     "apply_style",
     "style_params",
     "chart_font_family",
+    "current_currency",
     "money_formatter",
+    "money_label",
+    "percent_formatter",
+    "use_currency",
+    "AxisFormatter",
     "palette",
     "register_cjk_font",
     "short_money",
@@ -119,44 +128,123 @@ def apply_style(accent: str | None = None) -> None:
 
 
 def short_money(value: float, lang: str = "en") -> str:
-    """A compact amount for chart labels and captions, with three significant digits.
+    """A compact amount for chart labels, e.g. ``"12.8M"``, ``"1.8亿"``, ``"-342"``.
 
-    English uses k, M and B (1.25k, 12.8M); Chinese uses 万 and 亿 (1,280万,
-    1.8亿) and never k. Amounts below 1,000 (below 10,000 in Chinese) are
-    written in full, rounded to whole units.
+    :func:`toolkit.i18n.numbers.short_number` with an ASCII minus, which the
+    chart font draws.
+    """
+    from toolkit.i18n.numbers import MINUS, short_number
+
+    return short_number(value, lang).replace(MINUS, "-")
+
+
+_CURRENCY: contextvars.ContextVar[str] = contextvars.ContextVar("pmkt_currency", default="")
+
+
+def current_currency() -> str:
+    """The currency of the report being drawn (ISO code), or "" outside a report."""
+    return _CURRENCY.get()
+
+
+@contextlib.contextmanager
+def use_currency(code: str) -> Iterator[None]:
+    """Draw money charts in ``code`` while the block runs (a report sets its own currency)."""
+    token = _CURRENCY.set(code or "")
+    try:
+        yield
+    finally:
+        _CURRENCY.reset(token)
+
+
+def money_label(text: str, lang: str, currency: str | None = None) -> str:
+    """An axis or colour-bar label with the currency: "Revenue (GBP)" / "销售额（英镑）"."""
+    from toolkit.i18n.numbers import with_currency
+
+    return with_currency(text, current_currency() if currency is None else currency, lang)
+
+
+def _decimals_for(step: float) -> int:
+    """Decimals needed to write every multiple of ``step`` exactly (0.25 -> 2, 2.5 -> 1)."""
+    if step <= 0 or not math.isfinite(step):
+        return 0
+    for decimals in range(0, 7):
+        scaled = step * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, abs(scaled)):
+            return decimals
+    return 6
+
+
+class AxisFormatter(Formatter):
+    """Tick labels that are exact and distinct, with one unit for the whole axis.
+
+    The unit (none, k/m/bn in English, 万/亿 in Chinese) is chosen from the
+    largest tick, and the decimals from the step between ticks, so a 2.5%
+    grid reads 2.5%, 5.0%, 7.5% and a Chinese money axis reads 0.5万, 1.0万,
+    1.5万, never "5k, 1万, 2万, 2万".
 
     Parameters
     ----------
-    value : float
-        The amount.
-    lang : {"en", "zh"}, default "en"
-        Language of the unit words.
-
-    Returns
-    -------
-    str
-        For example ``"12.8M"``, ``"1.25k"``, ``"-342"``, ``"1.8亿"``.
+    kind : {"number", "money", "percent"}
+        Percent ticks are shares in [0, 1].
+    lang : {"en", "zh"}
+    currency : str, optional
+        Money ticks show the currency symbol when given (the axis label
+        names the currency otherwise).
     """
 
-    def scaled(x: float) -> str:
-        if abs(x) >= 100:
-            return f"{x:,.0f}"
-        return f"{x:,.2f}".rstrip("0").rstrip(".")
+    def __init__(self, kind: str = "number", lang: str = "en", currency: str | None = None) -> None:
+        self.kind = kind
+        self.lang = lang
+        self.currency = currency
+        self._scale: tuple[float, str, int] = (1.0, "", 0)
 
-    value = float(value)
-    size = abs(value)
-    if lang == "zh":
-        if size >= 1e8:
-            return scaled(value / 1e8) + "亿"
-        if size >= 1e4:
-            return scaled(value / 1e4) + "万"
-        return f"{value:,.0f}"
-    for unit, word in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= unit:
-            return scaled(value / unit) + word
-    return f"{value:,.0f}"
+    def _plan(self, values: Sequence[float]) -> tuple[float, str, int]:
+        finite = sorted({float(v) for v in values if math.isfinite(float(v))})
+        factor = 100.0 if self.kind == "percent" else 1.0
+        top = max((abs(v) * factor for v in finite), default=0.0)
+        scale, suffix = 1.0, ""
+        if self.kind != "percent":
+            steps = ((1e8, "亿"), (1e4, "万")) if self.lang == "zh" else ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
+            for size, word in steps:
+                if top >= size:
+                    scale, suffix = size, word
+                    break
+        gaps = [b - a for a, b in zip(finite, finite[1:])]
+        step = min(gaps) * factor / scale if gaps else 0.0
+        return scale, suffix, _decimals_for(step)
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """Labels for all ticks of an axis, sharing one unit and one number of decimals."""
+        self._scale = self._plan(values)
+        return [self(v) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """One tick label, with the unit chosen by the last :meth:`format_ticks`."""
+        scale, suffix, decimals = self._scale
+        if float(x) == 0:
+            return "0%" if self.kind == "percent" else "0"
+        value = float(x) * (100.0 if self.kind == "percent" else 1.0)
+        text = f"{abs(value) / scale:,.{decimals}f}"
+        sign = "-" if value < 0 and text.strip("0.,") else ""
+        if self.kind == "percent":
+            return f"{sign}{text}%"
+        symbol = ""
+        if self.kind == "money" and self.currency:
+            from toolkit.i18n.numbers import CURRENCIES
+
+            symbol = CURRENCIES.get(self.currency.upper(), (self.currency.upper() + " ",))[0]
+        return f"{sign}{symbol}{text}{suffix}"
 
 
-def money_formatter(lang: str) -> FuncFormatter:
-    """Axis tick labels through :func:`short_money`."""
-    return FuncFormatter(lambda value, _pos: short_money(value, lang))
+def money_formatter(lang: str, currency: str | None = None) -> AxisFormatter:
+    """Money tick labels: one unit per axis, exact decimals (see :class:`AxisFormatter`).
+
+    The ticks carry no symbol; label the axis with :func:`money_label`, which
+    names the report's currency.
+    """
+    return AxisFormatter("money", lang, None if currency is None else currency)
+
+
+def percent_formatter(lang: str = "en") -> AxisFormatter:
+    """Percentage tick labels for shares in [0, 1], decimals from the tick step."""
+    return AxisFormatter("percent", lang)

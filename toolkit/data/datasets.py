@@ -16,6 +16,7 @@ import pandas as pd
 
 __all__ = [
     "DATASETS",
+    "DATASET_CURRENCY",
     "Dataset",
     "data_dir",
     "dataset_path",
@@ -60,6 +61,16 @@ DATASETS: dict[str, Dataset] = {
         "UCI Machine Learning Repository, dataset 222",
         "CC BY 4.0",
     ),
+}
+
+
+#: The currency of each bundled dataset's money amounts (ISO code); CDNOW's
+#: customer-value sample is in US dollars too.
+DATASET_CURRENCY: dict[str, str] = {
+    "online_retail": "GBP",
+    "hillstrom": "USD",
+    "bank_marketing": "EUR",
+    "cdnow": "USD",
 }
 
 

@@ -8,6 +8,8 @@ Example ``brand.yaml``::
     accent: "#0b7a75"
     logo: logo.png          # relative to the YAML file
     confidentiality: Confidential - prepared for Example Retail Ltd
+    currency: CNY           # ISO code of the client's money amounts
+    version: "1.0"          # report version shown in the header and footer
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ _SVG_FORBIDDEN = (
     (re.compile(rb"@import", re.I), "a style @import"),
 )
 
-_FIELDS = ("company", "client", "author", "accent", "logo", "confidentiality")
+_FIELDS = ("company", "client", "author", "accent", "logo", "confidentiality", "currency", "version")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -54,6 +56,8 @@ class Brand:
     accent: str = DEFAULT_ACCENT
     logo_data_uri: str = ""
     confidentiality: str = ""
+    currency: str = ""
+    version: str = ""
 
 
 def load_brand(path: str | Path | None) -> Brand:
@@ -88,7 +92,18 @@ def load_brand(path: str | Path | None) -> Brand:
         accent=accent,
         logo_data_uri=logo_uri,
         confidentiality=str(spec.get("confidentiality", "")),
+        currency=_brand_currency(spec.get("currency"), path.name),
+        version=str(spec.get("version", "") or ""),
     )
+
+
+def _brand_currency(value: object, file_name: str) -> str:
+    from toolkit.i18n.numbers import check_currency
+
+    try:
+        return check_currency(value)
+    except ParameterError as exc:
+        raise ParameterError(f"{file_name}: {exc}") from None
 
 
 def _image_type(head: bytes) -> str | None:

@@ -22,18 +22,43 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from toolkit.charts.style import style_params
+from toolkit.charts.style import style_params, use_currency
 from toolkit.data.transactions import TransactionData, load_transactions
 from toolkit.errors import ParameterError, parameter_error
-from toolkit.i18n import check_lang, t
+from toolkit.i18n import check_lang, has, numbers, t
 from toolkit.report.branding import load_brand
 from toolkit.report.safe_cells import excel_safe
 from toolkit.report.tables import table_html
 
-__all__ = ["Report", "EXEC_START", "EXEC_END", "to_jsonable"]
+__all__ = ["Report", "EXEC_START", "EXEC_END", "DATA_OPEN", "DATA_CLOSE", "mark_data", "to_jsonable"]
 
 EXEC_START = "<!--pmkt-exec-summary-start-->"
 EXEC_END = "<!--pmkt-exec-summary-end-->"
+#: Around a data value (a product or country name from the data) in prose; shown as
+#: ``<span class="pmkt-data">``, which the report lint accepts in any language
+DATA_OPEN, DATA_CLOSE = "\u27e6", "\u27e7"
+#: Phone screens show a chart at least this wide (CSS px, scrolling sideways inside its
+#: box); chart text is raised so that it is still MIN_CHART_TEXT_PX there
+PHONE_CHART_PX = 600
+MIN_CHART_TEXT_PX = 9.0
+
+
+def mark_data(value: Any) -> str:
+    """Wrap a data value so that the report shows it as data (see :data:`DATA_OPEN`)."""
+    return f"{DATA_OPEN}{value}{DATA_CLOSE}"
+
+
+def prose_html(text: str) -> str:
+    """Escape prose and turn ``**bold**`` and marked data values into HTML."""
+    body = html.escape(text)
+    parts = body.split("**")
+    body = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+    return body.replace(DATA_OPEN, '<span class="pmkt-data">').replace(DATA_CLOSE, "</span>")
+
+
+def plain_text(text: str) -> str:
+    """Prose without the data-value marks, for summary.json and the console."""
+    return text.replace(DATA_OPEN, "").replace(DATA_CLOSE, "")
 
 
 def _display(obj: Any) -> None:
@@ -76,19 +101,40 @@ class Report:
         Folder for result files; empty = write nothing.
     name : str
         The notebook's name, for summary.json.
+    currency : str, optional
+        ISO code of the money amounts (the ``currency`` parameter); empty
+        means the brand file's currency, else ``default_currency``.
+    default_currency : str, optional
+        The bundled dataset's currency (see
+        :data:`toolkit.data.datasets.DATASET_CURRENCY`), given by the notebook
+        when it runs on bundled data; empty on the user's data.
     """
 
-    def __init__(self, lang: str = "en", brand: str = "", output_dir: str = "", name: str = "") -> None:
+    def __init__(
+        self,
+        lang: str = "en",
+        brand: str = "",
+        output_dir: str = "",
+        name: str = "",
+        currency: str = "",
+        default_currency: str = "",
+    ) -> None:
         self.lang = check_lang(lang)
         self.name = name
         self.brand = load_brand(brand)
+        self.currency = (
+            numbers.check_currency(currency)
+            or self.brand.currency
+            or numbers.check_currency(default_currency)
+        )
+        self._exhibits = {"figure": 0, "table": 0}
         self.output_dir = Path(output_dir) if output_dir else None
         if self.output_dir:
             self.output_dir.mkdir(parents=True, exist_ok=True)
         self.findings: list[str] = []
         self.metrics: dict[str, Any] = {}
         self.files: list[str] = []
-        self.data: TransactionData | None = None
+        self.transactions: TransactionData | None = None
         self.provenance: dict[str, Any] = {}
         self._started = time.perf_counter()
         # The chart style and display options hold while the report is open; finish()
@@ -96,6 +142,8 @@ class Report:
         self._settings = contextlib.ExitStack()
         self._settings.enter_context(matplotlib.rc_context(style_params(self.brand.accent)))
         self._settings.enter_context(pd.option_context("display.max_columns", 30))
+        self._settings.enter_context(use_currency(self.currency))
+        self.metrics["currency"] = self.currency or None
 
     def __enter__(self) -> Report:
         return self
@@ -117,11 +165,72 @@ class Report:
         return zh if self.lang == "zh" else en
 
     def text(self, en: str = "", zh: str = "") -> None:
-        """Show a paragraph written with live numbers (escaped, may hold **bold**)."""
-        body = html.escape(self.pick(en, zh))
-        parts = body.split("**")
-        body = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
-        self._html(f'<p class="pmkt-text">{body}</p>')
+        """Show a paragraph written with live numbers (escaped, may hold **bold** and data values)."""
+        self._html(f'<p class="pmkt-text">{prose_html(self.pick(en, zh))}</p>')
+
+    def note(self, en: str = "", zh: str = "") -> None:
+        """Show a visible callout, e.g. that a section rests on bundled data."""
+        self._html(f'<aside class="pmkt-note">{prose_html(self.pick(en, zh))}</aside>')
+
+    def source_note(self, source: str) -> None:
+        """Say visibly that the section below rests on a bundled source, not the user's data.
+
+        ``source`` is one of :data:`toolkit.report.illustrative.SOURCES`.
+        """
+        from toolkit.report.illustrative import source_label
+
+        text = self.t("report.label.section_source", label=source_label(source, self.lang))
+        self.note(en=text, zh=text)
+
+    def data(self, value: Any) -> str:
+        """Mark a data value (product, country, customer id) in prose."""
+        return mark_data(value)
+
+    # -------------------------------------------------------------- numbers
+    def money(self, value: Any, decimals: int = 0, short: bool = False, currency: str | None = None) -> str:
+        """A money amount in the report's currency (or ``currency``), e.g. ``£1,234``."""
+        code = self.currency if currency is None else numbers.check_currency(currency)
+        return numbers.money(value, code, self.lang, decimals=decimals, short=short)
+
+    def number(self, value: Any, decimals: int = 0) -> str:
+        """A number with thousands separators and a true minus sign."""
+        return numbers.number(value, self.lang, decimals)
+
+    def count(self, value: Any) -> str:
+        """A whole number with thousands separators."""
+        return numbers.count(value, self.lang)
+
+    def percent(self, share: Any, decimals: int = 0) -> str:
+        """A share in [0, 1] as a percentage."""
+        return numbers.percent(share, self.lang, decimals)
+
+    def points(self, difference: Any, decimals: int = 1) -> str:
+        """A difference of two shares in percentage points ("0.5 pp" / "0.5 个百分点")."""
+        return numbers.points(difference, self.lang, decimals)
+
+    def date(self, value: Any) -> str:
+        """A date in the report language's one style."""
+        return numbers.date(value, self.lang)
+
+    def month(self, value: Any) -> str:
+        """A month in the report language's one style."""
+        return numbers.month(value, self.lang)
+
+    def span(self, low: str, high: str) -> str:
+        """Two formatted values as a range, with the one range separator."""
+        return numbers.span(low, high, self.lang)
+
+    def p_value(self, p: Any) -> str:
+        """A p-value, "< 0.001" below 0.001."""
+        return numbers.p_value(p, self.lang)
+
+    def join(self, items: Iterable[Any]) -> str:
+        """Items as a list in prose ("a, b and c" / "a、b和c")."""
+        return numbers.join(items, self.lang)
+
+    def with_currency(self, label: str, currency: str | None = None) -> str:
+        """A header or label with the report's currency, e.g. "Revenue (GBP)"."""
+        return numbers.with_currency(label, self.currency if currency is None else currency, self.lang)
 
     def _html(self, markup: str) -> None:
         from IPython.display import HTML
@@ -133,10 +242,10 @@ class Report:
         self, data: str = "", columns: Any = None, as_of: str = "", rules: Mapping[str, str] | None = None
     ) -> TransactionData:
         """Load transactions (see :func:`toolkit.data.load_transactions`) and record provenance."""
-        self.data = load_transactions(data, columns=columns, as_of=as_of, rules=rules)
-        self.record_source(self.data.provenance())
-        self.metrics["data_quality"] = self.data.quality.counts()
-        return self.data
+        self.transactions = load_transactions(data, columns=columns, as_of=as_of, rules=rules)
+        self.record_source(self.transactions.provenance())
+        self.metrics["data_quality"] = self.transactions.quality.counts()
+        return self.transactions
 
     def record_source(self, provenance: Mapping[str, Any]) -> None:
         """Record where the data came from (for notebooks that read other inputs)."""
@@ -144,7 +253,7 @@ class Report:
 
     def quality_table(self, quality: Any = None) -> pd.DataFrame:
         """Show the data-quality table (rule, rows matching, removed, share, action)."""
-        quality = quality or (self.data.quality if self.data else None)
+        quality = quality or (self.transactions.quality if self.transactions else None)
         if quality is None:
             raise ParameterError(
                 "The data-quality table needs loaded data. Call rpt.load_transactions(...) first, "
@@ -174,13 +283,17 @@ class Report:
         max_rows: int = 25,
         index: bool = False,
         show: bool = True,
+        money: Iterable[str] | None = None,
+        currency: str | None = None,
+        source: str | None = None,
     ) -> None:
         """Show a table and, when ``name`` is given, write ``name.csv``.
 
         The CSV keeps the canonical column names and every row, with text
         that Excel could run as a formula prefixed by ``'`` (see
         :mod:`toolkit.report.safe_cells`); the shown table translates
-        headers and is cut at ``max_rows``.
+        headers, names the currency of money columns (``money``, by default
+        detected by name), is numbered and cut at ``max_rows``.
         """
         if caption_key:
             caption = self.t(caption_key)
@@ -189,36 +302,88 @@ class Report:
             excel_safe(frame).to_csv(path, index=index, encoding="utf-8-sig")
             self.files.append(path.name)
         if show:
+            self._exhibits["table"] += 1
+            number = self.t("report.label.table_number", number=self._exhibits["table"])
             note = self.t("report.label.table_cut", shown=min(max_rows, len(frame)), total=len(frame))
             if name and self.output_dir:
-                note += " " + self.t("report.label.all_rows_in", file=f"{name}.csv")
+                note += " " + self.t("report.label.all_rows_in_download")
             self._html(
                 table_html(
                     frame,
                     self.lang,
-                    caption=caption,
+                    caption=f"{number} {caption}" if caption else number,
                     percent=percent,
                     decimals=decimals,
                     headers=headers,
                     max_rows=max_rows,
                     index=index,
                     total_note=note,
+                    money=money,
+                    currency=self.currency if currency is None else numbers.check_currency(currency),
                 )
+                + self._source_line(source)
             )
 
-    def figure(self, fig: Any, name: str | None = None) -> None:
-        """Show a matplotlib figure as an embedded PNG (and save ``name.png``)."""
-        import matplotlib.pyplot as plt
-        from IPython.display import Image
+    def _source_line(self, source: str | None) -> str:
+        """The source line under an exhibit: a bundled source's label, or the data file's name."""
+        from toolkit.report.illustrative import SOURCES, source_label
 
+        if source in SOURCES:
+            text = source_label(str(source), self.lang)
+        elif source:
+            text = str(source)
+        else:
+            where = str(self.provenance.get("input") or "")
+            if not where:
+                return ""
+            if where.startswith("bundled:"):
+                key = f"report.source.{where.split(':', 1)[1]}"
+                text = self.t(key) if has(key) else self.t("report.source.bundled")
+            else:
+                text = mark_data(self.provenance.get("input_name") or Path(where).name)
+        label = self.t("report.label.source")
+        return f'<p class="pmkt-source">{html.escape(label)}{prose_html(text)}</p>'
+
+    def figure(
+        self, fig: Any, name: str | None = None, *, alt: str | None = None, source: str | None = None
+    ) -> None:
+        """Show a matplotlib figure as a numbered exhibit (and save ``name.png``).
+
+        Text smaller than a phone can read is raised first (see
+        :func:`readable_text`). The chart's title is the exhibit's title and
+        its alt text unless ``alt`` is given; ``source`` names a bundled source
+        (:data:`toolkit.report.illustrative.SOURCES`) or is free text, and by
+        default the report's data is named.
+        """
+        import base64
+
+        import matplotlib.pyplot as plt
+
+        title = alt or chart_title(fig) or self.t("report.label.chart")
+        min_pt = readable_text(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
+        dpi = (
+            float(matplotlib.rcParams["savefig.dpi"])
+            if matplotlib.rcParams["savefig.dpi"] != "figure"
+            else fig.dpi
+        )
         plt.close(fig)
         png = buffer.getvalue()
         if name and self.output_dir:
             (self.output_dir / f"{name}.png").write_bytes(png)
             self.files.append(f"{name}.png")
-        _display(Image(data=png))
+        width = int.from_bytes(png[16:20], "big")
+        self._exhibits["figure"] += 1
+        number = self.t("report.label.figure_number", number=self._exhibits["figure"])
+        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        self._html(
+            f'<figure class="pmkt-figure"><figcaption>{html.escape(number)} {prose_html(title)}</figcaption>'
+            f'<div class="pmkt-figure-box"><img src="{uri}" alt="{html.escape(plain_text(title), quote=True)}" '
+            f'width="{round(width * 100 / dpi)}" data-png-width="{width}" '
+            f'data-min-text-px="{min_pt * dpi / 72:.2f}"></div>'
+            f"{self._source_line(source)}</figure>"
+        )
 
     def metric(self, key: str, value: Any) -> Any:
         """Record a key figure for summary.json; returns the value."""
@@ -228,7 +393,7 @@ class Report:
     def finding(self, text: str | None = None, *, en: str | None = None, zh: str | None = None) -> None:
         """Record a key finding for the executive summary (give real numbers)."""
         chosen = text if text is not None else self.pick(en or "", zh or "")
-        if not chosen:
+        if not plain_text(chosen).strip():
             raise parameter_error(f"{self.lang} text of the finding", "non-empty text", chosen)
         self.findings.append(chosen)
 
@@ -238,7 +403,7 @@ class Report:
         return {
             "notebook": self.name,
             "lang": self.lang,
-            "findings": list(self.findings),
+            "findings": [plain_text(f) for f in self.findings],
             "metrics": to_jsonable(self.metrics),
             "provenance": self.provenance,
             "files": sorted(set(self.files)),
@@ -248,7 +413,7 @@ class Report:
     def finish(self) -> dict[str, Any]:
         """Show the executive summary, write summary.json and restore the global settings."""
         items = (
-            "".join(f"<li>{html.escape(f)}</li>" for f in self.findings)
+            "".join(f"<li>{prose_html(f)}</li>" for f in self.findings)
             or f"<li>{html.escape(self.t('report.label.no_findings'))}</li>"
         )
         self._html(
@@ -262,3 +427,38 @@ class Report:
             )
         self.close()
         return summary
+
+
+def chart_title(fig: Any) -> str:
+    """A figure's title: its suptitle, else the first axes title ("" when it has none)."""
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        return " ".join(suptitle.get_text().split())
+    for ax in fig.get_axes():
+        for loc in ("center", "left", "right"):
+            text = ax.get_title(loc=loc).strip()
+            if text:
+                return " ".join(text.split())
+    return ""
+
+
+def readable_text(fig: Any) -> float:
+    """Raise every text of a figure to the size a phone can read; return the smallest size (pt).
+
+    On a phone a chart is shown :data:`PHONE_CHART_PX` wide, so text of ``s``
+    points on a figure ``w`` inches wide appears at ``s × 600 / (72 × w)`` px
+    (the resolution cancels out). Text below :data:`MIN_CHART_TEXT_PX` there
+    is raised to it.
+    """
+    from matplotlib.text import Text
+
+    width_in = float(fig.get_size_inches()[0])
+    floor = MIN_CHART_TEXT_PX * 72 * width_in / PHONE_CHART_PX
+    smallest = float("inf")
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        if text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+        smallest = min(smallest, float(text.get_fontsize()))
+    return smallest if smallest != float("inf") else floor

@@ -15,7 +15,26 @@ import pandas as pd
 
 from toolkit.i18n import translate_columns
 
-__all__ = ["format_value", "is_percent_column", "table_html"]
+__all__ = ["format_value", "is_money_column", "is_percent_column", "is_p_value_column", "table_html"]
+
+_MONEY_WORDS = {
+    "monetary",
+    "revenue",
+    "spend",
+    "spent",
+    "profit",
+    "cost",
+    "costs",
+    "price",
+    "amount",
+    "value",
+    "clv",
+    "budget",
+    "sales",
+    "aov",
+    "margin_value",
+}
+_NOT_MONEY_WORDS = {"share", "rate", "score", "rank", "index", "ratio", "count", "pct", "per", "lift", "roi"}
 
 
 def is_percent_column(name: str) -> bool:
@@ -28,10 +47,40 @@ def is_percent_column(name: str) -> bool:
     )
 
 
-def format_value(value: object, *, percent: bool = False, decimals: int | None = None) -> str:
-    """Format one cell for display (not escaped)."""
+def is_money_column(name: str) -> bool:
+    """Whether a column holds money amounts, judged by the words of its canonical name.
+
+    ``mean_monetary``, ``expected_profit`` and ``profit_low`` are money;
+    ``share_of_revenue``, ``m_score`` and ``revenue_rank`` are not.
+    """
+    words = set(str(name).lower().replace("-", "_").split("_"))
+    return bool(words & _MONEY_WORDS) and not words & _NOT_MONEY_WORDS
+
+
+def is_p_value_column(name: str) -> bool:
+    """Whether a column holds p-values (shown as "< 0.001", never "0.000")."""
+    name = str(name).lower()
+    return name in {"p", "p_value", "pvalue", "p>|z|", "p>|t|"} or name.endswith(("_p_value", "_pvalue"))
+
+
+def format_value(
+    value: object, *, percent: bool = False, decimals: int | None = None, p_value: bool = False
+) -> str:
+    """Format one cell for display (not escaped): "—" when missing, a true minus sign."""
+    from toolkit.i18n.numbers import MINUS
+    from toolkit.i18n.numbers import p_value as format_p
+
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT:
-        return "–"
+        return "—"
+    if p_value and isinstance(value, (int, float, np.integer, np.floating)):
+        return format_p(value)
+    text = _format(value, percent=percent, decimals=decimals)
+    if text.startswith("-") and isinstance(value, (int, float, np.integer, np.floating)):
+        text = (MINUS + text[1:]) if text.strip("-0.,%") else text[1:]
+    return text
+
+
+def _format(value: object, *, percent: bool, decimals: int | None) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "✓" if value else "✗"
     if isinstance(value, pd.Timestamp):
@@ -64,6 +113,8 @@ def table_html(
     max_rows: int = 25,
     index: bool = False,
     total_note: str | None = None,
+    money: Iterable[str] | None = None,
+    currency: str = "",
 ) -> str:
     """Return an HTML ``<table>`` for a report.
 
@@ -88,18 +139,33 @@ def table_html(
         Whether to show the index as the first column.
     total_note : str, optional
         The note shown when the table is cut (already translated).
+    money : iterable of str, optional
+        Money columns, whose headers name ``currency``; by default the
+        columns :func:`is_money_column` recognises. ``[]`` names none.
+    currency : str, optional
+        ISO code of the money columns.
     """
+    from toolkit.i18n.numbers import with_currency
+
     data = frame.reset_index() if index else frame
     shown = data.head(max_rows)
     percent_cols = set(percent) if percent is not None else {c for c in data.columns if is_percent_column(c)}
     decimals = dict(decimals or {})
     names = translate_columns(list(data.columns), lang)
     names = [headers.get(c, n) if headers else n for c, n in zip(data.columns, names)]
+    money_cols = set(money) if money is not None else {c for c in data.columns if is_money_column(c)}
+    names = [
+        with_currency(str(n), currency, lang)
+        if c in money_cols and pd.api.types.is_numeric_dtype(data[c])
+        else n
+        for c, n in zip(data.columns, names)
+    ]
+    p_cols = {c for c in data.columns if is_p_value_column(c)}
     numeric = [
         pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])
         for c in data.columns
     ]
-    parts = ['<table class="pmkt-table">']
+    parts = ['<div class="pmkt-table-wrap"><table class="pmkt-table">']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append(
@@ -113,10 +179,12 @@ def table_html(
     for row in shown.itertuples(index=False, name=None):
         cells = []
         for col, value, num in zip(data.columns, row, numeric):
-            text = format_value(value, percent=col in percent_cols, decimals=decimals.get(col))
+            text = format_value(
+                value, percent=col in percent_cols, decimals=decimals.get(col), p_value=col in p_cols
+            )
             cells.append(f'<td class="{"num" if num else "txt"}">{html.escape(text)}</td>')
         parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     if len(data) > max_rows and total_note:
         parts.append(f'<p class="pmkt-table-note">{html.escape(total_note)}</p>')
     return "".join(parts)
