@@ -28,6 +28,7 @@ from toolkit.course.syllabus import Session, Syllabus, load_syllabus
 from toolkit.errors import check_choice
 from toolkit.i18n import check_lang, t
 from toolkit.report.catalog import NotebookSpec, list_notebooks
+from toolkit.report.editions import in_edition
 
 __all__ = ["EDITIONS", "answer_names", "edition_notebook", "render_page", "build_edition"]
 
@@ -113,6 +114,8 @@ def edition_notebook(
             continue
         if "trainer-note" in tags:
             notes.append(cell.source)
+            continue
+        if not in_edition(tags, edition):
             continue
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

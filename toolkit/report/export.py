@@ -23,10 +23,10 @@ import nbformat
 
 from toolkit.i18n import t
 from toolkit.report.branding import Brand
+from toolkit.report.editions import in_edition
 from toolkit.report.notebook import EXEC_END, EXEC_START
 
 __all__ = [
-    "COURSE_TAGS",
     "READING_FLAGS",
     "READING_KEYS",
     "options_as_flags",
@@ -37,8 +37,8 @@ __all__ = [
     "library_versions",
 ]
 
-COURSE_TAGS = {"exercise", "solution", "exercise-check", "trainer-note"}
-REMOVED_TAGS = {"injected-parameters", "parameters", "remove", "report-hide"} | COURSE_TAGS
+#: Cells no edition shows as output: the parameters and papermill's injected copy
+REMOVED_TAGS = {"injected-parameters", "parameters", "remove"}
 _CSS_PATH = Path(__file__).with_name("report.css")
 
 
@@ -82,7 +82,7 @@ def prepare_notebook(nb: nbformat.NotebookNode, lang: str) -> tuple[nbformat.Not
     kept, stderr = [], []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & REMOVED_TAGS or tags & other:
+        if tags & REMOVED_TAGS or tags & other or not in_edition(tags, "report"):
             continue
         if cell.cell_type == "code":
             outputs = []
