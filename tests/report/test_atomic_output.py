@@ -57,7 +57,8 @@ def test_a_finished_run_replaces_the_results_and_leaves_no_temporary_files(noteb
     previous_results(out)
     fake_papermill(monkeypatch, nbformat.v4.new_notebook)
     result = run_notebook("tiny", out=out)
-    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["new.csv", "summary.json"]
+    # the Excel workbook of the result tables is written beside them
+    assert sorted(p.name for p in (out / "tiny").iterdir()) == ["new.csv", "summary.json", "tiny.xlsx"]
     assert result.html == out / "tiny.html" and "old page" not in result.html.read_text(encoding="utf-8")
     assert result.summary["provenance"]["db"] == str(out / "tiny" / "x.duckdb")  # not the temporary folder
     assert leftovers(out) == []

@@ -38,7 +38,7 @@ def test_success_writes_html_and_summary(notebooks, tmp_path):
     result = run_notebook("ok", lang="zh", params={"size": 7}, out=tmp_path / "out")
     assert result.html.exists()
     summary = json.loads((tmp_path / "out" / "ok" / "summary.json").read_text(encoding="utf-8"))
-    assert summary["metrics"] == {"size": 7} and summary["findings"] == ["大小为 7"]
+    assert summary["metrics"] == {"currency": None, "size": 7} and summary["findings"] == ["大小为 7"]
     page = result.html.read_text(encoding="utf-8")
     assert "大小为 7" in page and '<html lang="zh-CN">' in page and "rpt.metric" not in page
     assert not list((tmp_path / "out").glob("*.ipynb")) and not list((tmp_path / "out").glob(".*.ipynb"))

@@ -31,7 +31,6 @@ __all__ = [
     "READING_KEYS",
     "options_as_flags",
     "prepare_notebook",
-    "reading_rows",
     "render_html",
     "export_report",
     "library_versions",
@@ -130,14 +129,13 @@ def _toc(body: str) -> str:
     return "<ul>" + "".join(items) + "</ul>" if items else ""
 
 
-def _kv_table(rows: Mapping[str, Any], lang: str) -> str:
-    cells = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))}</td></tr>"
-        for k, v in rows.items()
-    )
+def _kv_table(rows: list[tuple[str, str]], lang: str, head: tuple[str, str] | None = None) -> str:
+    """A two-column table of (label HTML, value HTML) rows."""
+    first, second = head or (t("report.label.item", lang), t("report.label.value", lang))
+    cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return (
-        f'<table class="pmkt-table pmkt-kv"><thead><tr><th>{html.escape(t("report.label.item", lang))}</th>'
-        f"<th>{html.escape(t('report.label.value', lang))}</th></tr></thead><tbody>{cells}</tbody></table>"
+        f'<div class="pmkt-table-wrap"><table class="pmkt-table pmkt-kv"><thead><tr><th>{html.escape(first)}</th>'
+        f"<th>{html.escape(second)}</th></tr></thead><tbody>{cells}</tbody></table></div>"
     )
 
 
@@ -163,38 +161,29 @@ def options_as_flags(options: Mapping[str, Any]) -> str:
     return " ".join(words)
 
 
-def reading_rows(provenance: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """How the data file was read, from the provenance record, with labels in the report language.
+def _meta_items(brand: Brand, lang: str, generated: _dt.datetime, provenance: Mapping[str, Any]) -> list[str]:
+    """Client, author, report date, data period and version, each as text."""
+    from toolkit import __version__
+    from toolkit.i18n import numbers
 
-    Parameters
-    ----------
-    provenance : dict
-        The ``provenance`` of summary.json; uses its ``encoding``,
-        ``delimiter``, ``formats`` (canonical column -> decision) and
-        ``options`` (the reading options given).
-    lang : {"en", "zh"}
-
-    Returns
-    -------
-    dict
-        Label -> value; empty when the provenance says nothing about reading.
-    """
-    if not any(provenance.get(k) for k in READING_KEYS):
-        return {}
-    rows: dict[str, Any] = {}
-    if provenance.get("encoding"):
-        rows[t("report.reading.encoding", lang)] = str(provenance["encoding"])
-    delimiter = provenance.get("delimiter")
-    if delimiter:
-        rows[t("report.reading.delimiter", lang)] = (
-            t("report.reading.tab", lang) if delimiter == "\t" else repr(delimiter)
+    items = []
+    if brand.client:
+        items.append(t("report.label.prepared_for", lang, client=brand.client))
+    if brand.author:
+        items.append(t("report.label.prepared_by", lang, author=brand.author))
+    items.append(t("report.label.report_date", lang, date=numbers.date(generated, lang)))
+    period = provenance.get("period")
+    if isinstance(period, (list, tuple)) and len(period) == 2 and all(period):
+        items.append(
+            t(
+                "report.label.period",
+                lang,
+                start=numbers.date(period[0], lang),
+                end=numbers.date(period[1], lang),
+            )
         )
-    for column, decision in dict(provenance.get("formats") or {}).items():
-        rows[t("report.reading.format", lang, column=column)] = str(decision)
-    rows[t("report.reading.options", lang)] = options_as_flags(dict(provenance.get("options") or {})) or t(
-        "report.reading.no_options", lang
-    )
-    return rows
+    items.append(t("report.label.version", lang, version=brand.version or __version__))
+    return items
 
 
 def render_html(
@@ -208,8 +197,41 @@ def render_html(
     provenance: Mapping[str, Any],
     run_seconds: float | None,
     generated: _dt.datetime | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    links: Mapping[str, str] | None = None,
+    downloads: list[tuple[str, str]] | None = None,
+    currency: str | None = "",
 ) -> str:
-    """Wrap a report body in the branded page with summary, contents and appendix."""
+    """Wrap a report body in the branded page with summary, contents and appendix.
+
+    Parameters
+    ----------
+    body : str
+        The notebook's exported HTML.
+    lang : {"en", "zh"}
+    title, description : str
+        The report's title and one-line description in ``lang``.
+    brand : Brand
+    parameters : dict
+        Every parameter with the value in force.
+    provenance : dict
+        The ``provenance`` of summary.json.
+    run_seconds : float, optional
+    generated : datetime, optional
+        The report date (default: now).
+    defaults : dict, optional
+        Each parameter's default, so the appendix marks values left at it.
+    links : dict, optional
+        ``index`` and ``other_lang``: relative links to the index page and to
+        the same report in the other language.
+    downloads : list of (label, href), optional
+        The result files to link in the appendix.
+    currency : str, optional
+        The report's currency; ``None`` or "" on the user's data without
+        one makes the page say so.
+    """
+    from toolkit.report import appendix
+
     body, summary = _extract_summary(body)
     generated = generated or _dt.datetime.now()
     esc = html.escape
@@ -219,27 +241,65 @@ def render_html(
         header_bits.append(f'<img class="logo" src="{brand.logo_data_uri}" alt="{esc(brand.company)}">')
     if brand.company:
         header_bits.append(f'<div class="company">{esc(brand.company)}</div>')
-    meta = [t("report.label.generated", lang, date=generated.strftime("%Y-%m-%d"))]
-    if brand.client:
-        meta.append(t("report.label.prepared_for", lang, client=brand.client))
-    if brand.author:
-        meta.append(t("report.label.prepared_by", lang, author=brand.author))
+    meta = _meta_items(brand, lang, generated, provenance)
+    meta_html = " · ".join(esc(m) for m in meta)
     confidentiality = (
         f'<div class="confidential">{esc(brand.confidentiality)}</div>' if brand.confidentiality else ""
     )
-    reading = reading_rows(provenance, lang)
-    reading_html = (
-        f"<h3>{esc(t('report.label.reading', lang))}</h3>\n{_kv_table(reading, lang)}" if reading else ""
+    nav = ""
+    if links:
+        parts = []
+        if links.get("index"):
+            parts.append(
+                f'<a href="{esc(links["index"], quote=True)}">{esc(t("report.label.index", lang))}</a>'
+            )
+        if links.get("other_lang"):
+            other = "en" if lang == "zh" else "zh-CN"
+            parts.append(
+                f'<a href="{esc(links["other_lang"], quote=True)}" hreflang="{other}" lang="{other}">'
+                f"{esc(t('report.label.other_lang', lang))}</a>"
+            )
+        nav = f'<nav class="pmkt-links">{" · ".join(parts)}</nav>'
+    no_currency = (
+        f'<aside class="pmkt-note">{esc(t("report.label.no_currency", lang))}</aside>'
+        if currency is not None and not currency
+        else ""
     )
-    provenance_rows = {
-        **{k: v for k, v in provenance.items() if k not in READING_KEYS},
-        t("report.label.versions", lang): library_versions(),
-    }
-    if run_seconds is not None:
-        provenance_rows[t("report.label.run_time", lang)] = t(
-            "report.label.seconds", lang, seconds=run_seconds
+    sections = [
+        f"<h3>{esc(t('report.heading.parameters', lang))}</h3>",
+        _kv_table(appendix.parameter_rows(parameters, defaults or {}, lang), lang),
+    ]
+    dictionary = appendix.dictionary_rows(provenance, lang)
+    if dictionary:
+        sections += [
+            f"<h3>{esc(t('report.heading.data_dictionary', lang))}</h3>",
+            _kv_table(
+                dictionary, lang, (t("report.label.canonical", lang), t("report.label.file_column", lang))
+            ),
+        ]
+    reading = appendix.reading_rows(provenance, lang, options_as_flags(dict(provenance.get("options") or {})))
+    if reading:
+        sections += [f"<h3>{esc(t('report.label.reading', lang))}</h3>", _kv_table(reading, lang)]
+    provenance_rows = appendix.provenance_rows(
+        provenance, lang, versions=library_versions(), run_seconds=run_seconds
+    )
+    provenance_rows.append(
+        (
+            esc(t("report.provenance.parameters_hash", lang)),
+            f'<span class="pmkt-data">{appendix.settings_hash(parameters, provenance)}</span>',
         )
+    )
+    sections += [f"<h3>{esc(t('report.heading.provenance', lang))}</h3>", _kv_table(provenance_rows, lang)]
+    if downloads:
+        items = "".join(
+            f'<li><a href="{esc(href, quote=True)}">{label}</a></li>' if href else f"<li>{label}</li>"
+            for label, href in downloads
+        )
+        sections = [
+            f'<h3 id="downloads">{esc(t("report.heading.downloads", lang))}</h3><ul class="pmkt-downloads">{items}</ul>'
+        ] + sections
     toc = _toc(body)
+    running = esc(" · ".join(x for x in (brand.client, title) if x))
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if lang == "zh" else "en"}">
 <head>
@@ -249,14 +309,18 @@ def render_html(
 <style>{css}</style>
 </head>
 <body>
+<div class="pmkt-running" aria-hidden="true">{running}</div>
+<div class="pmkt-running-foot" aria-hidden="true">{esc(brand.confidentiality or brand.company or "")}</div>
 <header class="pmkt-header">
+  {nav}
   <div class="brand">{"".join(header_bits)}</div>
   <h1>{esc(title)}</h1>
   <p class="lede">{esc(description)}</p>
-  <p class="meta">{" · ".join(esc(m) for m in meta)}</p>
+  <p class="meta">{meta_html}</p>
   {confidentiality}
 </header>
 <main>
+{no_currency}
 {summary}
 <nav class="pmkt-toc"><h2>{esc(t("report.heading.contents", lang))}</h2>{toc}</nav>
 <article class="pmkt-body">
@@ -264,14 +328,10 @@ def render_html(
 </article>
 <section class="pmkt-appendix" id="appendix">
 <h2>{esc(t("report.heading.appendix", lang))}</h2>
-<h3>{esc(t("report.heading.parameters", lang))}</h3>
-{_kv_table(parameters, lang)}
-{reading_html}
-<h3>{esc(t("report.heading.provenance", lang))}</h3>
-{_kv_table(provenance_rows, lang)}
+{"".join(sections)}
 </section>
 </main>
-<footer class="pmkt-footer">{confidentiality}</footer>
+<footer class="pmkt-footer"><p class="meta">{meta_html}</p>{confidentiality}{nav}</footer>
 </body>
 </html>
 """
@@ -288,8 +348,15 @@ def export_report(
     parameters: Mapping[str, Any],
     provenance: Mapping[str, Any],
     run_seconds: float | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    links: Mapping[str, str] | None = None,
+    downloads: list[tuple[str, str]] | None = None,
+    currency: str | None = None,
 ) -> list[str]:
-    """Write the HTML report for an executed notebook; return its stderr text."""
+    """Write the HTML report for an executed notebook; return its stderr text.
+
+    See :func:`render_html` for the keyword arguments.
+    """
     nb, stderr = prepare_notebook(executed, lang)
     page = render_html(
         _body_html(nb),
@@ -300,6 +367,10 @@ def export_report(
         parameters=parameters,
         provenance=provenance,
         run_seconds=run_seconds,
+        defaults=defaults,
+        links=links,
+        downloads=downloads,
+        currency=currency,
     )
     target.write_text(page, encoding="utf-8")
     return stderr

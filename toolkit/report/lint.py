@@ -32,7 +32,7 @@ LATIN_ALLOWED = frozenset(
     """
     RFM BG NBD CLV ROI AUC KPI CSV Excel PDF HTML ID SKU UCI Online Retail Hillstrom MineThatData
     Bank Marketing CDNOW Gamma Pareto Hughes Kevin Bullseye Logistic Logit SMS APP App WeChat CRM
-    GBP USD EUR CNY JPY HKD DuckDB PostgreSQL SQL Excel YAML JSON UTF GBK ISO Python pandas numpy
+    GBP USD EUR CNY JPY HKD DuckDB PostgreSQL SQL Excel YAML JSON UTF GBK ISO Python pandas numpy Parquet
     statsmodels seaborn matplotlib papermill nbconvert lifetimes scipy jingzhun pmkt SHA
     Ehrenberg Fader Hardie Moro Cortez Rita Chen Sargent Stone Jacobs
     """.split()
@@ -83,13 +83,15 @@ class _Run:
     tag: str
     data: bool
     appendix: bool
+    header: bool = False
 
 
 class _Collector(HTMLParser):
     """Splits a report into text runs, each with the element it belongs to."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.lang = lang
         self.stack: list[tuple[str, bool, bool]] = []
         self.runs: list[_Run] = []
         self.alts: list[str] = []
@@ -107,7 +109,9 @@ class _Collector(HTMLParser):
         self._buffer = []
         if text and not any(t in _SKIP_TAGS for t, _, _ in self.stack):
             tag, data, appendix = self._context()
-            self.runs.append(_Run(" ".join(text.split()), tag, data, appendix))
+            names = [t for t, _, _ in self.stack]
+            header = "thead" in names and "table.kv" not in names
+            self.runs.append(_Run(" ".join(text.split()), tag, data, appendix, header))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._flush()
@@ -120,7 +124,8 @@ class _Collector(HTMLParser):
             return
         if tag == "code":
             self.codes.append("")
-        is_data = "pmkt-data" in classes or (tag == "td" and not self._in_kv())
+        foreign = bool(attributes.get("lang")) and not str(attributes.get("lang")).startswith(self.lang)
+        is_data = "pmkt-data" in classes or foreign or (tag == "td" and not self._in_kv())
         appendix = "pmkt-appendix" in classes or attributes.get("id") == "appendix"
         name = "table.kv" if tag == "table" and "pmkt-kv" in classes else tag
         self.stack.append((name, is_data, appendix))
@@ -167,7 +172,7 @@ def lint_report(page: str, lang: str) -> list[Problem]:
     list of Problem
         Empty for a clean report.
     """
-    collector = _Collector()
+    collector = _Collector(lang)
     collector.feed(page)
     collector.close()
     problems: list[Problem] = []
@@ -190,7 +195,7 @@ def lint_report(page: str, lang: str) -> list[Problem]:
             add("zero-p-value", text)
         if _PERCENT_POINTS.search(text):
             add("percent-points", text)
-        if run.tag == "th":
+        if run.tag == "th" and run.header:
             money = _MONEY_ZH.search(text) if lang == "zh" else _MONEY_EN.search(text)
             if money and not _NOT_MONEY.search(text) and not _CURRENCY.search(text):
                 add("money-without-currency", text)

@@ -291,6 +291,7 @@ def _execute(
         for k, info in spec.parameters.items()
         if k != "output_dir"
     }
+    currency = (summary.get("metrics") or {}).get("currency") or ""
     warnings = export_report(
         nbformat.from_dict(executed),
         slot.html,
@@ -301,11 +302,46 @@ def _execute(
         parameters=shown_params,
         provenance=summary.get("provenance", {}),
         run_seconds=seconds,
+        defaults={k: info["default"] for k, info in spec.parameters.items()},
+        links=_sibling_links(slot.out, spec.name, lang),
+        downloads=_downloads(slot.results_dir, spec.name, lang, currency),
+        currency=currency if summary else None,
     )
     slot.running.unlink(missing_ok=True)
     slot.commit()
     failed_path.unlink(missing_ok=True)
     return RunResult(spec.name, lang, slot.final_html, slot.final_results, seconds, summary, warnings)
+
+
+def _sibling_links(out: Path, name: str, lang: str) -> dict[str, str]:
+    """Links to the index and the other language, when the report sits in a build (OUT/<lang>/)."""
+    if out.name not in ("en", "zh"):
+        return {}
+    other = "zh" if lang == "en" else "en"
+    return {"index": "../index.html", "other_lang": f"../{other}/{name}.html"}
+
+
+def _downloads(results: Path, name: str, lang: str, currency: str) -> list[tuple[str, str]]:
+    """Write the Excel workbook of the result tables; return the download links (label HTML, href)."""
+    import html
+
+    from toolkit.i18n import t
+    from toolkit.report.workbook import write_workbook
+
+    if not results.is_dir():
+        return []
+    links = []
+    book = write_workbook(results, results / f"{name}.xlsx", lang, currency)
+    if book is not None:
+        links.append((html.escape(t("report.label.workbook", lang)), f"{name}/{book.name}"))
+    csvs = sorted(results.glob("*.csv"))
+    if csvs:
+        files = ", ".join(
+            f'<a href="{html.escape(f"{name}/{p.name}", quote=True)}"><span class="pmkt-data">{html.escape(p.name)}</span></a>'
+            for p in csvs
+        )
+        links.append((f"{html.escape(t('report.label.csv_files', lang))}: {files}", ""))
+    return links
 
 
 def _final_summary(slot: OutputSlot) -> dict[str, Any]:
