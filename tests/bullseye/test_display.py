@@ -13,12 +13,12 @@ def test_criteria_overview_marks_proposed_items_in_both_languages():
     zh = display.criteria_overview(CRITERIA, "zh").set_index("criterion")
     assert en.loc["Pr1", "provenance"] == "Proposed (in no source)"
     assert en.loc["T1", "provenance"] == "English original"
-    assert en.loc["P2", "provenance"] == "Chinese textbook; band labels proposed"
+    assert en.loc["P2", "provenance"] == "Chinese source; band labels proposed"
     assert zh.loc["E8", "provenance"] == "建议补全（无出处）"
     assert zh.loc["P2", "direction"] == "反向计分：程度越低，得分越高"
     assert zh.loc["R1", "group"] == "价格"
     assert (
-        en.loc["T2", "guide"] == "0-1: laggards | 2-4: late adopters | 5-7: early adopters | 8-10: innovators"
+        en.loc["T2", "guide"] == "0–1: laggards | 2–4: late adopters | 5–7: early adopters | 8–10: innovators"
     )
 
 

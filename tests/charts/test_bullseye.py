@@ -68,7 +68,7 @@ def test_bullseye_in_chinese(textbook):
         "价格",
         "促销",
         "市场环境",
-        "高度符合（8-10）",
+        "高度符合（8–10）",
         "越靠近靶心越适合",
     ):
         assert label in text
@@ -99,7 +99,7 @@ def test_comparison_and_grid_rank_products(example):
     assert len(labels) == len(totals)
     grid = charts.bullseye_grid(groups, totals, lang="zh")
     assert sum(1 for ax in grid.axes if ax.get_title()) == len(totals)
-    assert "高度符合（8-10）" in _texts(grid)
+    assert "高度符合（8–10）" in _texts(grid)
 
 
 def test_textbook_chart_marks_the_four_wrong_rates():

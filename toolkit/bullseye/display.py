@@ -78,7 +78,7 @@ def label_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def criteria_overview(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The criteria as a table for a class: question, bands, direction, source.
+    """The criteria as a table for a report: question, bands, direction, source.
 
     Parameters
     ----------
@@ -98,7 +98,7 @@ def criteria_overview(criteria: pd.DataFrame, lang: str) -> pd.DataFrame:
     guide = [
         " | ".join(
             f"{span}: {row[f'band_{key}_{lang}']}"
-            for span, key in (("0-1", "0_1"), ("2-4", "2_4"), ("5-7", "5_7"), ("8-10", "8_10"))
+            for span, key in (("0–1", "0_1"), ("2–4", "2_4"), ("5–7", "5_7"), ("8–10", "8_10"))
         )
         for _, row in criteria.iterrows()
     ]

@@ -36,7 +36,7 @@ import yaml
 from toolkit.bullseye.criteria import load_criteria
 from toolkit.bullseye.scorecard import Scorecard, validate_scores
 from toolkit.errors import DataError
-from toolkit.i18n import check_lang
+from toolkit.i18n import check_lang, t
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -271,7 +271,7 @@ def read_raw_scorecard(
     raw["where"] = [f"row {int(i) + 2}" for i in raw.index]
     if "product" not in raw.columns and {"criterion", "score"} <= set(raw.columns):
         raw["product"] = path.stem
-        remarks.append(f"no 'product' column: all rows are read as one product named {path.stem!r}")
+        remarks.append(t("bullseye.remark.no_product_column", lang, name=path.stem))
     products = pd.DataFrame(
         {
             "product": list(

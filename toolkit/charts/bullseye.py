@@ -246,6 +246,8 @@ def bullseye_grid(groups: pd.DataFrame, totals: pd.DataFrame, lang: str = "en", 
         )
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
+    best = str(ranked["product"].iloc[0])
+    fig.suptitle(_wrap(t("bullseye.chart.grid_title", lang, best=best), 70), fontsize=13)
     _zone_legend(fig, lang, ncol=min(4, 2 * cols), fontsize=11)
     return fig
 
@@ -345,7 +347,8 @@ def comparison_chart(groups: pd.DataFrame, totals: pd.DataFrame, lang: str = "en
     bars.set_xticks([0, 0.5, 1], ["0%", "50%", "100%"])
     bars.grid(axis="y", visible=False)
     bars.set_title(_wrap(t("bullseye.chart.total_rate", lang), 22), fontsize=11)
-    fig.suptitle(t("bullseye.chart.compare_title", lang), x=0.01, ha="left", fontweight="bold")
+    best = str(ranked["product"].iloc[0])
+    fig.suptitle(_wrap(t("bullseye.chart.compare_title", lang, best=best), 80), x=0.01, ha="left")
     return fig
 
 
