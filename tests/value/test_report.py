@@ -6,6 +6,7 @@ notebook is not executed again here.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -125,3 +126,36 @@ def test_calibration_fit_and_cdnow_benchmark_in_the_report(built_reports, lang):
     assert round(bench["bgnbd"]["log_likelihood"], 1) == -9582.4
     table = _csv(built_reports, lang, "cdnow_benchmark")
     assert table["agrees"].all() and len(table) == 7
+
+
+def _written_by_the_notebook(page: str) -> str:
+    """The executive summary and the body of a report: what the notebook itself writes.
+
+    The header and the appendix come from the shared export and are checked with it.
+    """
+    start = page.index('<section class="pmkt-exec-summary"')
+    end = page.index("</article>") + len("</article>")
+    return page[start:end]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_client_report_reads_as_a_client_report(built_reports, lang):
+    from toolkit.i18n import t
+    from toolkit.i18n.numbers import money, with_currency
+    from toolkit.report.lint import lint_report
+
+    page = (built_reports / lang / f"{NAME}.html").read_text(encoding="utf-8")
+    body = _written_by_the_notebook(page)
+    assert [str(p) for p in lint_report(body, lang)] == []
+    summary = _summary(built_reports, lang)
+    # bundled Online Retail: every money figure is in pounds sterling
+    assert summary["metrics"]["currency"] == "GBP"
+    total = money(summary["metrics"]["clv_total"], "GBP", lang, short=True)
+    assert total.startswith("£") and any(total in f for f in summary["findings"])
+    for column in ("realised_value", "potential_value", "clv"):
+        assert html.escape(with_currency(t(f"common.column.{column}", lang), "GBP", lang)) in body
+    # model parameters and the published benchmark are course material, not in the report
+    for key in ("value.table.gamma_gamma", "value.table.cdnow"):
+        assert html.escape(t(key, lang)) not in page
+    # dates in the one style of the language
+    assert ("2011年12月9日" if lang == "zh" else "9 Dec 2011") in body

@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
-from toolkit.charts.style import money_formatter
+from toolkit.charts.style import money_formatter, money_label, percent_formatter, short_money
 from toolkit.concentration import top_count
 from toolkit.i18n import t
+from toolkit.i18n.numbers import count, month, percent
 from toolkit.value.tiers import TIERS, ValueTiers
 
 __all__ = [
@@ -34,6 +35,11 @@ _TIER_COLOURS = {"keep": "#1f5f8b", "invest": "#3a9d5d", "win_back": "#c44e52", 
 
 def _colours() -> list[str]:
     return plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def _cohort_name(cohort: object, lang: str) -> str:
+    """A cohort ("YYYY-MM" or a monthly Period) as the report writes a month: "Dec 2010" / "2010年12月"."""
+    return month(pd.Period(str(cohort), freq="M"), lang)
 
 
 def retention_heatmap(table: pd.DataFrame, lang: str = "en") -> Figure:
@@ -59,11 +65,17 @@ def retention_heatmap(table: pd.DataFrame, lang: str = "en") -> Figure:
             if np.isnan(value):
                 continue
             partial = not bool(complete.iat[i, j])
-            text = f"{value:.0%}" + ("*" if partial else "")
+            text = percent(value, lang) + ("*" if partial else "")
             dark = j > 0 and value > 0.6 * vmax
             ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if dark else "#333333")
     ax.set_xticks(range(n_cols), [str(c) for c in matrix.columns])
-    ax.set_yticks(range(n_rows), [f"{c} (n={s:,})" for c, s in zip(matrix.index, sizes)])
+    ax.set_yticks(
+        range(n_rows),
+        [
+            t("value.label.cohort_tick", lang, month=_cohort_name(c, lang), customers=count(s, lang))
+            for c, s in zip(matrix.index, sizes)
+        ],
+    )
     ax.set_xlabel(t("value.chart.months_since", lang))
     ax.set_ylabel(t("common.column.cohort", lang))
     ax.set_title(t("value.chart.retention_title", lang))
@@ -99,9 +111,14 @@ def retention_curves(table: pd.DataFrame, lang: str = "en", max_cohorts: int = 6
     for colour, cohort in zip(_colours(), cohorts):
         rows = data.loc[data["cohort"] == cohort]
         ax.plot(
-            rows["months_since"], rows["retention"], marker="o", markersize=3.5, color=colour, label=cohort
+            rows["months_since"],
+            rows["retention"],
+            marker="o",
+            markersize=3.5,
+            color=colour,
+            label=_cohort_name(cohort, lang),
         )
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(percent_formatter())
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
     ax.set_ylabel(t("common.column.retention", lang))
@@ -131,12 +148,12 @@ def cohort_value_chart(table: pd.DataFrame, lang: str = "en", max_cohorts: int =
             marker="o",
             markersize=3.5,
             color=colour,
-            label=cohort,
+            label=_cohort_name(cohort, lang),
         )
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
-    ax.set_ylabel(t("common.column.cumulative_revenue_per_customer", lang))
+    ax.set_ylabel(money_label(t("common.column.cumulative_revenue_per_customer", lang), lang))
     ax.set_title(t("value.chart.cohort_value_title", lang))
     ax.legend(title=t("common.column.cohort", lang), ncol=2, fontsize=8.5)
     return fig
@@ -194,7 +211,7 @@ def lorenz_chart(
         color=colours[1],
     )
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        axis.set_major_formatter(percent_formatter())
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(t("concentration.chart.customers", lang))
@@ -238,7 +255,7 @@ def frequency_fit_chart(fit: pd.DataFrame, lang: str = "en") -> Figure:
     )
     ax.set_xlabel(t("value.chart.repeat_purchases", lang))
     ax.set_ylabel(t("common.column.customers", lang))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: count(v, lang)))
     ax.set_title(t("value.chart.fit_title", lang))
     return fig
 
@@ -282,7 +299,12 @@ def tier_chart(tiers: ValueTiers, lang: str = "en") -> Figure:
             s=9,
             alpha=0.55,
             color=_TIER_COLOURS[tier],
-            label=f"{t(f'value.tier.{tier}', lang)} ({len(rows):,})",
+            label=t(
+                "value.label.tier_legend",
+                lang,
+                tier=t(f"value.tier.{tier}", lang),
+                customers=count(len(rows), lang),
+            ),
             linewidths=0,
         )
     ax.axvline(tiers.realised_threshold, color=_GREY, linestyle="--", linewidth=1)
@@ -291,11 +313,12 @@ def tier_chart(tiers: ValueTiers, lang: str = "en") -> Figure:
         positive = values[values > 0]
         linthresh = float(positive.quantile(0.05)) if len(positive) else 1.0
         (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("symlog", linthresh=max(linthresh, 1e-9))
-        axis.set_major_formatter(money_formatter(lang))
+        # log-spaced ticks: each written on its own (100, 1,000, 1万, 10万), not with one shared unit
+        axis.set_major_formatter(FuncFormatter(lambda v, _p: short_money(v, lang)))
     ax.set_xlim(left=min(0.0, float(frame["realised_value"].min())))
     ax.set_ylim(bottom=min(0.0, float(frame["potential_value"].min())))
-    ax.set_xlabel(t("common.column.realised_value", lang))
-    ax.set_ylabel(t("common.column.potential_value", lang))
+    ax.set_xlabel(money_label(t("common.column.realised_value", lang), lang))
+    ax.set_ylabel(money_label(t("common.column.potential_value", lang), lang))
     ax.set_title(t("value.chart.tier_title", lang))
     ax.legend(loc="upper left", markerscale=2)
     return fig
