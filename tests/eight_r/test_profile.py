@@ -184,9 +184,32 @@ def test_verdict_rules_and_table_in_both_languages():
     assert "74%" in en.loc[0, "figure"] and "74%" in zh.loc[0, "figure"]
     assert "Cup → Saucer" in en.loc[1, "figure"]
     assert "from call 3 on" in en.loc[5, "figure"]
-    assert en.loc[7, "figure"] == "The data lacks region"
-    assert zh.loc[7, "figure"] == "数据中缺少 region 列"
+    assert en.loc[7, "figure"] == "The data has no column for Region"
+    assert zh.loc[7, "figure"] == "数据中缺少地区列"
     assert en.loc[4, "source"].startswith("Hillstrom")
+    assert en.loc[0, "source"] == "Online Retail transactions (bundled)"
+    assert vd.verdict_table(verdicts, "en", user_data=True).loc[0, "source"] == "Your transactions"
+
+
+def test_verdict_figures_use_the_number_style_of_each_language():
+    price = vd.price_verdict(-3.48, -4.26, -2.70)
+    assert (
+        price.text("figure", "en")
+        == "Pooled price elasticity of the best sellers: −3.48 (95% interval −4.26–−2.70)."
+    )
+    assert "-" not in price.text("figure", "zh")
+    info = vd.information_verdict(0.0766, 0.0452, 2, 1)
+    assert "by 7.7 pp and the women's by 4.5 pp" in info.text("figure", "en")
+    assert "7.7 个百分点" in info.text("figure", "zh") and "%" not in info.text("figure", "zh")
+    time = vd.time_verdict(28, 0.455, "2011-11", 0.137)
+    assert "busiest month Nov 2011 (14% of revenue)" in time.text("figure", "en")
+    assert "2011年11月" in time.text("figure", "zh")
+    place = vd.place_verdict("Atlantis", 0.82, "Lemuria", -0.05, 38)
+    marked = place.text("figure", "zh", mark=lambda s: f"[{s}]")
+    assert marked.startswith("[Atlantis]") and "[Lemuria]（−5%）" in marked
+    assert "(+120%)" in vd.place_verdict("A", 0.5, "B", 1.2, 3).text("figure", "en")
+    assert vd.code_label("Multichannel", "eight_r.channel", "zh") == "多渠道"
+    assert vd.code_label("Own segment", "eight_r.channel", "zh", mark=lambda s: f"[{s}]") == "[Own segment]"
 
 
 def test_every_chart_returns_a_figure_in_both_languages():
@@ -229,11 +252,11 @@ def test_skip_text_says_why_and_how_to_fix_in_both_languages():
     cov = coverage(minimal)
     assert vd.skip_text(cov, "concentration", "en") is None
     assert vd.skip_text(cov, "baskets", "en") == (
-        "Market-basket rules — Not assessed: the data lacks order_id, product_id. "
-        "Map a column to order_id, product_id in the columns parameter and run again."
+        "Market-basket rules — Not assessed: the data has no column for Order and Product code. "
+        "Map a column of your file to Order and Product code and run again."
     )
     assert vd.skip_text(cov, "baskets", "zh").startswith(
-        "购物篮关联规则 — 未评估：数据中缺少 order_id, product_id 列。"
+        "购物篮关联规则 — 未评估：数据中缺少订单号和商品编码列。"
     )
     with pytest.raises(ParameterError, match="The 'analysis' parameter must be one of 'concentration', "):
         vd.skip_text(cov, "nope", "en")

@@ -15,6 +15,7 @@ import pytest
 from tests.data.online_retail_fees import FEE_CODES
 from toolkit.data.datasets import load_bank_marketing, load_hillstrom, load_online_retail_raw
 from toolkit.eight_r.coverage import RS
+from toolkit.i18n import t
 
 pytestmark = pytest.mark.slow
 LANGS = ("en", "zh")
@@ -147,3 +148,30 @@ def test_both_languages_agree_and_findings_are_translated(built_reports):
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in f) for f in zh["findings"])
     overview = pd.read_csv(built_reports / "zh" / "eight_r" / "overview.csv", encoding="utf-8-sig")
     assert overview["r"].tolist()[0] == "精准客户定位" and len(overview) == 8
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_finding_names_its_data_and_the_example_answers_stay_out(built_reports, lang):
+    """Findings rest on Online Retail, Hillstrom or the bank case and say so; the fictional answers never appear."""
+    findings = _summary(built_reports, lang)["findings"]
+    sources = [
+        t("eight_r.source.online_retail", lang),
+        t("illustrative.source.hillstrom", lang),
+        t("illustrative.source.bank_marketing", lang),
+    ]
+    assert all(sum(s in f for s in sources) == 1 for f in findings), findings
+    assert not any(t("illustrative.source.example_answers", lang) in f for f in findings)
+    # the reallocation is on the Hillstrom test: US dollars, measured ROMI before the simulation
+    (allocation,) = [f for f in findings if t("illustrative.source.hillstrom", lang) in f and "$" in f]
+    assert "£" not in allocation and "€" not in allocation
+    measured, simulated = ("Measured", "Simulated") if lang == "en" else ("测量结果", "模拟")
+    assert allocation.index(measured) < allocation.index(simulated)
+
+
+def test_money_headers_carry_the_currency_of_their_data(built_reports):
+    page = (built_reports / "en" / "eight_r.html").read_text(encoding="utf-8")
+    assert "Revenue per customer (GBP)" in page
+    assert "Recommended spend (USD)" in page and "Recommended spend (GBP)" not in page
+    assert "€3.00" in page and "€100.00" in page
+    zh = (built_reports / "zh" / "eight_r.html").read_text(encoding="utf-8")
+    assert "人均销售额（英镑）" in zh and "建议投入（美元）" in zh

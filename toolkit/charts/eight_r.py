@@ -1,7 +1,10 @@
 """Charts of the 8R diagnostic: each takes a model output and ``lang`` and returns a Figure.
 
 Labels come from the catalogue (``eight_r.chart.*``); colours from the
-shared style (the first colour of the cycle is the brand accent).
+shared style (the first colour of the cycle is the brand accent). Money axes
+carry their currency (the report's, or the one passed for a bundled case
+such as the Hillstrom test in US dollars); percentages, months and dates are
+written by :mod:`toolkit.i18n.numbers` in the report language.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
-from matplotlib.ticker import PercentFormatter
 
-from toolkit.charts.style import money_formatter
+from toolkit.charts.style import money_formatter, money_label, percent_formatter
 from toolkit.charts.value import lorenz_chart as value_lorenz_chart
 from toolkit.concentration import Concentration
 from toolkit.eight_r.coverage import RS
+from toolkit.eight_r.verdicts import code_label, region_label
+from toolkit.i18n import numbers as num
 from toolkit.i18n import t
 
 __all__ = [
@@ -40,8 +44,6 @@ __all__ = [
     "radar_chart",
 ]
 
-_PCT = PercentFormatter(1.0, decimals=0)
-
 
 def _colors(n: int = 3) -> list[str]:
     cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["#1f5f8b", "#e07b39", "#3a9d5d"])
@@ -51,6 +53,16 @@ def _colors(n: int = 3) -> list[str]:
 def _short(text: str, n: int = 30) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _month_ticks(periods: pd.Series, lang: str) -> list[str]:
+    """Month tick labels without rotation: the month name, with the year under the first month and each January."""
+    out = []
+    for i, p in enumerate(pd.PeriodIndex(periods.astype(str), freq="M")):
+        name = t(f"eight_r.month.{p.strftime('%b').lower()}", lang)
+        year = f"{p.year}年" if lang == "zh" else str(p.year)
+        out.append(f"{name}\n{year}" if i == 0 or p.month == 1 else name)
+    return out
 
 
 def lorenz_chart(conc: Concentration, lang: str = "en") -> Figure:
@@ -76,7 +88,7 @@ def new_returning_chart(nvr: pd.DataFrame, lang: str = "en") -> Figure:
         color=c[1],
         label=t("eight_r.chart.new", lang),
     )
-    ax.set_xticks(x, nvr["period"], rotation=45, ha="right")
+    ax.set_xticks(x, _month_ticks(nvr["period"], lang), fontsize=8.5)
     if nvr["censored"].any():
         i = int(np.flatnonzero(nvr["censored"].to_numpy())[0])
         ax.annotate(
@@ -157,8 +169,8 @@ def abc_chart(abc: pd.DataFrame, lang: str = "en") -> Figure:
         start = end / n
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
-    ax.xaxis.set_major_formatter(_PCT)
-    ax.yaxis.set_major_formatter(_PCT)
+    ax.xaxis.set_major_formatter(percent_formatter(lang))
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_xlabel(t("eight_r.chart.share_products", lang))
     ax.set_ylabel(t("eight_r.chart.share_revenue_cum", lang))
     ax.set_title(t("eight_r.chart.abc_title", lang))
@@ -194,10 +206,25 @@ def elasticity_chart(el: pd.DataFrame, pooled: dict | None, lang: str = "en") ->
     return fig
 
 
-def price_band_chart(bands: pd.DataFrame, lang: str = "en") -> Figure:
-    """Each customer spend tier's revenue split over price bands (stacked to 100%)."""
+def _band_label(band: str, lang: str, currency: str | None) -> str:
+    """A unit-price band "0.85-1.65" as a money range in the currency: "£0.85–£1.65"."""
+    low, _, high = str(band).partition("-")
+    try:
+        return num.span(
+            num.money(float(low), currency, lang, 2), num.money(float(high), currency, lang, 2), lang
+        )
+    except ValueError:
+        return str(band)
+
+
+def price_band_chart(bands: pd.DataFrame, lang: str = "en", currency: str | None = None) -> Figure:
+    """Each customer spend tier's revenue split over unit-price bands (stacked to 100%)."""
     wide = bands.pivot_table(index="spend_tier", columns="band", values="share_of_tier", fill_value=0.0)
-    labels = bands.drop_duplicates("band").set_index("band")["price_band"]
+    labels = (
+        bands.drop_duplicates("band")
+        .set_index("band")["price_band"]
+        .map(lambda b: _band_label(b, lang, currency))
+    )
     fig, ax = plt.subplots(figsize=(8.0, 3.8))
     left = np.zeros(len(wide))
     colours = _colors(len(wide.columns))
@@ -206,15 +233,23 @@ def price_band_chart(bands: pd.DataFrame, lang: str = "en") -> Figure:
         ax.barh(y, wide[band], left=left, color=colour, label=labels[band])
         for yi, (start, w) in enumerate(zip(left, wide[band])):
             if w > 0.06:
-                ax.text(start + w / 2, yi, f"{w:.0%}", ha="center", va="center", fontsize=8.5, color="white")
+                ax.text(
+                    start + w / 2,
+                    yi,
+                    num.percent(w, lang),
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    color="white",
+                )
         left += wide[band].to_numpy()
     tiers = [t("eight_r.chart.tier", lang, tier=int(i), n=int(wide.index.max())) for i in wide.index]
     ax.set_yticks(y, tiers)
-    ax.xaxis.set_major_formatter(_PCT)
+    ax.xaxis.set_major_formatter(percent_formatter(lang))
     ax.set_xlim(0, 1)
     ax.grid(axis="y", visible=False)
     ax.legend(
-        title=t("eight_r.chart.price_band", lang),
+        title=money_label(t("eight_r.chart.price_band", lang), lang, currency),
         ncols=len(wide.columns),
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
@@ -244,7 +279,7 @@ def message_chart(
         ax.bar(x + (i - 1) * w, msg[col], w, color=colour, label=name)
     labels = [group_labels.get(g, str(g)) if group_labels else str(g) for g in msg["group"]]
     ax.set_xticks(x, labels)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0 if msg["rate_a"].max() > 0.05 else 1))
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_ylabel(t(outcome_key, lang))
     ax.set_ylim(0, float(msg[["rate_a", "rate_b", "rate_control"]].to_numpy().max()) * 1.22)
     ax.grid(axis="x", visible=False)
@@ -254,19 +289,20 @@ def message_chart(
 
 
 def funnel_chart(fun: pd.DataFrame, lang: str = "en") -> Figure:
-    """Visit rate and visit-to-purchase rate of contacted customers per channel."""
+    """Visit rate and visit-to-purchase rate of contacted customers per channel (names from ``eight_r.channel.*``)."""
     fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.6))
     c = _colors(2)
+    groups = [code_label(g, "eight_r.channel", lang) for g in fun["group"]]
     for ax, col, key, colour in zip(
         axes,
         ["visit_rate", "visit_to_purchase"],
         ["eight_r.chart.visit_rate", "eight_r.chart.visit_to_purchase"],
         c,
     ):
-        ax.bar(fun["group"].astype(str), fun[col], color=colour)
+        ax.bar(groups, fun[col], color=colour)
         for i, v in enumerate(fun[col]):
-            ax.text(i, v, f"{v:.1%}", ha="center", va="bottom", fontsize=9)
-        ax.yaxis.set_major_formatter(_PCT)
+            ax.text(i, v, num.percent(v, lang, 1), ha="center", va="bottom", fontsize=9)
+        ax.yaxis.set_major_formatter(percent_formatter(lang))
         ax.set_title(t(key, lang), fontsize=11)
         ax.grid(axis="x", visible=False)
     fig.suptitle(t("eight_r.chart.funnel_title", lang), fontweight="bold", x=0.02, ha="left")
@@ -289,7 +325,7 @@ def contact_curve_chart(curve: pd.DataFrame, break_even: float | None, lang: str
             lw=1.3,
             label=t("eight_r.chart.break_even", lang, rate=break_even),
         )
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_xticks(curve["contact"])
     ax.set_xlabel(t("eight_r.chart.call_number", lang))
     ax.set_ylabel(t("eight_r.chart.success_rate", lang))
@@ -316,7 +352,7 @@ def hour_weekday_chart(hw: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
-def monthly_chart(mon: pd.DataFrame, lang: str = "en") -> Figure:
+def monthly_chart(mon: pd.DataFrame, lang: str = "en", currency: str | None = None) -> Figure:
     """Revenue per day covered in each month (part months hatched and labelled)."""
     fig, ax = plt.subplots(figsize=(8.5, 3.8))
     c = _colors(1)[0]
@@ -334,9 +370,9 @@ def monthly_chart(mon: pd.DataFrame, lang: str = "en") -> Figure:
                 ha="center",
                 fontsize=8.5,
             )
-    ax.set_xticks(x, mon["month"], rotation=45, ha="right")
+    ax.set_xticks(x, _month_ticks(mon["month"], lang), fontsize=8.5)
     ax.yaxis.set_major_formatter(money_formatter(lang))
-    ax.set_ylabel(t("eight_r.chart.revenue_per_day", lang))
+    ax.set_ylabel(money_label(t("eight_r.chart.revenue_per_day", lang), lang, currency))
     ax.grid(axis="x", visible=False)
     ax.set_title(t("eight_r.chart.monthly_title", lang))
     return fig
@@ -381,7 +417,7 @@ def success_by_group_chart(
     names = [labels.get(g, str(g)) if labels else str(g) for g in rates["group"]]
     ax.set_xticks(x, [f"{n}\n{int(k):,}" for n, k in zip(names, rates["calls"])], fontsize=8.5)
     ax.set_xlabel(t("eight_r.chart.calls_axis", lang))
-    ax.yaxis.set_major_formatter(_PCT)
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_ylabel(t("eight_r.chart.success_rate", lang))
     ax.grid(axis="x", visible=False)
     ax.set_title(t(title_key, lang))
@@ -396,36 +432,48 @@ def region_chart(reg: pd.DataFrame, lang: str = "en", top: int = 10, by: str = "
     y = np.arange(len(r))
     axes[0].barh(y, r["share"], color=c[0])
     for yi, v in zip(y, r["share"]):
-        axes[0].text(v, yi, f" {v:.1%}", va="center", fontsize=8.5)
+        axes[0].text(v, yi, " " + num.percent(v, lang, 1), va="center", fontsize=8.5)
     axes[0].set_xlim(0, r["share"].max() * 1.25)
-    axes[0].xaxis.set_major_formatter(_PCT)
+    axes[0].xaxis.set_major_formatter(percent_formatter(lang))
     axes[0].set_title(t("eight_r.chart.revenue_share", lang), fontsize=11)
     growth = r["growth"].fillna(0.0)
     axes[1].barh(y, growth, color=[c[2] if g >= 0 else c[1] for g in growth])
     for yi, v, raw in zip(y, growth, r["growth"]):
+        signed = ("+" if v > 0 else "") + num.percent(v, lang)
         axes[1].text(
             v,
             yi,
-            f" {v:+.0%}" if pd.notna(raw) else " –",
+            f" {signed} " if pd.notna(raw) else " — ",
             va="center",
             fontsize=8.5,
             ha="left" if v >= 0 else "right",
         )
     axes[1].axvline(0, color="#555555", lw=1)
-    axes[1].xaxis.set_major_formatter(_PCT)
-    title = (
-        t("eight_r.chart.growth", lang, **reg.attrs) if reg.attrs else t("eight_r.chart.growth_plain", lang)
-    )
+    axes[1].xaxis.set_major_formatter(percent_formatter(lang))
+    if {"recent_start", "recent_end", "period_days"} <= set(reg.attrs):
+        title = t(
+            "eight_r.chart.growth",
+            lang,
+            recent_start=num.date(reg.attrs["recent_start"], lang),
+            recent_end=num.date(reg.attrs["recent_end"], lang),
+            period_days=num.count(reg.attrs["period_days"], lang),
+        )
+    else:
+        title = t("eight_r.chart.growth_plain", lang)
     axes[1].set_title(title, fontsize=11)
-    axes[0].set_yticks(y, r[by].astype(str))
+    names = [region_label(n, lang) if by == "region" else str(n) for n in r[by]]
+    axes[0].set_yticks(y, names)
     for ax in axes:
         ax.grid(axis="y", visible=False)
     fig.suptitle(t("eight_r.chart.region_title", lang), fontweight="bold", x=0.02, ha="left")
     return fig
 
 
-def allocation_chart(alloc: pd.DataFrame, lang: str = "en") -> Figure:
-    """Current and recommended spend per segment, with the expected ROMI written above."""
+def allocation_chart(alloc: pd.DataFrame, lang: str = "en", currency: str | None = None) -> Figure:
+    """Current and recommended spend per segment, with the expected ROMI written above.
+
+    Segment names go through ``eight_r.channel.*`` (the Hillstrom channels) when the catalogue has them.
+    """
     fig, ax = plt.subplots(figsize=(8.0, 3.9))
     c = _colors(2)
     x = np.arange(len(alloc))
@@ -435,10 +483,12 @@ def allocation_chart(alloc: pd.DataFrame, lang: str = "en") -> Figure:
         x + w / 2, alloc["recommended_spend"], w, color=c[0], label=t("eight_r.chart.recommended_spend", lang)
     )
     for xi, (s, r) in enumerate(zip(alloc["recommended_spend"], alloc["expected_romi"])):
-        ax.text(xi + w / 2, s, f"ROMI {r:.0%}", ha="center", va="bottom", fontsize=8.5)
-    ax.set_xticks(x, [_short(s, 18) for s in alloc["segment"]], fontsize=9)
+        label = t("eight_r.chart.romi_label", lang, romi=num.percent(r, lang))
+        ax.text(xi + w / 2, s, label, ha="center", va="bottom", fontsize=8.5)
+    names = [_short(code_label(s, "eight_r.channel", lang), 18) for s in alloc["segment"]]
+    ax.set_xticks(x, names, fontsize=9)
     ax.yaxis.set_major_formatter(money_formatter(lang))
-    ax.set_ylabel(t("eight_r.chart.spend", lang))
+    ax.set_ylabel(money_label(t("eight_r.chart.spend", lang), lang, currency))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")
     ax.set_title(t("eight_r.chart.allocation_title", lang))

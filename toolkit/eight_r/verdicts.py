@@ -7,19 +7,28 @@ thresholds, written down here so a reader can check why a report says
 what it says. :func:`verdict_table` turns them into the overview table of
 the report in either language; :func:`not_assessed` gives the verdict for
 an R the data could not assess.
+
+A verdict keeps the raw figures; :meth:`Verdict.text` formats them for the
+language (percentages, percentage points, a true minus sign, months) with
+:mod:`toolkit.i18n.numbers`, and passes data values (product names,
+regions without a translation) through a marker the report supplies, so a
+Chinese report can show them as data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from toolkit.eight_r.coverage import RS
 from toolkit.errors import check_choice, parameter_error
-from toolkit.i18n import t
+from toolkit.i18n import has, t
+from toolkit.i18n import numbers as num
 
 __all__ = [
     "Verdict",
@@ -38,10 +47,14 @@ __all__ = [
     "place_verdict",
     "not_assessed",
     "verdict_table",
+    "source_label",
     "coverage_table",
     "skip_text",
     "headers",
     "label_codes",
+    "region_label",
+    "code_label",
+    "column_labels",
 ]
 
 #: Top-20% revenue share from which revenue counts as concentrated / very concentrated.
@@ -54,9 +67,77 @@ HIGH_RETURNS = 0.05
 HOME_MARKET = 0.7
 
 
+#: How each figure of a verdict is written: (kind, decimals). Kinds are the
+#: functions of :mod:`toolkit.i18n.numbers` plus ``"signed"`` (a percentage
+#: with its sign), ``"data"`` (a data value, shown as given) and ``"region"``
+#: (a region name, translated when the catalogue knows it). Fields not listed
+#: are text already in the report language.
+FORMATS: dict[str, tuple[str, int]] = {
+    "top": ("percent", 0),
+    "repeat": ("percent", 0),
+    "gini": ("number", 2),
+    "rules": ("count", 0),
+    "lift": ("number", 1),
+    "conf": ("percent", 0),
+    "orders": ("count", 0),
+    "a": ("data", 0),
+    "b": ("data", 0),
+    "a_share": ("percent", 0),
+    "returns": ("percent", 1),
+    "e": ("number", 2),
+    "lo": ("number", 2),
+    "hi": ("number", 2),
+    "lift_a": ("points", 1),
+    "lift_b": ("points", 1),
+    "groups_a": ("count", 0),
+    "groups_either": ("count", 0),
+    "best": ("percent", 1),
+    "other": ("percent", 1),
+    "first": ("percent", 1),
+    "cap": ("count", 0),
+    "next": ("count", 0),
+    "kept": ("percent", 0),
+    "median": ("number", 0),
+    "repurchase": ("percent", 0),
+    "month": ("month", 0),
+    "peak": ("percent", 0),
+    "region": ("region", 0),
+    "fast": ("region", 0),
+    "share": ("percent", 0),
+    "growth": ("signed", 0),
+    "regions": ("count", 0),
+    "missing": ("columns", 0),
+}
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def format_value(name: str, value: Any, lang: str, mark: Callable[[str], str] = _as_is) -> Any:
+    """One verdict figure written for ``lang`` (see :data:`FORMATS`); unknown fields stay as they are."""
+    kind, decimals = FORMATS.get(name, ("text", 0))
+    if kind == "text":
+        return value
+    if kind == "data":
+        return mark(str(value))
+    if kind == "region":
+        return region_label(str(value), lang, mark)
+    if kind == "columns":
+        return column_labels(str(value), lang)
+    if kind == "signed":
+        text = num.percent(value, lang, decimals)
+        return "+" + text if value is not None and float(value) > 0 and text != "0%" else text
+    if kind in {"percent", "points", "number"}:
+        return getattr(num, kind)(value, lang, decimals)
+    if kind == "month" and isinstance(value, str) and len(value) == 7:
+        value = value + "-01"  # a "YYYY-MM" month label
+    return getattr(num, kind)(value, lang)
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """Figure, judgement and next step for one R, as catalogue keys plus values."""
+    """Figure, judgement and next step for one R, as catalogue keys plus raw values."""
 
     r: str
     figure: str
@@ -66,10 +147,43 @@ class Verdict:
     assessed: bool = True
     source: str = "transactions"
 
-    def text(self, part: str, lang: str) -> str:
-        """The translated ``"figure"``, ``"judgement"`` or ``"action"`` (first letter capitalised)."""
-        text = t(getattr(self, part), lang, **self.fmt)
+    def text(self, part: str, lang: str, mark: Callable[[str], str] = _as_is) -> str:
+        """The translated ``"figure"``, ``"judgement"`` or ``"action"`` (first letter capitalised).
+
+        ``mark`` wraps data values (product names, untranslated regions), e.g.
+        the report's ``rpt.data``.
+        """
+        values = {k: format_value(k, v, lang, mark) for k, v in self.fmt.items()}
+        if "lo" in values and "hi" in values:
+            values["ci"] = num.span(values["lo"], values["hi"], lang)
+        text = t(getattr(self, part), lang, **values)
         return text[:1].upper() + text[1:]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+
+
+def code_label(value: Any, prefix: str, lang: str, mark: Callable[[str], str] = _as_is) -> str:
+    """A data code in the report language through ``<prefix>.<code>`` (lower case, ``_`` for spaces).
+
+    Codes the catalogue does not know are data values: they are shown as
+    given, through ``mark``.
+    """
+    key = f"{prefix}.{_slug(str(value))}"
+    return t(key, lang) if has(key) else mark(str(value))
+
+
+def region_label(name: str, lang: str, mark: Callable[[str], str] = _as_is) -> str:
+    """A region (country) name in the report language: ``common.country.<name>`` when known, else marked as data."""
+    return code_label(name, "common.country", lang, mark)
+
+
+def column_labels(missing: str, lang: str) -> str:
+    """Comma-separated canonical column names (e.g. ``"order_id, product_id"``) as readable labels."""
+    names = [m.strip() for m in str(missing or "").split(",") if m.strip()]
+    labels = [t(f"common.column.{m}", lang) if has(f"common.column.{m}") else m for m in names]
+    return num.join(labels, lang)
 
 
 def _k(r: str, part: str, case: str) -> str:
@@ -243,8 +357,20 @@ def not_assessed(r: str, reason: str, **fmt: str) -> Verdict:
     )
 
 
-def verdict_table(verdicts: Sequence[Verdict], lang: str) -> pd.DataFrame:
+def verdict_table(
+    verdicts: Sequence[Verdict], lang: str, user_data: bool = False, mark: Callable[[str], str] = _as_is
+) -> pd.DataFrame:
     """The overview table: per R its question, measured figure, judgement and next step.
+
+    Parameters
+    ----------
+    verdicts : sequence of Verdict
+    lang : {"en", "zh"}
+    user_data : bool, default False
+        Whether the transactions are the user's file (the source column then
+        says "your transactions", else the bundled Online Retail data).
+    mark : callable, optional
+        Wraps data values, as in :meth:`Verdict.text`.
 
     Returns
     -------
@@ -260,13 +386,20 @@ def verdict_table(verdicts: Sequence[Verdict], lang: str) -> pd.DataFrame:
             {
                 "r": t(f"eight_r.r.{v.r}", lang),
                 "question": t(f"eight_r.question.{v.r}", lang),
-                "figure": v.text("figure", lang),
-                "judgement": v.text("judgement", lang),
-                "action": v.text("action", lang),
-                "source": t(f"eight_r.source.{v.source}", lang),
+                "figure": v.text("figure", lang, mark),
+                "judgement": v.text("judgement", lang, mark),
+                "action": v.text("action", lang, mark),
+                "source": source_label(v.source, lang, user_data),
             }
         )
     return pd.DataFrame(rows, columns=["r", "question", "figure", "judgement", "action", "source"])
+
+
+def source_label(source: str, lang: str, user_data: bool = False) -> str:
+    """The data a figure rests on: the user's transactions, bundled Online Retail, Hillstrom or the bank case."""
+    if source == "transactions":
+        source = "user" if user_data else "online_retail"
+    return t(f"eight_r.source.{source}", lang)
 
 
 def coverage_table(cov: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -283,7 +416,7 @@ def coverage_table(cov: pd.DataFrame, lang: str) -> pd.DataFrame:
             return ""
         if row["reason"] == "case_data":
             return t("eight_r.reason.case_data", lang) + " — " + t(f"eight_r.source.{row['dataset']}", lang)
-        return t(f"eight_r.reason.{row['reason']}", lang, missing=row["missing"])
+        return t(f"eight_r.reason.{row['reason']}", lang, missing=column_labels(row["missing"], lang))
 
     return pd.DataFrame(
         {
@@ -312,14 +445,15 @@ def skip_text(cov: pd.DataFrame, analysis: str, lang: str) -> str | None:
     if row["status"] != "not_assessed":
         return None
     colon, stop = ("：", "。") if lang == "zh" else (": ", ". ")
+    missing = column_labels(row["missing"], lang)
     return (
         t(f"eight_r.analysis.{analysis}", lang)
         + " — "
         + t("eight_r.status.not_assessed", lang)
         + colon
-        + t(f"eight_r.reason.{row['reason']}", lang, missing=row["missing"])
+        + t(f"eight_r.reason.{row['reason']}", lang, missing=missing)
         + stop
-        + t(f"eight_r.fix.{row['reason']}", lang, missing=row["missing"])
+        + t(f"eight_r.fix.{row['reason']}", lang, missing=missing)
     )
 
 
