@@ -117,6 +117,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for text in result.warnings:
         print(f"warning: the notebook wrote to stderr: {text.strip()[:300]}", file=sys.stderr)
     print(f"{result.html}  ({result.seconds:.1f} s); result files in {result.results_dir}")
+    if args.pdf:
+        from toolkit.report.pdf import write_pdf
+
+        print(f"{write_pdf(result.html)}  (PDF, A4)")
     return 0
 
 
@@ -127,7 +131,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     langs = [x.strip() for x in args.lang.split(",") if x.strip()]
     for lang in langs:
         check_lang(lang)
-    if args.edition:
+    if args.edition in ("student", "instructor"):
         from toolkit.course import build_edition
 
         for index in build_edition(args.edition, langs, args.out):
@@ -143,6 +147,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     failed = [i for i in items if not i.ok]
     total = sum(i.seconds for i in items)
+    if args.pdf:
+        from toolkit.report.pdf import write_pdf
+
+        for item in items:
+            if item.ok:
+                write_pdf(Path(args.out) / item.lang / f"{item.name}.html")
+        print(f"{len(items) - len(failed)} PDF(s) written beside the HTML reports (A4)")
     print(
         f"{len(items) - len(failed)} of {len(items)} reports built ({total:.0f} s of notebook time); "
         f"open {Path(args.out).resolve() / 'index.html'}"
@@ -268,6 +279,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--brand", help="branding YAML file")
     p.add_argument("--out", default="reports", help="output folder (default: reports)")
     p.add_argument("--timeout", type=int, default=900, help="seconds a single cell may run")
+    p.add_argument("--pdf", action="store_true", help="also write NAME.pdf (A4, via WeasyPrint)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("build", help="every report on the bundled data, in parallel, with index.html")
@@ -278,10 +290,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated notebook names")
     p.add_argument(
         "--edition",
-        choices=["student", "instructor"],
-        help="build a course edition (notebooks + pages + syllabus) instead of reports",
+        choices=["report", "student", "instructor"],
+        default="report",
+        help="report (the client deliverable, default), or a course edition: student or instructor "
+        "(notebooks + pages + syllabus)",
     )
     p.add_argument("--timeout", type=int, default=900)
+    p.add_argument("--pdf", action="store_true", help="also write a PDF beside each report (A4)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("check-data", help="validate a data file and show the data-quality table")

@@ -32,6 +32,7 @@ __all__ = [
     "options_as_flags",
     "prepare_notebook",
     "render_html",
+    "renumber_exhibits",
     "export_report",
     "library_versions",
 ]
@@ -109,6 +110,21 @@ def _body_html(nb: nbformat.NotebookNode) -> str:
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     body = re.sub(r"<h1[^>]*>.*?</h1>", "", body, flags=re.S)
     return body
+
+
+_EXHIBIT = re.compile(r'<span class="pmkt-exhibit-number">(\D*?)\d+(\D*?)</span>')
+
+
+def renumber_exhibits(body: str) -> str:
+    """Number the figures and the tables the report keeps 1, 2, 3 ... in order of appearance."""
+    counters: dict[str, int] = {}
+
+    def next_number(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        counters[kind] = counters.get(kind, 0) + 1
+        return f'<span class="pmkt-exhibit-number">{kind}{counters[kind]}{match.group(2)}</span>'
+
+    return _EXHIBIT.sub(next_number, body)
 
 
 def _extract_summary(body: str) -> tuple[str, str]:
@@ -232,7 +248,7 @@ def render_html(
     """
     from toolkit.report import appendix
 
-    body, summary = _extract_summary(body)
+    body, summary = _extract_summary(renumber_exhibits(body))
     generated = generated or _dt.datetime.now()
     esc = html.escape
     css = _CSS_PATH.read_text(encoding="utf-8").replace("--accent: #1f5f8b", f"--accent: {brand.accent}")

@@ -128,6 +128,7 @@ class Report:
             or numbers.check_currency(default_currency)
         )
         self._exhibits = {"figure": 0, "table": 0}
+        self.money_shown = False
         self.output_dir = Path(output_dir) if output_dir else None
         if self.output_dir:
             self.output_dir.mkdir(parents=True, exist_ok=True)
@@ -190,6 +191,7 @@ class Report:
     def money(self, value: Any, decimals: int = 0, short: bool = False, currency: str | None = None) -> str:
         """A money amount in the report's currency (or ``currency``), e.g. ``£1,234``."""
         code = self.currency if currency is None else numbers.check_currency(currency)
+        self.money_shown = True
         return numbers.money(value, code, self.lang, decimals=decimals, short=short)
 
     def number(self, value: Any, decimals: int = 0) -> str:
@@ -230,6 +232,7 @@ class Report:
 
     def with_currency(self, label: str, currency: str | None = None) -> str:
         """A header or label with the report's currency, e.g. "Revenue (GBP)"."""
+        self.money_shown = True
         return numbers.with_currency(label, self.currency if currency is None else currency, self.lang)
 
     def _html(self, markup: str) -> None:
@@ -302,8 +305,14 @@ class Report:
             excel_safe(frame).to_csv(path, index=index, encoding="utf-8-sig")
             self.files.append(path.name)
         if show:
+            from toolkit.report.tables import is_money_column
+
+            money_cols = (
+                list(money) if money is not None else [c for c in frame.columns if is_money_column(c)]
+            )
+            self.money_shown = self.money_shown or bool(money_cols)
             self._exhibits["table"] += 1
-            number = self.t("report.label.table_number", number=self._exhibits["table"])
+            number = exhibit_number(self.t("report.label.table_number", number=self._exhibits["table"]))
             note = self.t("report.label.table_cut", shown=min(max_rows, len(frame)), total=len(frame))
             if name and self.output_dir:
                 note += " " + self.t("report.label.all_rows_in_download")
@@ -311,14 +320,15 @@ class Report:
                 table_html(
                     frame,
                     self.lang,
-                    caption=f"{number} {caption}" if caption else number,
+                    caption=caption,
+                    number_html=number,
                     percent=percent,
                     decimals=decimals,
                     headers=headers,
                     max_rows=max_rows,
                     index=index,
                     total_note=note,
-                    money=money,
+                    money=money_cols,
                     currency=self.currency if currency is None else numbers.check_currency(currency),
                 )
                 + self._source_line(source)
@@ -375,10 +385,10 @@ class Report:
             self.files.append(f"{name}.png")
         width = int.from_bytes(png[16:20], "big")
         self._exhibits["figure"] += 1
-        number = self.t("report.label.figure_number", number=self._exhibits["figure"])
+        number = exhibit_number(self.t("report.label.figure_number", number=self._exhibits["figure"]))
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         self._html(
-            f'<figure class="pmkt-figure"><figcaption>{html.escape(number)} {prose_html(title)}</figcaption>'
+            f'<figure class="pmkt-figure"><figcaption>{number} {prose_html(title)}</figcaption>'
             f'<div class="pmkt-figure-box"><img src="{uri}" alt="{html.escape(plain_text(title), quote=True)}" '
             f'width="{round(width * 100 / dpi)}" data-png-width="{width}" '
             f'data-min-text-px="{min_pt * dpi / 72:.2f}"></div>'
@@ -407,6 +417,7 @@ class Report:
             "metrics": to_jsonable(self.metrics),
             "provenance": self.provenance,
             "files": sorted(set(self.files)),
+            "money_shown": self.money_shown,
             "notebook_seconds": round(time.perf_counter() - self._started, 2),
         }
 
@@ -427,6 +438,15 @@ class Report:
             )
         self.close()
         return summary
+
+
+def exhibit_number(text: str) -> str:
+    """An exhibit's number ("Figure 3.", "表 2") in the span the export renumbers.
+
+    Cells that only the course editions show still run in the report, so the
+    export numbers the exhibits the report keeps again, in order.
+    """
+    return f'<span class="pmkt-exhibit-number">{html.escape(text)}</span>'
 
 
 def chart_title(fig: Any) -> str:
@@ -453,7 +473,8 @@ def readable_text(fig: Any) -> float:
     from matplotlib.text import Text
 
     width_in = float(fig.get_size_inches()[0])
-    floor = MIN_CHART_TEXT_PX * 72 * width_in / PHONE_CHART_PX
+    # 10% to spare: a tight bounding box can make the saved image a little wider than the figure
+    floor = 1.1 * MIN_CHART_TEXT_PX * 72 * width_in / PHONE_CHART_PX
     smallest = float("inf")
     for text in fig.findobj(Text):
         if not text.get_visible() or not text.get_text().strip():

@@ -305,7 +305,7 @@ def _execute(
         defaults={k: info["default"] for k, info in spec.parameters.items()},
         links=_sibling_links(slot.out, spec.name, lang),
         downloads=_downloads(slot.results_dir, spec.name, lang, currency),
-        currency=currency if summary else None,
+        currency=currency if summary.get("money_shown") else None,
     )
     slot.running.unlink(missing_ok=True)
     slot.commit()

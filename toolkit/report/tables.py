@@ -34,7 +34,7 @@ _MONEY_WORDS = {
     "aov",
     "margin_value",
 }
-_NOT_MONEY_WORDS = {"share", "rate", "score", "rank", "index", "ratio", "count", "pct", "per", "lift", "roi"}
+_NOT_MONEY_WORDS = {"share", "rate", "score", "rank", "index", "ratio", "count", "pct", "lift", "roi"}
 
 
 def is_percent_column(name: str) -> bool:
@@ -115,6 +115,7 @@ def table_html(
     total_note: str | None = None,
     money: Iterable[str] | None = None,
     currency: str = "",
+    number_html: str = "",
 ) -> str:
     """Return an HTML ``<table>`` for a report.
 
@@ -144,6 +145,8 @@ def table_html(
         columns :func:`is_money_column` recognises. ``[]`` names none.
     currency : str, optional
         ISO code of the money columns.
+    number_html : str, optional
+        The exhibit number (HTML) put before the caption.
     """
     from toolkit.i18n.numbers import with_currency
 
@@ -166,8 +169,11 @@ def table_html(
         for c in data.columns
     ]
     parts = ['<div class="pmkt-table-wrap"><table class="pmkt-table">']
-    if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    if caption or number_html:
+        text = html.escape(caption or "")
+        parts.append(
+            f"<caption>{number_html} {text}</caption>" if number_html else f"<caption>{text}</caption>"
+        )
     parts.append(
         "<thead><tr>"
         + "".join(
