@@ -4,12 +4,29 @@ computations (the notebook is built once per session by ``built_reports``)."""
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 
 import duckdb
 import pandas as pd
 import pytest
 
+from toolkit.dbmarketing.labels import database_place, region_label, region_labels
+from toolkit.i18n import numbers
+
 NAME = "database_workflow"
+#: the marketing database's tables, which a client never reads in the report's prose
+SQL_TABLES = (
+    "raw_lines",
+    "line_status",
+    "cancellation_matches",
+    "cleaning_log",
+    "order_lines",
+    "customer_scores",
+    "campaign_contacts",
+    "campaign_outcomes",
+    "suppressions",
+)
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +141,10 @@ def test_dormant_and_retention_figures(results):
     assert m["retention_customers_lost"] == 3_200
     assert m["retention_revenue_lost"] == 128_000_000
     assert m["retention_profit_lost"] == 12_800_000
-    assert any("12,800,000" in f for f in summary["findings"])
+    # the example company is shown, labelled, but never leads the executive summary
+    assert not any("12,800,000" in f for f in summary["findings"])
+    page = (folder.parent / f"{NAME}.html").read_text(encoding="utf-8")
+    assert "£12,800,000" in page and "Example figures, not your data" in page
 
 
 def test_both_languages_give_the_same_numbers(built_reports):
@@ -135,4 +155,67 @@ def test_both_languages_give_the_same_numbers(built_reports):
         # sums may differ in the last bits: DuckDB adds in parallel, in no fixed order
         expected = pytest.approx(value, rel=1e-9) if isinstance(value, float) else value
         assert zh["metrics"][key] == expected, key
-    assert len(en["findings"]) == len(zh["findings"]) == 5
+    assert len(en["findings"]) == len(zh["findings"]) == 4
+
+
+def _plain(markup: str) -> str:
+    markup = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", markup, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _body(page: str) -> tuple[str, str]:
+    """The executive summary, and the report before its appendix, as plain text."""
+    start = page.index('class="pmkt-exec-summary"')
+    summary = page[start : page.index("</section>", start)]
+    body = page[: page.index('id="appendix"')] if 'id="appendix"' in page else page
+    return _plain(summary), _plain(body)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_measured_loss_comes_first_and_the_simulation_stays_out_of_the_summary(built_reports, lang):
+    page = (built_reports / lang / f"{NAME}.html").read_text(encoding="utf-8")
+    m = json.loads((built_reports / lang / NAME / "summary.json").read_text(encoding="utf-8"))["metrics"]
+    summary, body = _body(page)
+    revenue = numbers.money(m["campaign_incremental_revenue"], "GBP", lang)
+    profit = numbers.money(m["campaign_incremental_profit"], "GBP", lang)
+    simulated = numbers.money(m["simulated_revenue"], "GBP", lang)
+    # the bundled data's measured effect is a loss, printed with a true minus and the currency
+    assert m["campaign_incremental_revenue"] < 0 and m["campaign_incremental_profit"] < 0
+    assert revenue.startswith("−£") and profit.startswith("−£")
+    assert revenue in summary and profit in summary
+    assert simulated not in summary
+    label = "Simulation, not a measurement" if lang == "en" else "以下为模拟，而非实测"
+    assert body.index(revenue) < body.index(profit) < body.index(label) < body.index(simulated)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_sql_table_name_in_the_prose(built_reports, lang):
+    page = (built_reports / lang / f"{NAME}.html").read_text(encoding="utf-8")
+    summary, body = _body(page)
+    for table in SQL_TABLES:
+        assert table not in summary and table not in body, table
+
+
+def test_region_labels():
+    assert region_label("EIRE", "en") == "Ireland" and region_label("EIRE", "zh") == "爱尔兰"
+    assert region_label("United Kingdom", "zh") == "英国"
+    assert (
+        region_label("(other)", "en") == "Other regions" and region_label("(unknown)", "zh") == "未注明地区"
+    )
+    assert region_label("Atlantis", "zh") == "Atlantis"  # not in the catalogue: the data value as it stands
+    shown = region_labels(pd.Series(["RSA", None], index=[3, 7]), "zh")
+    assert shown.to_dict() == {3: "南非", 7: ""}
+
+
+def test_database_place_names_no_path(tmp_path):
+    class Db:
+        def __init__(self, backend, path):
+            self.backend, self.path = backend, path
+
+    inside = Db("duckdb", str(tmp_path.resolve() / "marketing_database.duckdb"))
+    assert database_place(inside, str(tmp_path), "en") == "a DuckDB file beside the result files"
+    assert (
+        database_place(Db("duckdb", "/elsewhere/x.duckdb"), str(tmp_path), "zh") == "一个 DuckDB 数据库文件"
+    )
+    assert "内存" in database_place(Db("duckdb", None), "", "zh")
+    assert database_place(Db("postgresql", None), "", "en") == "a PostgreSQL database server"

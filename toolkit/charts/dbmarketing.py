@@ -5,7 +5,9 @@ retention economics.
 
 Every function takes output of :mod:`toolkit.dbmarketing` plus ``lang`` and
 returns a :class:`matplotlib.figure.Figure`; all labels come from the
-translation catalogue.
+translation catalogue. Money axes carry the report's currency
+(:func:`toolkit.charts.style.current_currency`), counts and money use the
+one number format of :mod:`toolkit.i18n.numbers`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
-from toolkit.charts.style import money_formatter, short_money
-from toolkit.i18n import t
+from toolkit.charts.style import (
+    AxisFormatter,
+    current_currency,
+    money_formatter,
+    money_label,
+    percent_formatter,
+)
+from toolkit.i18n import numbers, t
 
 __all__ = [
     "cleaning_funnel_chart",
@@ -34,6 +41,11 @@ _LIGHT = "#b9c7d3"
 
 def _colour(i: int = 0) -> str:
     return plt.rcParams["axes.prop_cycle"].by_key()["color"][i]
+
+
+def _count_formatter(lang: str) -> AxisFormatter:
+    """Tick labels for counts of lines or customers: 100k / 10万, one unit per axis."""
+    return AxisFormatter("number", lang)
 
 
 def cleaning_funnel_chart(cleaning_log: pd.DataFrame, raw_rows: int, lang: str = "en") -> Figure:
@@ -58,11 +70,11 @@ def cleaning_funnel_chart(cleaning_log: pd.DataFrame, raw_rows: int, lang: str =
     ax.barh(y, left, color=_colour(0), label=t("dbm.chart.lines_left", lang))
     ax.barh(y, removed, left=left, color=_LIGHT, label=t("dbm.chart.lines_removed", lang))
     for yi, kept, gone in zip(y, left, removed):
-        text = f"{kept:,}" + (f"  (−{gone:,})" if gone else "")
+        text = numbers.count(kept, lang) + (f"  ({numbers.count(-gone, lang)})" if gone else "")
         ax.text(kept * 0.02, yi, text, va="center", ha="left", color="white", fontsize=9, fontweight="bold")
     ax.set_yticks(y, labels)
     ax.set_xlabel(t("common.column.rows", lang))
-    ax.xaxis.set_major_formatter(money_formatter(lang))
+    ax.xaxis.set_major_formatter(_count_formatter(lang))
     ax.set_title(t("dbm.chart.funnel_title", lang))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
@@ -96,7 +108,7 @@ def score_profile_chart(score_summary: pd.DataFrame, lang: str = "en") -> Figure
     )
     ax.set_xticks(x, frame["score"].astype(int).astype(str))
     ax.set_xlabel(t("dbm.chart.total_score", lang))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_title(t("dbm.chart.score_profile_title", lang))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")
@@ -124,14 +136,14 @@ def campaign_groups_chart(groups: pd.DataFrame, lang: str = "en") -> Figure:
         ax.text(
             i,
             rate / 2,
-            f"{rate:.1%}",
+            numbers.percent(rate, lang, 1),
             ha="center",
             va="center",
             color="white" if i == 0 else "#222222",
             fontweight="bold",
         )
     ax.set_ylim(0, min(1.0, float(groups["ci_high"].max()) * 1.15))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_ylabel(t("common.column.response_rate", lang))
     ax.set_title(t("dbm.chart.groups_title", lang))
     ax.grid(axis="x", visible=False)
@@ -166,7 +178,7 @@ def buy_rate_by_score_chart(by_score: pd.DataFrame, lang: str = "en") -> Figure:
     ax.set_xticks(x, frame["score"].astype(int).astype(str))
     ax.set_xlabel(t("dbm.chart.total_score", lang))
     ax.set_ylim(0, 1.05)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(percent_formatter(lang))
     ax.set_ylabel(t("common.column.response_rate", lang))
     ax.set_title(t("dbm.chart.by_score_title", lang))
     ax.grid(axis="x", visible=False)
@@ -182,6 +194,7 @@ def reactivation_depth_chart(depth: pd.DataFrame, lang: str = "en") -> Figure:
     depth : DataFrame
         Output of :func:`toolkit.dbmarketing.reactivation.reactivation_depth`.
     """
+    currency = current_currency()
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.plot(depth["rank"], depth["cumulative_profit"], color=_colour(0), lw=2)
     ax.axhline(0, color=_GREY, lw=0.8)
@@ -189,7 +202,12 @@ def reactivation_depth_chart(depth: pd.DataFrame, lang: str = "en") -> Figure:
         best = depth.loc[depth["cumulative_profit"].idxmax()]
         ax.scatter([best["rank"]], [best["cumulative_profit"]], color=_colour(1), zorder=3, s=40)
         ax.annotate(
-            t("dbm.chart.best_depth", lang, n=int(best["rank"]), profit=float(best["cumulative_profit"])),
+            t(
+                "dbm.chart.best_depth",
+                lang,
+                n=numbers.count(best["rank"], lang),
+                profit=numbers.money(best["cumulative_profit"], currency, lang),
+            ),
             (best["rank"], best["cumulative_profit"]),
             textcoords="offset points",
             xytext=(-10, -28),
@@ -197,7 +215,8 @@ def reactivation_depth_chart(depth: pd.DataFrame, lang: str = "en") -> Figure:
             fontsize=9,
         )
     ax.set_xlabel(t("dbm.chart.contacted_best_first", lang))
-    ax.set_ylabel(t("common.column.expected_profit", lang))
+    ax.xaxis.set_major_formatter(_count_formatter(lang))
+    ax.set_ylabel(money_label(t("common.column.expected_profit", lang), lang, currency))
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_title(t("dbm.chart.depth_title", lang))
     return fig
@@ -211,6 +230,7 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
     projection : DataFrame
         Output of :func:`toolkit.dbmarketing.retention.retention_projection`.
     """
+    currency = current_currency()
     fig, ax = plt.subplots(figsize=(8, 4))
     years = projection["year"].astype(int).to_numpy()
     ax.bar(
@@ -231,7 +251,7 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
         ax.text(
             x,
             value / 2,
-            short_money(float(value), lang),
+            numbers.money(value, currency, lang, short=True),
             ha="center",
             va="center",
             color="white",
@@ -240,7 +260,7 @@ def retention_projection_chart(projection: pd.DataFrame, lang: str = "en") -> Fi
         )
     ax.set_xticks(years, [t("dbm.chart.year_n", lang, n=int(y)) for y in years])
     ax.yaxis.set_major_formatter(money_formatter(lang))
-    ax.set_ylabel(t("common.column.profit", lang))
+    ax.set_ylabel(money_label(t("common.column.profit", lang), lang, currency))
     ax.set_title(t("dbm.chart.retention_title", lang))
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left")
