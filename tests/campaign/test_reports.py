@@ -153,3 +153,30 @@ def test_email_campaign_qini_is_on_the_standard_scale(built_reports):
         # at full depth the Qini curve is the uplift curve scaled to the number mailed
         end = curve.iloc[-1]
         assert end["qini"] == pytest.approx(end["incremental"] * end["treated"] / end["customers"])
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Net profit (USD)"), ("zh", "净利润（美元）")])
+def test_email_campaign_money_carries_the_hillstrom_currency(built_reports, lang, header):
+    summary = _summary(built_reports, lang, "email_campaign")
+    assert summary["metrics"]["currency"] == "USD"
+    economics = next(f for f in summary["findings"] if "30%" in f)
+    net = summary["metrics"]["Mens E-Mail|net_profit"]
+    assert f"${net:,.0f}" in economics  # the measured net profit, with its currency
+    html = (built_reports / lang / "email_campaign.html").read_text(encoding="utf-8")
+    assert header in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "term", "money"),
+    [("en", "Month of the call: March", "Profit (EUR)"), ("zh", "通话月份：3月", "利润（欧元）")],
+)
+def test_telemarketing_shows_model_terms_as_words_and_euros(built_reports, lang, term, money):
+    summary = _summary(built_reports, lang, "telemarketing")
+    assert summary["metrics"]["currency"] == "EUR"
+    assert any("€" in f for f in summary["findings"])
+    html = (built_reports / lang / "telemarketing.html").read_text(encoding="utf-8")
+    assert term in html and money in html
+    assert "month=mar" not in html and "university.degree" not in html
+    # the CSV keeps the model's own names for the next program
+    terms = _csv(built_reports, lang, "telemarketing", "coefficients")["term"]
+    assert "month=mar" in set(terms)

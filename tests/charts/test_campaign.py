@@ -53,10 +53,13 @@ def test_charts_in_chinese(mail_test):
     assert "男装邮件" in _texts(fig) and "访问率" in _texts(fig)
     plt.close(fig)
     upl = uplift_by_group(mail_test, "segment", "No E-Mail", "visit", ["history_segment"])
-    fig = charts.uplift_group_chart(upl, "zh", percent=True)
+    fig = charts.uplift_group_chart(upl, "zh", kind="rate")
     ticks = _texts(fig)
-    assert r"1) \$0 - \$100" in ticks  # protected from matplotlib's mathtext
-    assert "过去一年消费档" in ticks
+    assert "0–100 美元" in ticks and "过去一年消费档" in ticks
+    assert fig.axes[0].get_xlabel() == "增益（百分点）"
+    plt.close(fig)
+    fig = charts.uplift_group_chart(upl, "en")
+    assert r"\$0–\$100" in _texts(fig)  # protected from matplotlib's mathtext
     plt.close(fig)
     treated = mail_test["segment"] != "No E-Mail"
     fig = charts.qini_chart(
@@ -69,18 +72,40 @@ def test_charts_in_chinese(mail_test):
     for fig in (
         charts.gains_chart(gains_table(y, score), "zh"),
         charts.calibration_chart(calibration_table(y, score), "zh"),
-        charts.profit_chart(profit_curve(y, score, 1, 5), "zh", threshold_share=0.3),
+        charts.profit_chart(profit_curve(y, score, 1, 5), "zh", threshold_share=0.3, currency="EUR"),
     ):
         assert any("\u4e00" <= ch <= "\u9fff" for text in _texts(fig) for ch in text)
         plt.close(fig)
 
 
-def test_display_tables_format_rates_as_points(mail_test):
+def test_display_tables_format_rates_as_points_and_money_with_currency(mail_test):
     comp = compare_arms(mail_test, outcomes=["visit", "spend"], n_boot=200)
-    table = charts.comparison_display_table(comp, "en")
+    kinds = charts.outcome_kinds(mail_test, ["visit", "spend"], money=["spend"])
+    assert kinds == {"visit": "rate", "spend": "money"}
+    table = charts.comparison_display_table(comp, "en", kinds=kinds, currency="USD")
     visit = table[table["Outcome"] == "Visit rate"].iloc[0]
-    assert visit["Absolute lift"].endswith(" pts")
-    assert visit["Bootstrap 95% interval"] == "–"
+    assert visit["Absolute lift"].endswith(" pp") and visit["Absolute lift"].startswith("+")
+    assert visit["Bootstrap 95% interval"] == "—"
     spend = table[table["Outcome"] == "Spend per customer"].iloc[0]
-    assert spend["Bootstrap 95% interval"] != "–"
+    assert spend["Mailed"].startswith("$") and "–" in spend["Bootstrap 95% interval"]
+    zh = charts.comparison_display_table(comp, "zh", kinds=kinds, currency="USD")
+    assert zh["绝对提升"].iloc[0].endswith(" 个百分点")
     assert charts.format_p(0.0004) == "< 0.001" and charts.format_p(0.0312) == "0.031"
+    assert charts.p_text(0.0004) == "p < 0.001" and charts.p_text(0.0312) == "p = 0.031"
+
+
+def test_money_headers_name_the_currency(mail_test):
+    from toolkit.campaign.ab_test import campaign_economics
+
+    economics = campaign_economics(mail_test, "segment", "No E-Mail", "spend", 0.1, 0.3)
+    en = charts.economics_display_table(economics, "en", currency="USD")
+    assert "Net profit (USD)" in en.columns and "Mailing cost (USD)" in en.columns
+    zh = charts.economics_display_table(economics, "zh", currency="USD")
+    assert "净利润（美元）" in zh.columns
+
+
+def test_signed_and_lift_texts_use_a_true_minus():
+    assert charts.lift_text(-0.0123, "rate", "en") == "\u22121.23 pp"
+    assert charts.lift_text(0.5, "money", "en", "EUR") == "+€0.50"
+    assert charts.lift_span(-0.1, 0.25, "money", "en", "USD") == "\u2212$0.10–$0.25"
+    assert charts.signed("0.00", 0.0001) == "0.00"
