@@ -76,7 +76,13 @@ def test_table_html_formats_and_escapes():
     assert "12,346" in html and "12.3%" in html and "1,200" in html
     assert "销售额" in html and "客户数" in html
     assert format_value(float("nan")) == "—"
-    assert format_value(pd.Timestamp("2024-01-02")) == "2024-01-02"
+    assert format_value(pd.Timestamp("2024-01-02")) == "2 Jan 2024"
+    assert format_value(pd.Timestamp("2024-01-02 08:05"), lang="zh") == "2024年1月2日 08:05"
+    assert format_value(-5.5, decimals=1) == "\u22125.5" and format_value(0.0004, p_value=True) == "< 0.001"
+    # money headers name the currency, totals are emphasised
+    money = table_html(pd.DataFrame({"segment": ["a", "Total"], "revenue": [1.0, 2.0]}), "en", currency="GBP")
+    assert "Revenue (GBP)" in money and '<tr class="total">' in money
+    assert "（英镑）" in table_html(frame, "zh", currency="GBP")
 
 
 def test_brand_file_validation(tmp_path):

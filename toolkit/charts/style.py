@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 DEFAULT_ACCENT = "#1f5f8b"
-_BASE_PALETTE = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
+#: After the brand accent, the Okabe-Ito colours, which stay distinct for the common
+#: forms of colour blindness (Okabe and Ito, "Color Universal Design", 2008)
+_BASE_PALETTE = ["#1f5f8b", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#999999"]
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 

@@ -64,7 +64,12 @@ def is_p_value_column(name: str) -> bool:
 
 
 def format_value(
-    value: object, *, percent: bool = False, decimals: int | None = None, p_value: bool = False
+    value: object,
+    *,
+    percent: bool = False,
+    decimals: int | None = None,
+    p_value: bool = False,
+    lang: str = "en",
 ) -> str:
     """Format one cell for display (not escaped): "—" when missing, a true minus sign."""
     from toolkit.i18n.numbers import MINUS
@@ -74,17 +79,20 @@ def format_value(
         return "—"
     if p_value and isinstance(value, (int, float, np.integer, np.floating)):
         return format_p(value)
-    text = _format(value, percent=percent, decimals=decimals)
+    text = _format(value, percent=percent, decimals=decimals, lang=lang)
     if text.startswith("-") and isinstance(value, (int, float, np.integer, np.floating)):
         text = (MINUS + text[1:]) if text.strip("-0.,%") else text[1:]
     return text
 
 
-def _format(value: object, *, percent: bool, decimals: int | None) -> str:
+def _format(value: object, *, percent: bool, decimals: int | None, lang: str = "en") -> str:
     if isinstance(value, (bool, np.bool_)):
         return "✓" if value else "✗"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
+        from toolkit.i18n.numbers import date
+
+        day = date(value, lang)
+        return day if value == value.normalize() else f"{day} {value:%H:%M}"
     if isinstance(value, pd.Period):
         return str(value)
     if isinstance(value, (int, np.integer)):
@@ -164,6 +172,9 @@ def table_html(
         for c, n in zip(data.columns, names)
     ]
     p_cols = {c for c in data.columns if is_p_value_column(c)}
+    from toolkit.i18n import t
+
+    totals = {"total", "all", t("common.column.total", "en").lower(), t("common.column.total", lang).lower()}
     numeric = [
         pd.api.types.is_numeric_dtype(data[c]) and not pd.api.types.is_bool_dtype(data[c])
         for c in data.columns
@@ -186,10 +197,15 @@ def table_html(
         cells = []
         for col, value, num in zip(data.columns, row, numeric):
             text = format_value(
-                value, percent=col in percent_cols, decimals=decimals.get(col), p_value=col in p_cols
+                value,
+                percent=col in percent_cols,
+                decimals=decimals.get(col),
+                p_value=col in p_cols,
+                lang=lang,
             )
             cells.append(f'<td class="{"num" if num else "txt"}">{html.escape(text)}</td>')
-        parts.append("<tr>" + "".join(cells) + "</tr>")
+        total = str(row[0]).strip().lower() in totals if row else False
+        parts.append(('<tr class="total">' if total else "<tr>") + "".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
     if len(data) > max_rows and total_note:
         parts.append(f'<p class="pmkt-table-note">{html.escape(total_note)}</p>')
