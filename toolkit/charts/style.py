@@ -206,7 +206,7 @@ class AxisFormatter(Formatter):
         top = max((abs(v) * factor for v in finite), default=0.0)
         scale, suffix = 1.0, ""
         if self.kind != "percent":
-            steps = ((1e8, "亿"), (1e4, "万")) if self.lang == "zh" else ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
+            steps = ((1e8, "亿"), (1e4, "万")) if self.lang == "zh" else ((1e9, "B"), (1e6, "M"), (1e3, "k"))
             for size, word in steps:
                 if top >= size:
                     scale, suffix = size, word

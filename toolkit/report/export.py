@@ -277,13 +277,16 @@ def render_html(
             )
         nav = f'<nav class="pmkt-links">{" · ".join(parts)}</nav>'
     no_currency = (
-        f'<aside class="pmkt-note">{esc(t("report.label.no_currency", lang))}</aside>'
+        f'<aside class="pmkt-note pmkt-no-currency">{esc(t("report.label.no_currency", lang))}</aside>'
         if currency is not None and not currency
         else ""
     )
+    shown = dict(parameters)
+    if "currency" in shown and not shown["currency"] and currency:
+        shown["currency"] = currency  # the currency in force: brand file or the bundled data's
     sections = [
         f"<h3>{esc(t('report.heading.parameters', lang))}</h3>",
-        _kv_table(appendix.parameter_rows(parameters, defaults or {}, lang), lang),
+        _kv_table(appendix.parameter_rows(shown, defaults or {}, lang), lang),
     ]
     dictionary = appendix.dictionary_rows(provenance, lang)
     if dictionary:

@@ -180,6 +180,8 @@ def lint_report(page: str, lang: str) -> list[Problem]:
     def add(rule: str, text: str) -> None:
         problems.append(Problem(rule, text))
 
+    # a report on data whose currency was not given says so once at the top, instead of a unit per column
+    currency_unknown = "pmkt-no-currency" in page
     data_words = {w for run in collector.runs if run.data for w in _LATIN_RUN.findall(run.text)}
     for alt in collector.alts:
         if not alt.strip() or _DEFAULT_ALT in alt:
@@ -199,7 +201,7 @@ def lint_report(page: str, lang: str) -> list[Problem]:
             add("percent-points", text)
         if run.tag == "th" and run.header:
             money = _MONEY_ZH.search(text) if lang == "zh" else _MONEY_EN.search(text)
-            if money and not _NOT_MONEY.search(text) and not _CURRENCY.search(text):
+            if money and not currency_unknown and not _NOT_MONEY.search(text) and not _CURRENCY.search(text):
                 add("money-without-currency", text)
         if run.data:
             continue

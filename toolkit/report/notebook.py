@@ -27,6 +27,7 @@ from toolkit.data.transactions import TransactionData, load_transactions
 from toolkit.errors import ParameterError, parameter_error
 from toolkit.i18n import check_lang, has, numbers, t
 from toolkit.report.branding import load_brand
+from toolkit.report.marks import DATA_CLOSE, DATA_OPEN, mark_data, plain_text, prose_html
 from toolkit.report.safe_cells import excel_safe
 from toolkit.report.tables import table_html
 
@@ -34,31 +35,10 @@ __all__ = ["Report", "EXEC_START", "EXEC_END", "DATA_OPEN", "DATA_CLOSE", "mark_
 
 EXEC_START = "<!--pmkt-exec-summary-start-->"
 EXEC_END = "<!--pmkt-exec-summary-end-->"
-#: Around a data value (a product or country name from the data) in prose; shown as
-#: ``<span class="pmkt-data">``, which the report lint accepts in any language
-DATA_OPEN, DATA_CLOSE = "\u27e6", "\u27e7"
 #: Phone screens show a chart at least this wide (CSS px, scrolling sideways inside its
 #: box); chart text is raised so that it is still MIN_CHART_TEXT_PX there
 PHONE_CHART_PX = 600
 MIN_CHART_TEXT_PX = 9.0
-
-
-def mark_data(value: Any) -> str:
-    """Wrap a data value so that the report shows it as data (see :data:`DATA_OPEN`)."""
-    return f"{DATA_OPEN}{value}{DATA_CLOSE}"
-
-
-def prose_html(text: str) -> str:
-    """Escape prose and turn ``**bold**`` and marked data values into HTML."""
-    body = html.escape(text)
-    parts = body.split("**")
-    body = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
-    return body.replace(DATA_OPEN, '<span class="pmkt-data">').replace(DATA_CLOSE, "</span>")
-
-
-def plain_text(text: str) -> str:
-    """Prose without the data-value marks, for summary.json and the console."""
-    return text.replace(DATA_OPEN, "").replace(DATA_CLOSE, "")
 
 
 def _display(obj: Any) -> None:

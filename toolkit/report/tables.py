@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.i18n import translate_columns
+from toolkit.report.marks import marks_html
 
 __all__ = ["format_value", "is_money_column", "is_percent_column", "is_p_value_column", "table_html"]
 
@@ -181,14 +182,14 @@ def table_html(
     ]
     parts = ['<div class="pmkt-table-wrap"><table class="pmkt-table">']
     if caption or number_html:
-        text = html.escape(caption or "")
+        text = marks_html(caption or "")
         parts.append(
             f"<caption>{number_html} {text}</caption>" if number_html else f"<caption>{text}</caption>"
         )
     parts.append(
         "<thead><tr>"
         + "".join(
-            f'<th class="{"num" if num else "txt"}">{html.escape(str(n))}</th>'
+            f'<th class="{"num" if num else "txt"}">{marks_html(str(n))}</th>'
             for n, num in zip(names, numeric)
         )
         + "</tr></thead><tbody>"
@@ -203,7 +204,7 @@ def table_html(
                 p_value=col in p_cols,
                 lang=lang,
             )
-            cells.append(f'<td class="{"num" if num else "txt"}">{html.escape(text)}</td>')
+            cells.append(f'<td class="{"num" if num else "txt"}">{marks_html(text)}</td>')
         total = str(row[0]).strip().lower() in totals if row else False
         parts.append(('<tr class="total">' if total else "<tr>") + "".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
