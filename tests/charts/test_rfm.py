@@ -87,3 +87,47 @@ def test_heatmap_counts_match_the_data(scored):
     cells = [x.get_text() for x in fig.axes[0].texts]
     assert sum(int(c.replace(",", "")) for c in cells if c != "–") == len(scored)
     plt.close(fig)
+
+
+def test_money_axes_and_dates_follow_the_report(scored):
+    """The mean-spend colour bar names the report's currency; migration axes use the report's date style."""
+    from toolkit.charts.style import use_currency
+
+    with use_currency("GBP"):
+        fig = charts.rf_heatmap(scored, "zh", value="monetary")
+    bar = fig.axes[-1]
+    assert bar.get_ylabel() == "平均消费金额（英镑）"
+    plt.close(fig)
+    table = load_segment_table()
+    counts = transition_matrix(
+        scored.set_index("customer_id")["segment"].head(300), scored.set_index("customer_id")["segment"]
+    )
+    names = dict(zip(table["segment"], table["name_zh"]))
+    fig = charts.migration_chart(
+        counts.div(counts.sum(axis=1), axis=0), names, ("2011-06-10", "2011-12-10"), "zh"
+    )
+    assert fig.axes[0].get_xlabel() == "2011年12月10日的细分"
+    assert fig.axes[0].get_ylabel() == "2011年6月10日的细分"
+    plt.close(fig)
+
+
+def test_cell_response_labels_read_without_rotation(scored):
+    tests = scored.assign(contacted=1, responded=(scored["r_score"] >= 4).astype(int))
+    result = cell_response(tests, cost_per_contact=0.5, profit_per_response=40)
+    fig = charts.cell_response_chart(result.cells, result.break_even_rate, "en")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert all(label.get_rotation() == 0 for label in ax.get_yticklabels() + ax.get_xticklabels())
+    assert [label.get_text() for label in ax.get_yticklabels()][-1] == result.cells.sort_values(
+        "response_rate"
+    )["cell"].iloc[-1]  # the best cell on top
+    assert all(label.get_text().endswith("%") for label in ax.get_xticklabels() if label.get_text())
+    plt.close(fig)
+
+
+def test_distributions_title_states_the_finding(scored):
+    fig = charts.distributions_chart(scored, "en", title="35% of customers have one order")
+    assert fig._suptitle.get_text() == "35% of customers have one order"
+    monetary = fig.axes[2]
+    assert monetary.get_xlabel() == t("rfm.chart.spend", "en")  # no currency outside a report
+    plt.close(fig)

@@ -187,3 +187,50 @@ def test_report_on_a_users_small_file(tmp_path):
     customers = pd.read_csv(run.results_dir / "customers.csv", encoding="utf-8-sig").set_index("customer_id")
     assert customers.loc["A", "frequency"] == 5 and customers.loc["A", "segment"] == "potential_loyalist"
     assert "new" not in set(customers["segment"])
+
+
+def test_every_finding_names_its_data(result):
+    """The report combines the transactions with the bundled Hillstrom test: each finding says which."""
+    from toolkit.i18n import t
+    from toolkit.report.illustrative import source_label
+
+    _, summary, _ = result
+    lang = summary["lang"]
+    ours = t("rfm.finding.on_data", lang, text="", data=t("rfm.data.bundled", lang)).strip()
+    hillstrom = source_label("hillstrom", lang)
+    assert summary["findings"] and all(f.endswith(ours) or hillstrom in f for f in summary["findings"])
+    # money in the Hillstrom finding is in US dollars, with a true minus sign for the low profit bound
+    (rollout,) = [f for f in summary["findings"] if hillstrom in f]
+    assert "$0.55" in rollout and "\u2212$45" in rollout
+
+
+def test_report_money_carries_its_currency(result, built_reports):
+    folder, summary, _ = result
+    lang = summary["lang"]
+    page = (built_reports / lang / "rfm.html").read_text(encoding="utf-8")
+    gbp, usd = ("英镑", "美元") if lang == "zh" else ("GBP", "USD")
+    assert summary["metrics"]["currency"] == "GBP"  # the bundled Online Retail data
+    assert f"（{gbp}）" in page if lang == "zh" else f"({gbp})" in page  # segment revenue and mean spend
+    assert f"（{usd}）" in page if lang == "zh" else f"({usd})" in page  # the Hillstrom roll-out profit
+
+
+def test_cut_points_are_written_with_currency_and_one_range_separator():
+    from toolkit.rfm import quantile_scores
+    from toolkit.rfm.describe import describe_thresholds, format_number
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(100)],
+            "recency": np.arange(1, 101),
+            "frequency": np.arange(100) % 7 + 1,
+            "monetary": np.linspace(10.5, 2500.0, 100),
+        }
+    )
+    table = describe_thresholds(quantile_scores(customers, warn=False), "zh", currency="GBP")
+    recency = table[table["score"] == 4].iloc[0]
+    assert recency["range"] == "21–40"  # days 1-100 in fifths, the second most recent fifth
+    monetary = table[(table["dimension"] == "消费金额（M）") & (table["score"] == 1)].iloc[0]
+    assert monetary["range"] == "≤ £488.28" and monetary["min_value"] == "£10.50"
+    top = table[(table["dimension"] == "消费金额（M）") & (table["score"] == 5)].iloc[0]
+    assert top["max_value"] == "£2,500.00"  # one number of decimals for every amount
+    assert format_number(-1234.5) == "\u22121,234.50" and format_number(float("nan")) == "—"

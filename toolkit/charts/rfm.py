@@ -5,7 +5,9 @@ response against break-even, and migration.
 
 Every function takes model output from :mod:`toolkit.rfm` plus ``lang``
 and returns a :class:`matplotlib.figure.Figure`; all labels come from the
-translation catalogue.
+translation catalogue, money axes and colour bars name the report's
+currency (:func:`toolkit.charts.style.money_label`), and dates and shares are
+written as in the report text.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.charts.style import money_formatter
+from toolkit.charts.style import money_formatter, money_label, percent_formatter, short_money
 from toolkit.i18n import t
+from toolkit.i18n.numbers import date, percent
 
 __all__ = [
     "distributions_chart",
@@ -36,13 +39,18 @@ def _accent(i: int = 0) -> str:
     return plt.rcParams["axes.prop_cycle"].by_key()["color"][i]
 
 
-def distributions_chart(customers: pd.DataFrame, lang: str = "en", recency_unit: str = "days") -> Figure:
+def distributions_chart(
+    customers: pd.DataFrame, lang: str = "en", recency_unit: str = "days", title: str | None = None
+) -> Figure:
     """Histograms of recency, frequency and monetary value, side by side.
 
     Frequency and monetary value are heavily skewed, so values above the
     99th percentile are gathered in the last bar (the chart says so).
+    ``title`` is the figure's title (best one that states the finding);
+    default "Recency, frequency and spend".
     """
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.6))
+    fig.suptitle(title or t("rfm.chart.distributions", lang), fontweight="bold")
     rec = customers["recency"].to_numpy(dtype="float64")
     axes[0].hist(rec, bins=30, color=_accent(0))
     axes[0].set_xlabel(t(f"rfm.unit.recency_{recency_unit}", lang))
@@ -61,9 +69,23 @@ def distributions_chart(customers: pd.DataFrame, lang: str = "en", recency_unit:
             edges = 30
         ax.hist(clipped, bins=edges, color=_accent(0))
         ax.set_title(t(key, lang))
-        ax.set_xlabel(t("rfm.chart.capped", lang, cap=f"{cap:,.0f}"))
         if column == "monetary":
+            ax.set_xlabel(money_label(t("rfm.chart.spend", lang), lang))
             ax.xaxis.set_major_formatter(money_formatter(lang))
+            cap_text = short_money(cap, lang)
+        else:
+            ax.set_xlabel(t("common.column.orders", lang))
+            cap_text = f"{cap:,.0f}"
+        ax.text(
+            0.98,
+            0.97,
+            t("rfm.chart.capped", lang, cap=cap_text),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8.5,
+            color="#5b6670",
+        )
     axes[0].set_ylabel(t("common.column.customers", lang))
     for ax in axes:
         ax.grid(axis="x", visible=False)
@@ -82,10 +104,20 @@ def rf_heatmap(scored: pd.DataFrame, lang: str = "en", value: str = "customers",
     """
     if value == "customers":
         grid = pd.crosstab(scored["r_score"], scored["f_score"])
-        title, fmt = t("rfm.chart.heatmap_customers", lang), "{:,.0f}"
+        title, bar_label = t("rfm.chart.heatmap_customers", lang), t("common.column.customers", lang)
+
+        def fmt(v: float) -> str:
+            return f"{v:,.0f}"
     else:
         grid = scored.pivot_table(index="r_score", columns="f_score", values="monetary", aggfunc="mean")
-        title, fmt = t("rfm.chart.heatmap_monetary", lang), "{:,.0f}"
+        title, bar_label = (
+            t("rfm.chart.heatmap_monetary", lang),
+            money_label(t("rfm.chart.mean_spend", lang), lang),
+        )
+
+        def fmt(v: float) -> str:
+            return short_money(v, lang)
+
     scores = list(range(1, bins + 1))
     grid = grid.reindex(index=scores[::-1], columns=scores)
     fig, ax = plt.subplots(figsize=(5.8, 4.0))
@@ -102,7 +134,7 @@ def rf_heatmap(scored: pd.DataFrame, lang: str = "en", value: str = "customers",
     for i in range(bins):
         for j in range(bins):
             v = data[i, j]
-            text = "–" if not np.isfinite(v) else fmt.format(v)
+            text = "–" if not np.isfinite(v) else fmt(v)
             ax.text(
                 j,
                 i,
@@ -112,7 +144,11 @@ def rf_heatmap(scored: pd.DataFrame, lang: str = "en", value: str = "customers",
                 fontsize=9,
                 color="white" if np.isfinite(v) and v > mid else "#1b1b1b",
             )
-    fig.colorbar(image, ax=ax, shrink=0.8)
+    bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label(bar_label)
+    if value != "customers":
+        bar.formatter = money_formatter(lang)
+        bar.update_ticks()
     return fig
 
 
@@ -140,10 +176,10 @@ def segment_chart(summary: pd.DataFrame, lang: str = "en") -> Figure:
         label=t("common.column.share_of_revenue", lang),
     )
     for yi, (c, r) in enumerate(zip(data["share_of_customers"], data["share_of_revenue"])):
-        ax.text(c, yi + h / 2, f" {c:.0%}", va="center", fontsize=8.5, color="#3b3b3b")
-        ax.text(r, yi - h / 2, f" {r:.0%}", va="center", fontsize=8.5, color="#3b3b3b")
+        ax.text(c, yi + h / 2, " " + percent(c, lang), va="center", fontsize=8.5, color="#3b3b3b")
+        ax.text(r, yi - h / 2, " " + percent(r, lang), va="center", fontsize=8.5, color="#3b3b3b")
     ax.set_yticks(y, data["name"])
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.0%}"))
+    ax.xaxis.set_major_formatter(percent_formatter(lang))
     ax.set_xlim(0, max(data["share_of_customers"].max(), data["share_of_revenue"].max()) * 1.18 + 1e-9)
     ax.set_title(t("rfm.chart.segments", lang))
     ax.legend(loc="lower right")
@@ -183,6 +219,8 @@ def cell_response_chart(
 ) -> Figure:
     """Each cell's test response rate with its interval, against the break-even rate.
 
+    Cells run down the chart (best on top), so their labels read without rotation.
+
     Parameters
     ----------
     cells : DataFrame
@@ -193,34 +231,35 @@ def cell_response_chart(
         Display label per cell code.
     """
     data = cells.sort_values("response_rate")
-    x = np.arange(len(data))
-    fig, ax = plt.subplots(figsize=(max(7.5, 0.34 * len(data) + 2.5), 4.4))
+    y = np.arange(len(data))
+    fig, ax = plt.subplots(figsize=(8.0, max(3.6, 0.24 * len(data) + 1.6)))
     colors = [_accent(0) if roll else _GREY for roll in data["roll_out"]]
     err = np.clip(
         np.vstack([data["response_rate"] - data["ci_low"], data["ci_high"] - data["response_rate"]]), 0, None
     )
-    ax.errorbar(x, data["response_rate"], yerr=err, fmt="none", ecolor="#b5b5b5", elinewidth=1.2, capsize=2)
-    ax.scatter(x, data["response_rate"], c=colors, s=28, zorder=3)
-    ax.axhline(break_even, color="#c44e52", linestyle="--", linewidth=1.3)
+    ax.errorbar(data["response_rate"], y, xerr=err, fmt="none", ecolor="#b5b5b5", elinewidth=1.2, capsize=2)
+    ax.scatter(data["response_rate"], y, c=colors, s=28, zorder=3)
+    ax.axvline(break_even, color="#c44e52", linestyle="--", linewidth=1.3)
     ax.text(
-        0,
         break_even,
-        " " + t("rfm.chart.break_even", lang, rate=f"{break_even:.2%}"),
+        len(data) - 0.4,
+        " " + t("rfm.chart.break_even", lang, rate=percent(break_even, lang, 2)),
         color="#c44e52",
         va="bottom",
         ha="left",
         fontsize=9,
     )
     names = [labels.get(c, c) if labels else c for c in data["cell"]]
-    ax.set_xticks(x, names, rotation=90, fontsize=8.5)
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v:.1%}"))
-    ax.set_xlabel(t("rfm.chart.cell", lang))
-    ax.set_ylabel(t("common.column.response_rate", lang))
+    ax.set_yticks(y, names, fontsize=8.5)
+    ax.set_ylim(-0.7, len(data) + 0.4)
+    ax.xaxis.set_major_formatter(percent_formatter(lang))
+    ax.set_ylabel(t("rfm.chart.cell", lang))
+    ax.set_xlabel(t("common.column.response_rate", lang))
     ax.set_title(t("rfm.chart.cell_response", lang))
     roll = plt.Line2D([], [], marker="o", linestyle="", color=_accent(0), label=t("rfm.chart.roll_out", lang))
     skip = plt.Line2D([], [], marker="o", linestyle="", color=_GREY, label=t("rfm.chart.skip", lang))
-    ax.legend(handles=[roll, skip], loc="upper left")
-    ax.grid(axis="x", visible=False)
+    ax.legend(handles=[roll, skip], loc="lower right")
+    ax.grid(axis="y", visible=False)
     return fig
 
 
@@ -243,8 +282,8 @@ def migration_chart(shares: pd.DataFrame, names: Mapping[str, str], dates: tuple
     ax.imshow(data, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right")
     ax.set_yticks(range(len(rows)), rows)
-    ax.set_xlabel(t("rfm.chart.segment_at", lang, date=f"{pd.Timestamp(dates[1]):%Y-%m-%d}"))
-    ax.set_ylabel(t("rfm.chart.segment_at", lang, date=f"{pd.Timestamp(dates[0]):%Y-%m-%d}"))
+    ax.set_xlabel(t("rfm.chart.segment_at", lang, date=date(pd.Timestamp(dates[1]), lang)))
+    ax.set_ylabel(t("rfm.chart.segment_at", lang, date=date(pd.Timestamp(dates[0]), lang)))
     ax.set_title(t("rfm.chart.migration", lang))
     ax.grid(False)
     for i in range(data.shape[0]):
@@ -253,7 +292,7 @@ def migration_chart(shares: pd.DataFrame, names: Mapping[str, str], dates: tuple
                 ax.text(
                     j,
                     i,
-                    f"{data[i, j]:.0%}",
+                    percent(data[i, j], lang),
                     ha="center",
                     va="center",
                     fontsize=8,
