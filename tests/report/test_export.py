@@ -163,3 +163,12 @@ def test_appendix_shows_how_the_file_was_read_in_both_languages():
         provenance={},
         run_seconds=None,
     )
+
+
+def test_appendix_values_are_read_as_written():
+    from toolkit.report.appendix import value_html
+
+    assert value_html([10, 2, 0.02], "zh") == "10、2、0.02"
+    assert value_html(0.3, "en") == "0.3" and value_html(64000, "en") == "64,000"
+    assert value_html("quantile", "zh") == "分位数" and value_html(True, "zh") == "是"
+    assert value_html("", "en") == "none"

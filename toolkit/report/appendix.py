@@ -39,7 +39,9 @@ def value_html(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return html.escape(t("param.value.yes" if value else "param.value.no", lang))
     if isinstance(value, (int, float)):
-        return html.escape(numbers.number(value, lang, 0 if float(value).is_integer() else 4).rstrip("0"))
+        if float(value).is_integer():
+            return html.escape(numbers.number(value, lang, 0))
+        return html.escape(numbers.number(value, lang, 6).rstrip("0").rstrip("."))
     if isinstance(value, str):
         key = f"param.choice.{value}"
         return html.escape(t(key, lang)) if has(key) else _data(value)
