@@ -127,6 +127,11 @@ def test_constraints_declared_as_data():
         match=r"The 'calibration_end' parameter must be a date like 2011-12-09 \(or empty\). Got '30/06' instead.",
     ):
         convert_value(end, "30/06")
+    money = spec("currency", '""', kind="currency")
+    assert convert_value(money, " cny ") == "CNY" and convert_value(money, "") == ""
+    assert money.rule == "an ISO currency code"
+    with pytest.raises(ParameterError, match=r"three-letter ISO code.*Got 'pounds'"):
+        convert_value(money, "pounds")
     with pytest.raises(ParameterError, match=r"unknown constraint\(s\) \['minimum'\]"):
         spec("bins", "5", minimum=2)
 

@@ -102,6 +102,8 @@ class ParamSpec:
             return " | ".join(str(c) for c in self.choices)
         if self.kind == "date":
             return "a date"
+        if self.kind == "currency":
+            return "an ISO currency code"
         low, high = self.minimum, self.maximum
         if low is not None and high is not None:
             return f"{low:g} to {high:g}"
@@ -387,6 +389,10 @@ def convert_value(spec: ParamSpec, value: Any) -> Any:
         result: Any = "" if value is None else str(value)
         if spec.kind == "date" and result.strip():
             check_date(spec.name, result, example="2011-12-09 (or empty)")
+        if spec.kind == "currency":
+            from toolkit.i18n.numbers import check_currency
+
+            result = check_currency(result)
     elif spec.type == "int":
         result = _to_int(spec, value)
     elif spec.type == "float":
