@@ -124,6 +124,7 @@ class Report:
         self._settings.enter_context(matplotlib.rc_context(style_params(self.brand.accent)))
         self._settings.enter_context(pd.option_context("display.max_columns", 30))
         self._settings.enter_context(use_currency(self.currency))
+        self._settings.enter_context(_quiet_font_fallback())
         self.metrics["currency"] = self.currency or None
 
     def __enter__(self) -> Report:
@@ -418,6 +419,24 @@ class Report:
             )
         self.close()
         return summary
+
+
+@contextlib.contextmanager
+def _quiet_font_fallback() -> Any:
+    """Silence matplotlib's "Failed to find font weight bold" notice while a report draws.
+
+    The bundled CJK font has one weight, so bold titles fall back to it; the
+    notice would otherwise reach the console of every Chinese run.
+    """
+    import logging
+
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def exhibit_number(text: str) -> str:
