@@ -66,25 +66,29 @@ def chromium() -> str:
     return path
 
 
+def chromium_command(browser: str, profile: Path, width: int, height: int, *action: str) -> list[str]:
+    """A headless Chromium command line with its own profile and window size; ``action`` ends it."""
+    return [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+        *action,
+    ]
+
+
 def screenshot(browser: str, target: Path, png: Path, width: int = 1280, height: int = 2400) -> Path:
     """Render an HTML file in headless Chromium and save a PNG."""
     profile = png.parent / f".profile-{png.stem}"
     subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            f"--window-size={width},{height}",
-            f"--screenshot={png}",
-            target.resolve().as_uri(),
-        ],
+        chromium_command(browser, profile, width, height, f"--screenshot={png}", target.resolve().as_uri()),
         check=True,
         capture_output=True,
         timeout=120,

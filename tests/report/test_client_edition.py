@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, screenshot
+from tests.conftest import IN_CI, chromium_command, screenshot
 from toolkit.report.catalog import list_notebooks
 from toolkit.report.lint import lint_report
 
@@ -56,19 +56,9 @@ def _measure(browser: str, report: Path, width: int, work: Path) -> dict:
         "utf-8",
     )
     done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--hide-scrollbars",
-            f"--user-data-dir={work / ('.profile-' + probe.stem)}",
-            "--window-size=1400,1300",
-            "--dump-dom",
-            probe.resolve().as_uri(),
-        ],
+        chromium_command(
+            browser, work / f".profile-{probe.stem}", 1400, 1300, "--dump-dom", probe.resolve().as_uri()
+        ),
         capture_output=True,
         text=True,
         timeout=180,

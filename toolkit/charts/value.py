@@ -6,6 +6,8 @@ Every function takes the output of a :mod:`toolkit.value` function plus
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -95,6 +97,20 @@ def retention_heatmap(table: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
+def _cohort_lines(ax: Any, data: pd.DataFrame, cohorts: list[Any], column: str, lang: str) -> None:
+    """One line per cohort of ``column`` against months since acquisition, in the palette's order."""
+    for colour, cohort in zip(_colours(), cohorts):
+        rows = data.loc[data["cohort"] == cohort]
+        ax.plot(
+            rows["months_since"],
+            rows[column],
+            marker="o",
+            markersize=3.5,
+            color=colour,
+            label=_cohort_name(cohort, lang),
+        )
+
+
 def retention_curves(table: pd.DataFrame, lang: str = "en", max_cohorts: int = 6) -> Figure:
     """Retention by month since acquisition for the earliest cohorts (complete months only).
 
@@ -108,16 +124,7 @@ def retention_curves(table: pd.DataFrame, lang: str = "en", max_cohorts: int = 6
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
     data = table.loc[table["complete"] & (table["months_since"] > 0)]
     cohorts = sorted(table["cohort"].unique())[:max_cohorts]
-    for colour, cohort in zip(_colours(), cohorts):
-        rows = data.loc[data["cohort"] == cohort]
-        ax.plot(
-            rows["months_since"],
-            rows["retention"],
-            marker="o",
-            markersize=3.5,
-            color=colour,
-            label=_cohort_name(cohort, lang),
-        )
+    _cohort_lines(ax, data, cohorts, "retention", lang)
     ax.yaxis.set_major_formatter(percent_formatter())
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
@@ -140,16 +147,7 @@ def cohort_value_chart(table: pd.DataFrame, lang: str = "en", max_cohorts: int =
     fig, ax = plt.subplots(figsize=(8.5, 4.2))
     data = table.loc[table["complete"]]
     cohorts = sorted(table["cohort"].unique())[:max_cohorts]
-    for colour, cohort in zip(_colours(), cohorts):
-        rows = data.loc[data["cohort"] == cohort]
-        ax.plot(
-            rows["months_since"],
-            rows["cumulative_revenue_per_customer"],
-            marker="o",
-            markersize=3.5,
-            color=colour,
-            label=_cohort_name(cohort, lang),
-        )
+    _cohort_lines(ax, data, cohorts, "cumulative_revenue_per_customer", lang)
     ax.yaxis.set_major_formatter(money_formatter(lang))
     ax.set_ylim(bottom=0)
     ax.set_xlabel(t("value.chart.months_since", lang))
